@@ -1,0 +1,13 @@
+DROP TABLE audit_events;
+DROP TABLE support_sessions;
+DROP TABLE invitations;
+DROP TABLE refresh_tokens;
+DROP TABLE grants;
+DROP TABLE idempotency_keys;
+DROP VIEW ledger_legs;
+DROP TABLE ledger_entries;
+DROP TABLE shareholder_versions;
+DROP TABLE shareholders;
+DROP TABLE share_classes;
+DROP TABLE users;
+DROP TABLE tenants;
