@@ -1,1 +1,11 @@
+//! The DAR domain: validated identifiers, money, the share ledger and its invariants.
+//! Nothing here knows about HTTP or SQL.
 
+pub mod chain;
+pub mod holdings;
+pub mod identifiers;
+pub mod ids;
+pub mod ledger;
+pub mod money;
+pub mod time;
+pub mod types;

@@ -1,0 +1,532 @@
+//! The share ledger: what a requested entry means for the register, and whether it may be
+//! posted. Plain functions over data the storage layer has loaded; no I/O here.
+//!
+//! Posting is two steps. The edge turns JSON into an [`EntryDraft`] (validated types only).
+//! Storage loads the [`PlanContext`] the draft needs (class terms, the holders' legs in that
+//! class, the entry a reversal cancels) and calls [`plan`], which returns the [`Movement`] to
+//! store or the rule it would break. The database checks the same rules again on insert.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::holdings::{self, Leg, Violation};
+use crate::ids::{EntryId, ShareClassId, ShareholderId};
+use crate::money::{Money, ShareCount};
+use crate::types::{EntryKind, ShareholderStatus, TransferRule};
+
+/// Longest free text (reason, external reference) kept on an entry.
+pub const TEXT_MAX_CHARS: usize = 500;
+
+/// A validated request for one ledger entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryDraft {
+    pub action: DraftAction,
+    /// The legal date. Required for everything but a reversal, which defaults to today.
+    pub effective_date: Option<NaiveDate>,
+    pub reason: Option<String>,
+    pub external_reference: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DraftAction {
+    Issue {
+        share_class: String,
+        to: ShareholderId,
+        quantity: ShareCount,
+        /// Defaults to the class's issue price.
+        price_per_share: Option<Money>,
+        /// Paid up at issue; defaults to the full subscription.
+        paid: Option<Money>,
+    },
+    Transfer {
+        share_class: String,
+        from: ShareholderId,
+        to: ShareholderId,
+        quantity: ShareCount,
+        /// What the buyer paid the seller, if the register should show it.
+        price_per_share: Option<Money>,
+    },
+    Redemption {
+        share_class: String,
+        from: ShareholderId,
+        quantity: ShareCount,
+        /// What the cooperative repays.
+        amount: Money,
+    },
+    Payment {
+        share_class: String,
+        to: ShareholderId,
+        amount: Money,
+    },
+    Reversal {
+        reverses: EntryId,
+    },
+}
+
+impl EntryDraft {
+    pub fn kind(&self) -> EntryKind {
+        match self.action {
+            DraftAction::Issue { .. } => EntryKind::Issue,
+            DraftAction::Transfer { .. } => EntryKind::Transfer,
+            DraftAction::Redemption { .. } => EntryKind::Redemption,
+            DraftAction::Payment { .. } => EntryKind::Payment,
+            DraftAction::Reversal { .. } => EntryKind::Reversal,
+        }
+    }
+
+    /// The class code the draft names; a reversal takes the class of the entry it cancels.
+    pub fn share_class(&self) -> Option<&str> {
+        match &self.action {
+            DraftAction::Issue { share_class, .. }
+            | DraftAction::Transfer { share_class, .. }
+            | DraftAction::Redemption { share_class, .. }
+            | DraftAction::Payment { share_class, .. } => Some(share_class),
+            DraftAction::Reversal { .. } => None,
+        }
+    }
+
+    /// The holders the draft names, as (from, to).
+    pub fn holders(&self) -> (Option<ShareholderId>, Option<ShareholderId>) {
+        match &self.action {
+            DraftAction::Issue { to, .. } | DraftAction::Payment { to, .. } => (None, Some(*to)),
+            DraftAction::Transfer { from, to, .. } => (Some(*from), Some(*to)),
+            DraftAction::Redemption { from, .. } => (Some(*from), None),
+            DraftAction::Reversal { .. } => (None, None),
+        }
+    }
+}
+
+/// The terms of a share class that the ledger rules need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassTerms {
+    pub id: ShareClassId,
+    pub code: String,
+    pub issue_price: Money,
+    pub transfer_rule: TransferRule,
+    pub max_shares_per_holder: Option<i64>,
+}
+
+/// A holder as the rules see it: status and every leg they have in the class concerned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HolderState {
+    pub id: ShareholderId,
+    pub status: ShareholderStatus,
+    pub legs: Vec<Leg>,
+}
+
+/// The dates that bound what may be posted: not on or before `locked_until`, not after `today`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub today: NaiveDate,
+    pub locked_until: Option<NaiveDate>,
+}
+
+/// What one entry does to the register; the stored row is this plus sequence and hashes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Movement {
+    pub kind: EntryKind,
+    pub effective_date: NaiveDate,
+    /// When the holdings change: the effective date, or for a reversal the cancelled entry's.
+    pub movement_date: NaiveDate,
+    pub share_class_id: ShareClassId,
+    pub quantity: i64,
+    pub capital_cents: i64,
+    pub paid_cents: i64,
+    pub price_per_share_cents: Option<i64>,
+    pub amount_cents: Option<i64>,
+    pub from: Option<ShareholderId>,
+    pub to: Option<ShareholderId>,
+    /// -1 only for a reversal: the movement runs backwards.
+    pub sign: i32,
+    pub reverses_seq: Option<i64>,
+    pub reason: Option<String>,
+    pub external_reference: Option<String>,
+}
+
+impl Movement {
+    /// The legs this movement adds, as (holder, leg).
+    pub fn legs(&self) -> Vec<(ShareholderId, Leg)> {
+        let s = i64::from(self.sign);
+        let leg = |sign: i64| Leg {
+            date: self.movement_date,
+            quantity: sign * self.quantity,
+            capital_cents: sign * self.capital_cents,
+            paid_cents: sign * self.paid_cents,
+        };
+        let mut out = Vec::with_capacity(2);
+        if let Some(to) = self.to {
+            out.push((to, leg(s)));
+        }
+        if let Some(from) = self.from {
+            out.push((from, leg(-s)));
+        }
+        out
+    }
+}
+
+/// An earlier entry that a reversal wants to cancel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReversalTarget {
+    pub seq: i64,
+    pub movement: Movement,
+    pub already_reversed: bool,
+}
+
+/// Everything `plan` needs beyond the draft.
+#[derive(Clone, Debug)]
+pub struct PlanContext {
+    pub period: Period,
+    pub class: ClassTerms,
+    pub from: Option<HolderState>,
+    pub to: Option<HolderState>,
+    pub reversal_target: Option<ReversalTarget>,
+}
+
+/// Why an entry may not be posted. Each variant is one rule of SPEC §2.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    #[error("effective_date is required")]
+    MissingEffectiveDate,
+    #[error("{date} lies in the closed period (the register is locked up to {locked_until})")]
+    PeriodLocked {
+        date: NaiveDate,
+        locked_until: NaiveDate,
+    },
+    #[error("{date} is in the future (today is {today})")]
+    FutureDate { date: NaiveDate, today: NaiveDate },
+    #[error(
+        "shareholder {holder} holds too few shares of class {class} on {date}: {available} available"
+    )]
+    InsufficientShares {
+        holder: ShareholderId,
+        class: String,
+        date: NaiveDate,
+        available: i64,
+    },
+    #[error("the register of shareholder {holder} in class {class} would break on {date}: {rule}")]
+    HoldingRule {
+        holder: ShareholderId,
+        class: String,
+        date: NaiveDate,
+        rule: &'static str,
+    },
+    #[error("shareholder {holder} is {status} and cannot receive shares")]
+    HolderNotActive {
+        holder: ShareholderId,
+        status: ShareholderStatus,
+    },
+    #[error("a transfer needs two different shareholders")]
+    SameHolder,
+    #[error("shares of class {class} are not transferable")]
+    NotTransferable { class: String },
+    #[error(
+        "a transfer of class {class} needs board approval: give the decision as external_reference"
+    )]
+    ApprovalRequired { class: String },
+    #[error("paid ({paid}) exceeds the subscription ({subscription})")]
+    PaidAboveSubscription { paid: Money, subscription: Money },
+    #[error(
+        "the repayment ({amount}) exceeds the paid-up capital of the redeemed shares ({paid_up})"
+    )]
+    RepaymentAbovePaidUp { amount: Money, paid_up: Money },
+    #[error("the amount is too large")]
+    AmountTooLarge,
+    #[error("a payment must be more than zero")]
+    ZeroPayment,
+    #[error("entry {seq} is itself a reversal; post the entry again instead")]
+    ReversalOfReversal { seq: i64 },
+    #[error("entry {seq} is already reversed")]
+    AlreadyReversed { seq: i64 },
+    #[error("a reversal cannot be dated before the entry it cancels ({date})")]
+    ReversalBeforeEntry { date: NaiveDate },
+    #[error("a reversal needs a reason")]
+    ReasonRequired,
+    #[error("{field} is longer than {max} characters")]
+    TextTooLong { field: &'static str, max: usize },
+}
+
+/// Decides what `draft` does to the register, or which rule it would break.
+pub fn plan(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerError> {
+    check_text("reason", draft.reason.as_deref())?;
+    check_text("external_reference", draft.external_reference.as_deref())?;
+    let class = &ctx.class;
+    let movement = match &draft.action {
+        DraftAction::Reversal { .. } => plan_reversal(draft, ctx)?,
+        action => {
+            let date = draft
+                .effective_date
+                .ok_or(LedgerError::MissingEffectiveDate)?;
+            check_period(date, &ctx.period)?;
+            let base = Movement {
+                kind: draft.kind(),
+                effective_date: date,
+                movement_date: date,
+                share_class_id: class.id,
+                quantity: 0,
+                capital_cents: 0,
+                paid_cents: 0,
+                price_per_share_cents: None,
+                amount_cents: None,
+                from: None,
+                to: None,
+                sign: 1,
+                reverses_seq: None,
+                reason: draft.reason.clone(),
+                external_reference: draft.external_reference.clone(),
+            };
+            match action {
+                DraftAction::Issue {
+                    to,
+                    quantity,
+                    price_per_share,
+                    paid,
+                    ..
+                } => {
+                    let price = price_per_share.unwrap_or(class.issue_price);
+                    let subscription = price
+                        .checked_mul(quantity.get())
+                        .ok_or(LedgerError::AmountTooLarge)?;
+                    let paid = paid.unwrap_or(subscription);
+                    if paid > subscription {
+                        return Err(LedgerError::PaidAboveSubscription { paid, subscription });
+                    }
+                    Movement {
+                        to: Some(*to),
+                        quantity: quantity.get(),
+                        capital_cents: subscription.cents(),
+                        paid_cents: paid.cents(),
+                        price_per_share_cents: Some(price.cents()),
+                        amount_cents: Some(subscription.cents()),
+                        ..base
+                    }
+                }
+                DraftAction::Transfer {
+                    from,
+                    to,
+                    quantity,
+                    price_per_share,
+                    ..
+                } => {
+                    if from == to {
+                        return Err(LedgerError::SameHolder);
+                    }
+                    match class.transfer_rule {
+                        TransferRule::Free => {}
+                        TransferRule::NotTransferable => {
+                            return Err(LedgerError::NotTransferable {
+                                class: class.code.clone(),
+                            });
+                        }
+                        TransferRule::Approval if draft.external_reference.is_none() => {
+                            return Err(LedgerError::ApprovalRequired {
+                                class: class.code.clone(),
+                            });
+                        }
+                        TransferRule::Approval => {}
+                    }
+                    let (capital, paid) =
+                        outgoing_share(ctx.from.as_ref(), class, date, quantity.get())?;
+                    let amount = match price_per_share {
+                        Some(p) => Some(
+                            p.checked_mul(quantity.get())
+                                .ok_or(LedgerError::AmountTooLarge)?
+                                .cents(),
+                        ),
+                        None => None,
+                    };
+                    Movement {
+                        from: Some(*from),
+                        to: Some(*to),
+                        quantity: quantity.get(),
+                        capital_cents: capital,
+                        paid_cents: paid,
+                        price_per_share_cents: price_per_share.map(|p| p.cents()),
+                        amount_cents: amount,
+                        ..base
+                    }
+                }
+                DraftAction::Redemption {
+                    from,
+                    quantity,
+                    amount,
+                    ..
+                } => {
+                    let (capital, paid) =
+                        outgoing_share(ctx.from.as_ref(), class, date, quantity.get())?;
+                    if amount.cents() > paid {
+                        let paid_up =
+                            Money::from_cents(paid).map_err(|_| LedgerError::AmountTooLarge)?;
+                        return Err(LedgerError::RepaymentAbovePaidUp {
+                            amount: *amount,
+                            paid_up,
+                        });
+                    }
+                    Movement {
+                        from: Some(*from),
+                        quantity: quantity.get(),
+                        capital_cents: capital,
+                        paid_cents: paid,
+                        amount_cents: Some(amount.cents()),
+                        ..base
+                    }
+                }
+                DraftAction::Payment { to, amount, .. } => {
+                    if amount.cents() == 0 {
+                        return Err(LedgerError::ZeroPayment);
+                    }
+                    Movement {
+                        to: Some(*to),
+                        paid_cents: amount.cents(),
+                        amount_cents: Some(amount.cents()),
+                        ..base
+                    }
+                }
+                DraftAction::Reversal { .. } => unreachable!("handled above"),
+            }
+        }
+    };
+    check_receiver(&movement, ctx)?;
+    check_holders(&movement, ctx)?;
+    Ok(movement)
+}
+
+fn plan_reversal(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerError> {
+    let target = ctx
+        .reversal_target
+        .as_ref()
+        .expect("storage loads the reversal target before planning a reversal");
+    if target.movement.kind == EntryKind::Reversal {
+        return Err(LedgerError::ReversalOfReversal { seq: target.seq });
+    }
+    if target.already_reversed {
+        return Err(LedgerError::AlreadyReversed { seq: target.seq });
+    }
+    if draft.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(LedgerError::ReasonRequired);
+    }
+    let date = draft.effective_date.unwrap_or(ctx.period.today);
+    check_period(date, &ctx.period)?;
+    // Cancelling an entry changes the register from that entry's own date: that date must
+    // still be open too.
+    check_period(target.movement.movement_date, &ctx.period)?;
+    if date < target.movement.movement_date {
+        return Err(LedgerError::ReversalBeforeEntry {
+            date: target.movement.movement_date,
+        });
+    }
+    Ok(Movement {
+        kind: EntryKind::Reversal,
+        effective_date: date,
+        sign: -1,
+        reverses_seq: Some(target.seq),
+        reason: draft.reason.clone(),
+        external_reference: draft.external_reference.clone(),
+        ..target.movement.clone()
+    })
+}
+
+/// The subscribed and paid-up capital that leave a holding with `quantity` shares on `date`:
+/// the holding's own amounts pro rata, so that partly paid shares carry what was paid on them.
+fn outgoing_share(
+    holder: Option<&HolderState>,
+    class: &ClassTerms,
+    date: NaiveDate,
+    quantity: i64,
+) -> Result<(i64, i64), LedgerError> {
+    let holder = holder.expect("storage loads the giving holder before planning");
+    let available = holdings::available_from(&holder.legs, date);
+    let at_date = holdings::position_at(&holder.legs, date);
+    if quantity > available || quantity > at_date.quantity {
+        return Err(LedgerError::InsufficientShares {
+            holder: holder.id,
+            class: class.code.clone(),
+            date,
+            available: available.clamp(0, at_date.quantity.max(0)),
+        });
+    }
+    let share = |amount: i64| -> i64 {
+        // `quantity <= at_date.quantity` was checked above, so this never exceeds `amount`.
+        (i128::from(amount) * i128::from(quantity) / i128::from(at_date.quantity)) as i64
+    };
+    Ok((share(at_date.capital_cents), share(at_date.paid_cents)))
+}
+
+fn check_receiver(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerError> {
+    // Reversals only undo; anything else must not hand shares to someone who left.
+    if movement.kind == EntryKind::Reversal || movement.quantity == 0 {
+        return Ok(());
+    }
+    if let (Some(_), Some(to)) = (movement.to, ctx.to.as_ref())
+        && to.status != ShareholderStatus::Active
+    {
+        return Err(LedgerError::HolderNotActive {
+            holder: to.id,
+            status: to.status,
+        });
+    }
+    Ok(())
+}
+
+/// Every holder the movement touches must keep the rules at every date afterwards.
+fn check_holders(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerError> {
+    for (holder_id, leg) in movement.legs() {
+        let state = [ctx.from.as_ref(), ctx.to.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|h| h.id == holder_id)
+            .expect("storage loads every holder a movement touches");
+        let mut legs = state.legs.clone();
+        legs.push(leg);
+        if let Some((date, violation)) =
+            holdings::first_violation(&legs, ctx.class.max_shares_per_holder)
+        {
+            let class = ctx.class.code.clone();
+            return Err(match violation {
+                Violation::NegativeQuantity => LedgerError::InsufficientShares {
+                    holder: holder_id,
+                    class,
+                    date,
+                    available: holdings::available_from(&state.legs, movement.movement_date).max(0),
+                },
+                Violation::PaidAboveCapital => LedgerError::HoldingRule {
+                    holder: holder_id,
+                    class,
+                    date,
+                    rule: "the paid-up amount would exceed the subscribed capital",
+                },
+                Violation::AboveMaximum { .. } => LedgerError::HoldingRule {
+                    holder: holder_id,
+                    class,
+                    date,
+                    rule: "the class's maximum number of shares per holder would be exceeded",
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_period(date: NaiveDate, period: &Period) -> Result<(), LedgerError> {
+    if let Some(locked_until) = period.locked_until
+        && date <= locked_until
+    {
+        return Err(LedgerError::PeriodLocked { date, locked_until });
+    }
+    if date > period.today {
+        return Err(LedgerError::FutureDate {
+            date,
+            today: period.today,
+        });
+    }
+    Ok(())
+}
+
+fn check_text(field: &'static str, value: Option<&str>) -> Result<(), LedgerError> {
+    match value {
+        Some(v) if v.chars().count() > TEXT_MAX_CHARS => Err(LedgerError::TextTooLong {
+            field,
+            max: TEXT_MAX_CHARS,
+        }),
+        _ => Ok(()),
+    }
+}

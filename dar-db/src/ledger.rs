@@ -1,0 +1,686 @@
+//! The ledger: appending entries (alone or grouped into one transaction), reading them back,
+//! recomputing the hash chain, and summing legs into holdings.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
+
+use crate::audit::{self, NewAuditEvent};
+use crate::connection::{DbConnection, placeholders};
+use crate::error::StoreError;
+use crate::schema::{idempotency_keys, ledger_entries, share_classes};
+use crate::share_classes::ShareClassRow;
+use crate::shareholders;
+use crate::tenants::{self, TenantRow};
+use crate::{from_db_time, parse_id, to_db_time};
+use dar_core::chain::{ChainReport, ChainVerifier, EntryRecord, entry_hash};
+use dar_core::holdings::Leg;
+use dar_core::ids::{EntryId, ShareholderId, TenantId};
+use dar_core::ledger::{
+    self as rules, EntryDraft, HolderState, Movement, Period, PlanContext, ReversalTarget,
+};
+use dar_core::types::{EntryKind, ShareholderStatus};
+
+/// Largest number of entries one request may post.
+pub const BATCH_MAX_ENTRIES: usize = 1000;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = ledger_entries)]
+pub struct EntryRow {
+    pub tenant_id: String,
+    pub seq: i64,
+    pub id: String,
+    pub kind: String,
+    pub effective_date: NaiveDate,
+    pub movement_date: NaiveDate,
+    pub recorded_at: NaiveDateTime,
+    pub share_class_id: String,
+    pub quantity: i64,
+    pub price_per_share_cents: Option<i64>,
+    pub amount_cents: Option<i64>,
+    pub capital_cents: i64,
+    pub paid_cents: i64,
+    pub from_shareholder_id: Option<String>,
+    pub to_shareholder_id: Option<String>,
+    pub sign: i32,
+    pub reason: Option<String>,
+    pub external_reference: Option<String>,
+    pub reverses_seq: Option<i64>,
+    pub actor: String,
+    pub idempotency_key: Option<String>,
+    pub prev_seq: Option<i64>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl EntryRow {
+    fn from_record(r: &EntryRecord) -> Self {
+        let m = &r.movement;
+        EntryRow {
+            tenant_id: r.tenant_id.to_string(),
+            seq: r.seq,
+            id: r.id.to_string(),
+            kind: m.kind.as_str().to_string(),
+            effective_date: m.effective_date,
+            movement_date: m.movement_date,
+            recorded_at: to_db_time(r.recorded_at),
+            share_class_id: m.share_class_id.to_string(),
+            quantity: m.quantity,
+            price_per_share_cents: m.price_per_share_cents,
+            amount_cents: m.amount_cents,
+            capital_cents: m.capital_cents,
+            paid_cents: m.paid_cents,
+            from_shareholder_id: m.from.map(|s| s.to_string()),
+            to_shareholder_id: m.to.map(|s| s.to_string()),
+            sign: m.sign,
+            reason: m.reason.clone(),
+            external_reference: m.external_reference.clone(),
+            reverses_seq: m.reverses_seq,
+            actor: r.actor.clone(),
+            idempotency_key: r.idempotency_key.clone(),
+            prev_seq: (r.seq > 1).then_some(r.seq - 1),
+            prev_hash: r.prev_hash.clone(),
+            hash: r.hash.clone(),
+        }
+    }
+
+    pub fn to_record(&self) -> Result<EntryRecord, StoreError> {
+        let kind = EntryKind::parse(&self.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("entry kind {:?}", self.kind)))?;
+        Ok(EntryRecord {
+            tenant_id: parse_id(&self.tenant_id)?,
+            seq: self.seq,
+            id: parse_id(&self.id)?,
+            recorded_at: from_db_time(self.recorded_at),
+            actor: self.actor.clone(),
+            idempotency_key: self.idempotency_key.clone(),
+            movement: Movement {
+                kind,
+                effective_date: self.effective_date,
+                movement_date: self.movement_date,
+                share_class_id: parse_id(&self.share_class_id)?,
+                quantity: self.quantity,
+                capital_cents: self.capital_cents,
+                paid_cents: self.paid_cents,
+                price_per_share_cents: self.price_per_share_cents,
+                amount_cents: self.amount_cents,
+                from: self
+                    .from_shareholder_id
+                    .as_deref()
+                    .map(parse_id)
+                    .transpose()?,
+                to: self
+                    .to_shareholder_id
+                    .as_deref()
+                    .map(parse_id)
+                    .transpose()?,
+                sign: self.sign,
+                reverses_seq: self.reverses_seq,
+                reason: self.reason.clone(),
+                external_reference: self.external_reference.clone(),
+            },
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        })
+    }
+}
+
+/// One request to post entries: a single entry or an all-or-nothing batch.
+#[derive(Clone, Debug)]
+pub struct AppendRequest {
+    pub tenant_id: TenantId,
+    /// The user id that posts.
+    pub actor: String,
+    pub idempotency_key: Option<String>,
+    /// A digest of the request body: a key reused with another body is refused.
+    pub request_hash: String,
+    pub drafts: Vec<EntryDraft>,
+    /// Recorded in the same transaction as the entries.
+    pub audit: Option<NewAuditEvent>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Appended {
+    /// Newly posted.
+    Posted(Vec<EntryRecord>),
+    /// The same Idempotency-Key was seen before: the entries it posted then.
+    Replayed(Vec<EntryRecord>),
+}
+
+impl Appended {
+    pub fn entries(&self) -> &[EntryRecord] {
+        match self {
+            Appended::Posted(e) | Appended::Replayed(e) => e,
+        }
+    }
+}
+
+/// How applying one request inside a shared transaction ended.
+enum Failure {
+    /// Refused before anything was written: the transaction is still good for the others.
+    Refused(StoreError),
+    /// Refused while writing: the transaction must be rolled back.
+    Abort(StoreError),
+}
+
+/// Posts one request in its own transaction.
+pub fn append(
+    conn: &mut DbConnection,
+    req: &AppendRequest,
+    now: DateTime<Utc>,
+) -> Result<Appended, StoreError> {
+    conn.transaction(|conn| {
+        let mut tenant = tenants::lock(conn, &req.tenant_id)?;
+        apply(conn, &mut tenant, req, now).map_err(|f| match f {
+            Failure::Refused(e) | Failure::Abort(e) => e,
+        })
+    })
+}
+
+/// Posts several requests (of one or more tenants) in one transaction, so that concurrent
+/// appends share one commit. A request that breaks a rule is refused alone; if the database
+/// refuses a write the domain check did not foresee, the group is rolled back and every
+/// request is tried again in its own transaction, so one bad request never fails another.
+pub fn append_group(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    now: DateTime<Utc>,
+) -> Vec<Result<Appended, StoreError>> {
+    if reqs.len() == 1 {
+        return vec![append(conn, &reqs[0], now)];
+    }
+    let grouped = conn.transaction::<_, StoreError, _>(|conn| {
+        // Lock in a fixed order so two groups can never wait on each other.
+        let mut ids: Vec<TenantId> = reqs.iter().map(|r| r.tenant_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut locked = Vec::with_capacity(ids.len());
+        for id in &ids {
+            locked.push(tenants::lock(conn, id)?);
+        }
+        let mut results = Vec::with_capacity(reqs.len());
+        for req in reqs {
+            let tenant = locked
+                .iter_mut()
+                .find(|t| t.id == req.tenant_id.to_string())
+                .expect("every tenant of the group is locked");
+            match apply(conn, tenant, req, now) {
+                Ok(done) => results.push(Ok(done)),
+                Err(Failure::Refused(e)) => results.push(Err(e)),
+                Err(Failure::Abort(e)) => return Err(e),
+            }
+        }
+        Ok(results)
+    });
+    match grouped {
+        Ok(results) => results,
+        Err(e) => {
+            tracing::debug!(error = %e, group.size = reqs.len(), "group append rolled back; posting one by one");
+            reqs.iter().map(|r| append(conn, r, now)).collect()
+        }
+    }
+}
+
+/// Applies one request inside a transaction that holds the tenant lock. `tenant` is kept
+/// current (head seq and hash) as entries are appended.
+fn apply(
+    conn: &mut DbConnection,
+    tenant: &mut TenantRow,
+    req: &AppendRequest,
+    now: DateTime<Utc>,
+) -> Result<Appended, Failure> {
+    if tenant.status != "active" {
+        return Err(Failure::Refused(StoreError::TenantInactive {
+            status: tenant.status.clone(),
+        }));
+    }
+    if req.drafts.is_empty() || req.drafts.len() > BATCH_MAX_ENTRIES {
+        return Err(Failure::Refused(StoreError::Invalid {
+            field: "entries".into(),
+            message: format!("a batch holds 1 to {BATCH_MAX_ENTRIES} entries"),
+        }));
+    }
+    if let Some(key) = &req.idempotency_key {
+        match replay(conn, &req.tenant_id, key, &req.request_hash) {
+            Ok(Some(done)) => return Ok(done),
+            Ok(None) => {}
+            Err(e) => return Err(Failure::Refused(e)),
+        }
+    }
+    let period = Period {
+        today: dar_core::time::brussels_date(now),
+        locked_until: tenant.locked_until,
+    };
+    if req.drafts.len() == 1 {
+        // Everything is read and checked before the one write: a refusal leaves the
+        // shared transaction untouched.
+        let movement =
+            plan_draft(conn, tenant, &req.drafts[0], period).map_err(Failure::Refused)?;
+        let records = vec![write(conn, tenant, req, movement, now).map_err(Failure::Abort)?];
+        finish_request(conn, req, &records, now).map_err(Failure::Abort)?;
+        return Ok(Appended::Posted(records));
+    }
+    // A batch: each entry sees the ones before it, so plan and write in turn inside a
+    // savepoint that undoes the whole batch on any refusal.
+    let head_before = (tenant.ledger_head_seq, tenant.ledger_head_hash.clone());
+    let outcome = conn.transaction(|conn| {
+        let mut records = Vec::with_capacity(req.drafts.len());
+        for (index, draft) in req.drafts.iter().enumerate() {
+            let in_batch = |error| StoreError::InBatch {
+                index,
+                error: Box::new(error),
+            };
+            let movement = plan_draft(conn, tenant, draft, period).map_err(in_batch)?;
+            records.push(write(conn, tenant, req, movement, now).map_err(in_batch)?);
+        }
+        finish_request(conn, req, &records, now)?;
+        Ok::<_, StoreError>(records)
+    });
+    match outcome {
+        Ok(records) => Ok(Appended::Posted(records)),
+        Err(e) => {
+            (tenant.ledger_head_seq, tenant.ledger_head_hash) = head_before;
+            Err(Failure::Refused(e))
+        }
+    }
+}
+
+fn replay(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    key: &str,
+    request_hash: &str,
+) -> Result<Option<Appended>, StoreError> {
+    let seen: Option<(String, String)> = idempotency_keys::table
+        .find((tenant.to_string(), key))
+        .select((
+            idempotency_keys::request_hash,
+            idempotency_keys::response_body,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((hash, body)) = seen else {
+        return Ok(None);
+    };
+    if hash != request_hash {
+        return Err(StoreError::IdempotencyMismatch);
+    }
+    let seqs: Vec<i64> = serde_json::from_str(&body)
+        .map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))?;
+    let rows: Vec<EntryRow> = ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+        .filter(ledger_entries::seq.eq_any(&seqs))
+        .order(ledger_entries::seq.asc())
+        .select(EntryRow::as_select())
+        .load(conn)?;
+    let records = rows
+        .iter()
+        .map(EntryRow::to_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Appended::Replayed(records)))
+}
+
+/// Loads what the rules need for `draft` and asks them.
+fn plan_draft(
+    conn: &mut DbConnection,
+    tenant: &TenantRow,
+    draft: &EntryDraft,
+    period: Period,
+) -> Result<Movement, StoreError> {
+    let tenant_id: TenantId = parse_id(&tenant.id)?;
+    let (class, reversal_target, (from, to)) = match &draft.action {
+        rules::DraftAction::Reversal { reverses } => {
+            let target = find(conn, &tenant_id, reverses)?.ok_or_else(|| StoreError::Invalid {
+                field: "reverses".into(),
+                message: "no entry with this id in this register".into(),
+            })?;
+            let already_reversed: i64 = ledger_entries::table
+                .filter(ledger_entries::tenant_id.eq(&tenant.id))
+                .filter(ledger_entries::reverses_seq.eq(target.seq))
+                .count()
+                .get_result(conn)?;
+            let class = crate::share_classes::get(
+                conn,
+                &tenant_id,
+                &target.movement.share_class_id.to_string(),
+            )?;
+            let holders = (target.movement.from, target.movement.to);
+            let target = ReversalTarget {
+                seq: target.seq,
+                movement: target.movement,
+                already_reversed: already_reversed > 0,
+            };
+            (class, Some(target), holders)
+        }
+        _ => {
+            let code = draft
+                .share_class()
+                .expect("every non-reversal names a class");
+            let class =
+                crate::share_classes::find_by_code(conn, &tenant_id, code)?.ok_or_else(|| {
+                    StoreError::Invalid {
+                        field: "share_class".into(),
+                        message: format!("this register has no share class {code:?}"),
+                    }
+                })?;
+            (class, None, draft.holders())
+        }
+    };
+    let ctx = PlanContext {
+        period,
+        class: class.terms()?,
+        from: from
+            .map(|h| holder_state(conn, &tenant_id, &class, h, "from"))
+            .transpose()?,
+        to: to
+            .map(|h| holder_state(conn, &tenant_id, &class, h, "to"))
+            .transpose()?,
+        reversal_target,
+    };
+    Ok(rules::plan(draft, &ctx)?)
+}
+
+fn holder_state(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    class: &ShareClassRow,
+    holder: ShareholderId,
+    field: &str,
+) -> Result<HolderState, StoreError> {
+    let row = match shareholders::get(conn, tenant, &holder) {
+        Ok(row) => row,
+        Err(StoreError::NotFound) => {
+            return Err(StoreError::Invalid {
+                field: field.into(),
+                message: "no shareholder with this id in this register".into(),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let status = ShareholderStatus::parse(&row.status)
+        .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", row.status)))?;
+    Ok(HolderState {
+        id: holder,
+        status,
+        legs: legs_of(conn, tenant, &class.id, &holder)?,
+    })
+}
+
+/// Every leg `holder` has in the class, in no particular order.
+pub fn legs_of(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    class_id: &str,
+    holder: &ShareholderId,
+) -> Result<Vec<Leg>, StoreError> {
+    let h = holder.to_string();
+    let rows: Vec<(Option<String>, NaiveDate, i64, i64, i64, i32)> = ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+        .filter(ledger_entries::share_class_id.eq(class_id))
+        .filter(
+            ledger_entries::to_shareholder_id
+                .eq(&h)
+                .or(ledger_entries::from_shareholder_id.eq(&h)),
+        )
+        .select((
+            ledger_entries::to_shareholder_id,
+            ledger_entries::movement_date,
+            ledger_entries::quantity,
+            ledger_entries::capital_cents,
+            ledger_entries::paid_cents,
+            ledger_entries::sign,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(to, date, quantity, capital, paid, sign)| {
+            let s = i64::from(sign)
+                * if to.as_deref() == Some(h.as_str()) {
+                    1
+                } else {
+                    -1
+                };
+            Leg {
+                date,
+                quantity: s * quantity,
+                capital_cents: s * capital,
+                paid_cents: s * paid,
+            }
+        })
+        .collect())
+}
+
+fn write(
+    conn: &mut DbConnection,
+    tenant: &mut TenantRow,
+    req: &AppendRequest,
+    movement: Movement,
+    now: DateTime<Utc>,
+) -> Result<EntryRecord, StoreError> {
+    let seq = tenant.ledger_head_seq + 1;
+    let id = EntryId::new();
+    let tenant_id = req.tenant_id;
+    let recorded_at = dar_core::chain::storage_precision(now);
+    let hash = entry_hash(
+        &tenant.ledger_head_hash,
+        &tenant_id,
+        seq,
+        &id,
+        recorded_at,
+        &req.actor,
+        req.idempotency_key.as_deref(),
+        &movement,
+    );
+    let record = EntryRecord {
+        tenant_id,
+        seq,
+        id,
+        recorded_at,
+        actor: req.actor.clone(),
+        idempotency_key: req.idempotency_key.clone(),
+        movement,
+        prev_hash: tenant.ledger_head_hash.clone(),
+        hash,
+    };
+    diesel::insert_into(ledger_entries::table)
+        .values(EntryRow::from_record(&record))
+        .execute(conn)?;
+    tenant.ledger_head_seq = seq;
+    tenant.ledger_head_hash = record.hash.clone();
+    Ok(record)
+}
+
+/// After the last entry of a request: remember its Idempotency-Key and record the audit event,
+/// in the same transaction as the entries.
+fn finish_request(
+    conn: &mut DbConnection,
+    req: &AppendRequest,
+    records: &[EntryRecord],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if let Some(key) = &req.idempotency_key {
+        let seqs: Vec<i64> = records.iter().map(|r| r.seq).collect();
+        diesel::insert_into(idempotency_keys::table)
+            .values((
+                idempotency_keys::tenant_id.eq(req.tenant_id.to_string()),
+                idempotency_keys::key.eq(key),
+                idempotency_keys::request_hash.eq(&req.request_hash),
+                idempotency_keys::response_status.eq(201),
+                idempotency_keys::response_body
+                    .eq(serde_json::to_string(&seqs).expect("numbers serialise")),
+                idempotency_keys::created_at.eq(to_db_time(now)),
+            ))
+            .execute(conn)?;
+    }
+    if let (Some(event), Some(last)) = (&req.audit, records.last()) {
+        let mut event = event.clone();
+        event.object_type = Some("ledger_entry".into());
+        event.object_id = Some(last.id.to_string());
+        event.details = Some(serde_json::json!({
+            "seqs": records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            "kinds": records.iter().map(|r| r.movement.kind.as_str()).collect::<Vec<_>>(),
+        }));
+        audit::record(conn, event, now)?;
+    }
+    Ok(())
+}
+
+/// One entry by its public id.
+pub fn find(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    id: &EntryId,
+) -> Result<Option<EntryRecord>, StoreError> {
+    let row: Option<EntryRow> = ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+        .filter(ledger_entries::id.eq(id.to_string()))
+        .select(EntryRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.as_ref().map(EntryRow::to_record).transpose()
+}
+
+/// Entries after `after_seq`, in sequence order.
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<EntryRecord>, StoreError> {
+    let rows: Vec<EntryRow> = ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+        .filter(ledger_entries::seq.gt(after_seq))
+        .order(ledger_entries::seq.asc())
+        .limit(limit)
+        .select(EntryRow::as_select())
+        .load(conn)?;
+    rows.iter().map(EntryRow::to_record).collect()
+}
+
+/// Recomputes the tenant's whole chain, a page at a time, against the head the tenant row
+/// records. A row that no longer parses counts as broken at its sequence number.
+pub fn verify(conn: &mut DbConnection, tenant: &TenantId) -> Result<ChainReport, StoreError> {
+    const PAGE: i64 = 2000;
+    let head: TenantRow = tenants::get(conn, tenant)?;
+    let mut verifier = ChainVerifier::default();
+    let mut after = 0;
+    let mut unreadable: Option<i64> = None;
+    loop {
+        let rows: Vec<EntryRow> = ledger_entries::table
+            .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+            .filter(ledger_entries::seq.gt(after))
+            .order(ledger_entries::seq.asc())
+            .limit(PAGE)
+            .select(EntryRow::as_select())
+            .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        for row in &rows {
+            match row.to_record() {
+                Ok(record) => verifier.push(&record),
+                Err(_) => {
+                    unreadable.get_or_insert(row.seq);
+                }
+            }
+        }
+    }
+    let mut report = verifier.finish(head.ledger_head_seq, &head.ledger_head_hash);
+    if let Some(seq) = unreadable
+        && report.first_bad_seq.is_none_or(|bad| seq < bad)
+    {
+        report.ok = false;
+        report.first_bad_seq = Some(seq);
+    }
+    Ok(report)
+}
+
+/// One line of the register: what a holder has in a class.
+#[derive(QueryableByName, Clone, Debug, PartialEq, Eq)]
+pub struct HoldingRow {
+    #[diesel(sql_type = Text)]
+    pub shareholder_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub register_number: i64,
+    #[diesel(sql_type = Text)]
+    pub share_class: String,
+    #[diesel(sql_type = BigInt)]
+    pub quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    pub capital_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    pub paid_cents: i64,
+}
+
+/// Which moment of the register to show: holdings at the end of `as_of`, counting only
+/// entries up to `as_of_seq` ("what the register said after entry N").
+#[derive(Clone, Copy, Debug)]
+pub struct Moment {
+    pub as_of: NaiveDate,
+    pub as_of_seq: i64,
+}
+
+const HOLDINGS_SQL: &str = "
+SELECT s.id AS shareholder_id, s.register_number AS register_number, c.code AS share_class,
+       CAST(SUM(l.quantity) AS BIGINT) AS quantity,
+       CAST(SUM(l.capital_cents) AS BIGINT) AS capital_cents,
+       CAST(SUM(l.paid_cents) AS BIGINT) AS paid_cents
+  FROM ledger_legs l
+  JOIN shareholders s ON s.tenant_id = l.tenant_id AND s.id = l.shareholder_id
+  JOIN share_classes c ON c.tenant_id = l.tenant_id AND c.id = l.share_class_id
+ WHERE l.tenant_id = ? AND l.movement_date <= ? AND l.seq <= ?";
+
+const HOLDINGS_TAIL: &str = "
+ GROUP BY s.id, s.register_number, c.code
+HAVING SUM(l.quantity) <> 0 OR SUM(l.paid_cents) <> 0
+ ORDER BY s.register_number, c.code";
+
+/// The whole register at a moment, a page at a time, ordered by register number and class
+/// code; `after` is the last (register number, class code) of the previous page.
+pub fn holdings(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    moment: Moment,
+    after: Option<(i64, String)>,
+    limit: i64,
+) -> Result<Vec<HoldingRow>, StoreError> {
+    let (after_number, after_code) = after.unwrap_or((0, String::new()));
+    let sql = format!(
+        "{HOLDINGS_SQL} AND (s.register_number > ? OR (s.register_number = ? AND c.code > ?)){HOLDINGS_TAIL} LIMIT ?"
+    );
+    Ok(diesel::sql_query(placeholders(conn.backend(), &sql))
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Date, _>(moment.as_of)
+        .bind::<BigInt, _>(moment.as_of_seq)
+        .bind::<BigInt, _>(after_number)
+        .bind::<BigInt, _>(after_number)
+        .bind::<Text, _>(after_code)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?)
+}
+
+/// One holder's holdings at a moment.
+pub fn holder_holdings(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    holder: &ShareholderId,
+    moment: Moment,
+) -> Result<Vec<HoldingRow>, StoreError> {
+    let sql = format!("{HOLDINGS_SQL} AND l.shareholder_id = ?{HOLDINGS_TAIL}");
+    Ok(diesel::sql_query(placeholders(conn.backend(), &sql))
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Date, _>(moment.as_of)
+        .bind::<BigInt, _>(moment.as_of_seq)
+        .bind::<Text, _>(holder.to_string())
+        .load(conn)?)
+}
+
+/// Share class codes by id, for showing entries.
+pub fn class_codes(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(share_classes::table
+        .filter(share_classes::tenant_id.eq(tenant.to_string()))
+        .select((share_classes::id, share_classes::code))
+        .load(conn)?)
+}

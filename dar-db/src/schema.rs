@@ -1,0 +1,232 @@
+//! The diesel schema, written by hand to match both migration trees. Only column types that
+//! both backends share are used: Text, BigInt, Integer, Bool, Date, Timestamp.
+
+diesel::table! {
+    tenants (id) {
+        id -> Text,
+        slug -> Text,
+        legal_name -> Text,
+        enterprise_number -> Text,
+        legal_form -> Text,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Text,
+        default_language -> Text,
+        fiscal_year_end -> Text,
+        voting_rule -> Text,
+        locked_until -> Nullable<Date>,
+        helpdesk_may_write -> Bool,
+        status -> Text,
+        ledger_head_seq -> BigInt,
+        ledger_head_hash -> Text,
+        next_register_number -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Nullable<Text>,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    share_classes (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        nominal_value_cents -> BigInt,
+        issue_price_cents -> BigInt,
+        votes_per_share -> Integer,
+        dividend_rights -> Bool,
+        transfer_rule -> Text,
+        max_shares_per_holder -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shareholders (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        register_number -> BigInt,
+        kind -> Text,
+        status -> Text,
+        admission_date -> Date,
+        exit_date -> Nullable<Date>,
+        exit_reason -> Nullable<Text>,
+        version -> Integer,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        legal_name -> Nullable<Text>,
+        national_number -> Nullable<Text>,
+        enterprise_number -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        iban -> Nullable<Text>,
+        language -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shareholder_versions (tenant_id, shareholder_id, version) {
+        tenant_id -> Text,
+        shareholder_id -> Text,
+        version -> Integer,
+        valid_from -> Date,
+        recorded_at -> Timestamp,
+        actor -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        legal_name -> Nullable<Text>,
+        national_number -> Nullable<Text>,
+        enterprise_number -> Nullable<Text>,
+        birth_date -> Nullable<Date>,
+        street -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        country -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        iban -> Nullable<Text>,
+        language -> Text,
+    }
+}
+
+diesel::table! {
+    ledger_entries (tenant_id, seq) {
+        tenant_id -> Text,
+        seq -> BigInt,
+        id -> Text,
+        kind -> Text,
+        effective_date -> Date,
+        movement_date -> Date,
+        recorded_at -> Timestamp,
+        share_class_id -> Text,
+        quantity -> BigInt,
+        price_per_share_cents -> Nullable<BigInt>,
+        amount_cents -> Nullable<BigInt>,
+        capital_cents -> BigInt,
+        paid_cents -> BigInt,
+        from_shareholder_id -> Nullable<Text>,
+        to_shareholder_id -> Nullable<Text>,
+        sign -> Integer,
+        reason -> Nullable<Text>,
+        external_reference -> Nullable<Text>,
+        reverses_seq -> Nullable<BigInt>,
+        actor -> Text,
+        idempotency_key -> Nullable<Text>,
+        prev_seq -> Nullable<BigInt>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (tenant_id, key) {
+        tenant_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    grants (id) {
+        id -> Text,
+        user_id -> Text,
+        role -> Text,
+        tenant_id -> Nullable<Text>,
+        shareholder_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        email -> Text,
+        role -> Text,
+        shareholder_id -> Nullable<Text>,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_sessions (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        helpdesk_user_id -> Text,
+        reason -> Text,
+        ticket -> Text,
+        can_write -> Bool,
+        opened_at -> Timestamp,
+        expires_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        tenant_id -> Nullable<Text>,
+        at -> Timestamp,
+        actor_user_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        action -> Text,
+        object_type -> Nullable<Text>,
+        object_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        source_ip -> Nullable<Text>,
+        support_session_id -> Nullable<Text>,
+        details -> Nullable<Text>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    users,
+    share_classes,
+    shareholders,
+    shareholder_versions,
+    ledger_entries,
+    idempotency_keys,
+    grants,
+    refresh_tokens,
+    invitations,
+    support_sessions,
+    audit_events,
+);

@@ -1,0 +1,340 @@
+//! Shareholders and the versions of their identity.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::error::StoreError;
+use crate::schema::{shareholder_versions, shareholders};
+use crate::to_db_time;
+use dar_core::ids::{ShareholderId, TenantId};
+
+/// Who a shareholder is: the part of the record that is kept as versions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub legal_name: Option<String>,
+    pub national_number: Option<String>,
+    pub enterprise_number: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub iban: Option<String>,
+    pub language: String,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = shareholders)]
+pub struct ShareholderRow {
+    pub tenant_id: String,
+    pub id: String,
+    pub register_number: i64,
+    pub kind: String,
+    pub status: String,
+    pub admission_date: NaiveDate,
+    pub exit_date: Option<NaiveDate>,
+    pub exit_reason: Option<String>,
+    pub version: i32,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub legal_name: Option<String>,
+    pub national_number: Option<String>,
+    pub enterprise_number: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub iban: Option<String>,
+    pub language: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = shareholder_versions)]
+pub struct VersionRow {
+    pub tenant_id: String,
+    pub shareholder_id: String,
+    pub version: i32,
+    pub valid_from: NaiveDate,
+    pub recorded_at: NaiveDateTime,
+    pub actor: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub legal_name: Option<String>,
+    pub national_number: Option<String>,
+    pub enterprise_number: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub iban: Option<String>,
+    pub language: String,
+}
+
+impl ShareholderRow {
+    pub fn identity(&self) -> Identity {
+        Identity {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            legal_name: self.legal_name.clone(),
+            national_number: self.national_number.clone(),
+            enterprise_number: self.enterprise_number.clone(),
+            birth_date: self.birth_date,
+            street: self.street.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+            country: self.country.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            iban: self.iban.clone(),
+            language: self.language.clone(),
+        }
+    }
+
+    /// The name the register shows: "Last, First" for a person, the legal name otherwise.
+    pub fn display_name(&self) -> String {
+        match (&self.legal_name, &self.last_name, &self.first_name) {
+            (Some(legal), _, _) if self.kind == "legal" => legal.clone(),
+            (_, Some(last), Some(first)) => format!("{last}, {first}"),
+            (_, Some(last), None) => last.clone(),
+            (Some(legal), _, _) => legal.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl VersionRow {
+    fn new(
+        tenant: &TenantId,
+        holder: &str,
+        version: i32,
+        valid_from: NaiveDate,
+        actor: &str,
+        now: DateTime<Utc>,
+        id: Identity,
+    ) -> Self {
+        VersionRow {
+            tenant_id: tenant.to_string(),
+            shareholder_id: holder.to_string(),
+            version,
+            valid_from,
+            recorded_at: to_db_time(now),
+            actor: actor.to_string(),
+            first_name: id.first_name,
+            last_name: id.last_name,
+            legal_name: id.legal_name,
+            national_number: id.national_number,
+            enterprise_number: id.enterprise_number,
+            birth_date: id.birth_date,
+            street: id.street,
+            postal_code: id.postal_code,
+            city: id.city,
+            country: id.country,
+            email: id.email,
+            phone: id.phone,
+            iban: id.iban,
+            language: id.language,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewShareholder {
+    pub kind: String,
+    pub admission_date: NaiveDate,
+    pub identity: Identity,
+}
+
+/// Creates a shareholder with the next register number and its first identity version.
+pub fn create(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    new: NewShareholder,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<ShareholderRow, StoreError> {
+    conn.transaction(|conn| {
+        crate::tenants::lock(conn, tenant)?;
+        insert_locked(conn, tenant, new, actor, now)
+    })
+}
+
+/// Inserts a shareholder inside a transaction that already holds the tenant lock (imports and
+/// the demo create many in one go).
+pub fn insert_locked(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    new: NewShareholder,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<ShareholderRow, StoreError> {
+    let number = crate::tenants::next_register_number(conn, tenant)?;
+    let id = ShareholderId::new().to_string();
+    let i = new.identity.clone();
+    let row = ShareholderRow {
+        tenant_id: tenant.to_string(),
+        id: id.clone(),
+        register_number: number,
+        kind: new.kind,
+        status: "active".into(),
+        admission_date: new.admission_date,
+        exit_date: None,
+        exit_reason: None,
+        version: 1,
+        first_name: i.first_name,
+        last_name: i.last_name,
+        legal_name: i.legal_name,
+        national_number: i.national_number,
+        enterprise_number: i.enterprise_number,
+        birth_date: i.birth_date,
+        street: i.street,
+        postal_code: i.postal_code,
+        city: i.city,
+        country: i.country,
+        email: i.email,
+        phone: i.phone,
+        iban: i.iban,
+        language: i.language,
+        created_at: to_db_time(now),
+    };
+    diesel::insert_into(shareholders::table)
+        .values(&row)
+        .execute(conn)?;
+    diesel::insert_into(shareholder_versions::table)
+        .values(VersionRow::new(
+            tenant,
+            &id,
+            1,
+            new.admission_date,
+            actor,
+            now,
+            new.identity,
+        ))
+        .execute(conn)?;
+    Ok(row)
+}
+
+pub fn get(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    id: &ShareholderId,
+) -> Result<ShareholderRow, StoreError> {
+    Ok(shareholders::table
+        .find((tenant.to_string(), id.to_string()))
+        .select(ShareholderRow::as_select())
+        .first(conn)?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    after_register_number: i64,
+    limit: i64,
+) -> Result<Vec<ShareholderRow>, StoreError> {
+    Ok(shareholders::table
+        .filter(shareholders::tenant_id.eq(tenant.to_string()))
+        .filter(shareholders::register_number.gt(after_register_number))
+        .order(shareholders::register_number.asc())
+        .limit(limit)
+        .select(ShareholderRow::as_select())
+        .load(conn)?)
+}
+
+/// Records a new identity version valid from `valid_from` and makes it current.
+pub fn change_identity(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    id: &ShareholderId,
+    identity: Identity,
+    valid_from: NaiveDate,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<ShareholderRow, StoreError> {
+    conn.transaction(|conn| {
+        crate::tenants::lock(conn, tenant)?;
+        let current = get(conn, tenant, id)?;
+        if current.identity() == identity {
+            return Ok(current);
+        }
+        let version = current.version + 1;
+        let v = VersionRow::new(
+            tenant,
+            &current.id,
+            version,
+            valid_from,
+            actor,
+            now,
+            identity.clone(),
+        );
+        diesel::insert_into(shareholder_versions::table)
+            .values(&v)
+            .execute(conn)?;
+        diesel::update(shareholders::table.find((tenant.to_string(), id.to_string())))
+            .set((
+                shareholders::version.eq(version),
+                shareholders::first_name.eq(identity.first_name),
+                shareholders::last_name.eq(identity.last_name),
+                shareholders::legal_name.eq(identity.legal_name),
+                shareholders::national_number.eq(identity.national_number),
+                shareholders::enterprise_number.eq(identity.enterprise_number),
+                shareholders::birth_date.eq(identity.birth_date),
+                shareholders::street.eq(identity.street),
+                shareholders::postal_code.eq(identity.postal_code),
+                shareholders::city.eq(identity.city),
+                shareholders::country.eq(identity.country),
+                shareholders::email.eq(identity.email),
+                shareholders::phone.eq(identity.phone),
+                shareholders::iban.eq(identity.iban),
+                shareholders::language.eq(identity.language),
+            ))
+            .execute(conn)?;
+        get(conn, tenant, id)
+    })
+}
+
+/// Every identity version, oldest first.
+pub fn versions(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    id: &ShareholderId,
+) -> Result<Vec<VersionRow>, StoreError> {
+    Ok(shareholder_versions::table
+        .filter(shareholder_versions::tenant_id.eq(tenant.to_string()))
+        .filter(shareholder_versions::shareholder_id.eq(id.to_string()))
+        .order(shareholder_versions::version.asc())
+        .select(VersionRow::as_select())
+        .load(conn)?)
+}
+
+/// Marks a shareholder as having left (exited, excluded, deceased) on a date.
+pub fn set_status(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    id: &ShareholderId,
+    status: &str,
+    exit_date: Option<NaiveDate>,
+    exit_reason: Option<String>,
+) -> Result<ShareholderRow, StoreError> {
+    conn.transaction(|conn| {
+        crate::tenants::lock(conn, tenant)?;
+        diesel::update(shareholders::table.find((tenant.to_string(), id.to_string())))
+            .set((
+                shareholders::status.eq(status),
+                shareholders::exit_date.eq(exit_date),
+                shareholders::exit_reason.eq(exit_reason),
+            ))
+            .execute(conn)?;
+        get(conn, tenant, id)
+    })
+}

@@ -1,0 +1,196 @@
+//! Tenants (cooperatives) and the per-tenant write lock.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::connection::{Backend, DbConnection, placeholders};
+use crate::error::StoreError;
+use crate::schema::tenants;
+use crate::to_db_time;
+use dar_core::chain::GENESIS_HASH;
+use dar_core::ids::TenantId;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = tenants)]
+pub struct TenantRow {
+    pub id: String,
+    pub slug: String,
+    pub legal_name: String,
+    pub enterprise_number: String,
+    pub legal_form: String,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: String,
+    pub default_language: String,
+    pub fiscal_year_end: String,
+    pub voting_rule: String,
+    pub locked_until: Option<NaiveDate>,
+    pub helpdesk_may_write: bool,
+    pub status: String,
+    pub ledger_head_seq: i64,
+    pub ledger_head_hash: String,
+    pub next_register_number: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a coordinator gives to create a tenant.
+#[derive(Clone, Debug)]
+pub struct NewTenant {
+    pub slug: String,
+    pub legal_name: String,
+    pub enterprise_number: String,
+    pub legal_form: String,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: String,
+    pub default_language: String,
+    pub fiscal_year_end: String,
+    pub voting_rule: String,
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    new: NewTenant,
+    now: DateTime<Utc>,
+) -> Result<TenantRow, StoreError> {
+    let row = TenantRow {
+        id: TenantId::new().to_string(),
+        slug: new.slug,
+        legal_name: new.legal_name,
+        enterprise_number: new.enterprise_number,
+        legal_form: new.legal_form,
+        street: new.street,
+        postal_code: new.postal_code,
+        city: new.city,
+        country: new.country,
+        default_language: new.default_language,
+        fiscal_year_end: new.fiscal_year_end,
+        voting_rule: new.voting_rule,
+        locked_until: None,
+        helpdesk_may_write: false,
+        status: "active".into(),
+        ledger_head_seq: 0,
+        ledger_head_hash: GENESIS_HASH.into(),
+        next_register_number: 1,
+        created_at: to_db_time(now),
+    };
+    let taken: i64 = tenants::table
+        .filter(tenants::slug.eq(&row.slug))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(StoreError::Conflict(format!(
+            "the slug {:?} is taken",
+            row.slug
+        )));
+    }
+    diesel::insert_into(tenants::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Finds a tenant by id or by slug (`{tenant}` in paths accepts both).
+pub fn find(conn: &mut DbConnection, key: &str) -> Result<TenantRow, StoreError> {
+    let query = tenants::table.select(TenantRow::as_select());
+    let found = if key.parse::<uuid::Uuid>().is_ok() {
+        query.filter(tenants::id.eq(key)).first(conn).optional()?
+    } else {
+        query.filter(tenants::slug.eq(key)).first(conn).optional()?
+    };
+    found.ok_or(StoreError::NotFound)
+}
+
+pub fn get(conn: &mut DbConnection, id: &TenantId) -> Result<TenantRow, StoreError> {
+    Ok(tenants::table
+        .find(id.to_string())
+        .select(TenantRow::as_select())
+        .first(conn)?)
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    after_slug: Option<&str>,
+    limit: i64,
+) -> Result<Vec<TenantRow>, StoreError> {
+    let mut query = tenants::table
+        .select(TenantRow::as_select())
+        .order(tenants::slug.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after_slug {
+        query = query.filter(tenants::slug.gt(after.to_string()));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// The settings an admin or coordinator may change after creation.
+#[derive(AsChangeset, Clone, Debug, Default)]
+#[diesel(table_name = tenants)]
+pub struct TenantChanges {
+    pub legal_name: Option<String>,
+    pub legal_form: Option<String>,
+    pub street: Option<Option<String>>,
+    pub postal_code: Option<Option<String>>,
+    pub city: Option<Option<String>>,
+    pub default_language: Option<String>,
+    pub voting_rule: Option<String>,
+    pub locked_until: Option<Option<NaiveDate>>,
+    pub helpdesk_may_write: Option<bool>,
+    pub status: Option<String>,
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: &TenantId,
+    changes: &TenantChanges,
+) -> Result<TenantRow, StoreError> {
+    conn.transaction(|conn| {
+        let current = lock(conn, id)?;
+        if let (Some(Some(new)), Some(old)) = (changes.locked_until, current.locked_until)
+            && new < old
+        {
+            return Err(StoreError::Conflict(format!(
+                "the register is closed up to {old}; a closed period cannot be reopened"
+            )));
+        }
+        if changes.locked_until == Some(None) && current.locked_until.is_some() {
+            return Err(StoreError::Conflict(
+                "a closed period cannot be reopened".into(),
+            ));
+        }
+        diesel::update(tenants::table.find(id.to_string()))
+            .set(changes)
+            .execute(conn)?;
+        get(conn, id)
+    })
+}
+
+/// Locks the tenant's row for the rest of the transaction and returns it. Every write to a
+/// tenant's register starts here, so a tenant's writers queue up one after another on both
+/// backends. On SQLite the lock is a (no-op) write, which takes the database write lock at
+/// once instead of failing later when a read transaction tries to upgrade.
+pub fn lock(conn: &mut DbConnection, id: &TenantId) -> Result<TenantRow, StoreError> {
+    let sql = match conn.backend() {
+        Backend::Postgres => "SELECT id FROM tenants WHERE id = ? FOR UPDATE",
+        Backend::Sqlite => "UPDATE tenants SET status = status WHERE id = ?",
+    };
+    diesel::sql_query(placeholders(conn.backend(), sql))
+        .bind::<diesel::sql_types::Text, _>(id.to_string())
+        .execute(conn)?;
+    get(conn, id)
+}
+
+/// Hands out the next register number; numbers are never reused.
+pub fn next_register_number(conn: &mut DbConnection, id: &TenantId) -> Result<i64, StoreError> {
+    diesel::update(tenants::table.find(id.to_string()))
+        .set(tenants::next_register_number.eq(tenants::next_register_number + 1))
+        .execute(conn)?;
+    let next: i64 = tenants::table
+        .find(id.to_string())
+        .select(tenants::next_register_number)
+        .first(conn)?;
+    Ok(next - 1)
+}

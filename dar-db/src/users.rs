@@ -1,0 +1,288 @@
+//! Users, their grants, refresh tokens and invitations.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::connection::DbConnection;
+use crate::error::StoreError;
+use crate::schema::{grants, invitations, refresh_tokens, users};
+use crate::to_db_time;
+use dar_core::ids::{InvitationId, ShareholderId, TenantId, UserId};
+use dar_core::types::Role;
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: Option<String>,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
+#[diesel(table_name = grants)]
+pub struct GrantRow {
+    pub id: String,
+    pub user_id: String,
+    pub role: String,
+    pub tenant_id: Option<String>,
+    pub shareholder_id: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A grant as the authorization code sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub tenant_id: Option<TenantId>,
+    pub shareholder_id: Option<ShareholderId>,
+}
+
+impl GrantRow {
+    pub fn to_grant(&self) -> Result<Grant, StoreError> {
+        Ok(Grant {
+            role: Role::parse(&self.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("role {:?}", self.role)))?,
+            tenant_id: self.tenant_id.as_deref().map(crate::parse_id).transpose()?,
+            shareholder_id: self
+                .shareholder_id
+                .as_deref()
+                .map(crate::parse_id)
+                .transpose()?,
+        })
+    }
+}
+
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64, StoreError> {
+    Ok(users::table.count().get_result(conn)?)
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    email: &str,
+    password_hash: &str,
+    display_name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<UserRow, StoreError> {
+    let row = UserRow {
+        id: UserId::new().to_string(),
+        email: normalise_email(email),
+        password_hash: password_hash.to_string(),
+        display_name: display_name.map(str::to_string),
+        disabled: false,
+        created_at: to_db_time(now),
+    };
+    if find_by_email(conn, &row.email)?.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "a user with email {} exists",
+            row.email
+        )));
+    }
+    diesel::insert_into(users::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, StoreError> {
+    Ok(users::table
+        .filter(users::email.eq(normalise_email(email)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn get(conn: &mut DbConnection, id: &UserId) -> Result<UserRow, StoreError> {
+    Ok(users::table
+        .find(id.to_string())
+        .select(UserRow::as_select())
+        .first(conn)?)
+}
+
+pub fn grants_of(conn: &mut DbConnection, user: &UserId) -> Result<Vec<Grant>, StoreError> {
+    let rows: Vec<GrantRow> = grants::table
+        .filter(grants::user_id.eq(user.to_string()))
+        .select(GrantRow::as_select())
+        .order(grants::created_at.asc())
+        .load(conn)?;
+    rows.iter().map(GrantRow::to_grant).collect()
+}
+
+/// Adds a grant unless the user already has exactly that one.
+pub fn add_grant(
+    conn: &mut DbConnection,
+    user: &UserId,
+    grant: &Grant,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if grants_of(conn, user)?.contains(grant) {
+        return Ok(());
+    }
+    diesel::insert_into(grants::table)
+        .values(GrantRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: user.to_string(),
+            role: grant.role.as_str().to_string(),
+            tenant_id: grant.tenant_id.map(|t| t.to_string()),
+            shareholder_id: grant.shareholder_id.map(|s| s.to_string()),
+            created_at: to_db_time(now),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshTokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub family_id: String,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn store_refresh_token(
+    conn: &mut DbConnection,
+    user: &UserId,
+    family_id: &str,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    diesel::insert_into(refresh_tokens::table)
+        .values(RefreshTokenRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: user.to_string(),
+            family_id: family_id.to_string(),
+            token_hash: token_hash.to_string(),
+            expires_at: to_db_time(expires_at),
+            used_at: None,
+            created_at: to_db_time(now),
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks a refresh token as used and returns it. A token presented twice means it leaked:
+/// the whole family is spent, so the thief and the owner both have to log in again.
+pub fn use_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<RefreshTokenRow, StoreError> {
+    conn.transaction(|conn| {
+        let row: RefreshTokenRow = refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .select(RefreshTokenRow::as_select())
+            .first(conn)
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        let now_db = to_db_time(now);
+        let claimed = diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::id.eq(&row.id))
+                .filter(refresh_tokens::used_at.is_null()),
+        )
+        .set(refresh_tokens::used_at.eq(now_db))
+        .execute(conn)?;
+        if claimed == 0 {
+            diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::family_id.eq(&row.family_id))
+                    .filter(refresh_tokens::used_at.is_null()),
+            )
+            .set(refresh_tokens::used_at.eq(now_db))
+            .execute(conn)?;
+            return Err(StoreError::Conflict("refresh token reused".into()));
+        }
+        if row.expires_at <= now_db {
+            return Err(StoreError::NotFound);
+        }
+        Ok(row)
+    })
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = invitations)]
+pub struct InvitationRow {
+    pub tenant_id: String,
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub shareholder_id: Option<String>,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn create_invitation(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    email: &str,
+    role: Role,
+    shareholder: Option<ShareholderId>,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    created_by: &UserId,
+    now: DateTime<Utc>,
+) -> Result<InvitationRow, StoreError> {
+    let row = InvitationRow {
+        tenant_id: tenant.to_string(),
+        id: InvitationId::new().to_string(),
+        email: normalise_email(email),
+        role: role.as_str().to_string(),
+        shareholder_id: shareholder.map(|s| s.to_string()),
+        token_hash: token_hash.to_string(),
+        expires_at: to_db_time(expires_at),
+        accepted_at: None,
+        created_by: created_by.to_string(),
+        created_at: to_db_time(now),
+    };
+    diesel::insert_into(invitations::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Claims an open invitation by its token hash; it can be accepted once.
+pub fn claim_invitation(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<InvitationRow, StoreError> {
+    let now_db = to_db_time(now);
+    let row: InvitationRow = invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    if row.expires_at <= now_db {
+        return Err(StoreError::NotFound);
+    }
+    let claimed = diesel::update(
+        invitations::table
+            .filter(invitations::tenant_id.eq(&row.tenant_id))
+            .filter(invitations::id.eq(&row.id))
+            .filter(invitations::accepted_at.is_null()),
+    )
+    .set(invitations::accepted_at.eq(now_db))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Err(StoreError::Conflict(
+            "this invitation was already accepted".into(),
+        ));
+    }
+    Ok(row)
+}
