@@ -46,49 +46,27 @@ pub fn storage_precision(at: DateTime<Utc>) -> DateTime<Utc> {
     at.trunc_subsecs(6)
 }
 
-/// The hash of an entry with the given content that follows `prev_hash`.
-pub fn entry_hash(
-    prev_hash: &str,
-    tenant_id: &TenantId,
-    seq: i64,
-    id: &EntryId,
-    recorded_at: DateTime<Utc>,
-    actor: &str,
-    idempotency_key: Option<&str>,
-    movement: &Movement,
-) -> String {
-    let canonical = Canonical {
-        tenant_id,
-        seq,
-        id,
-        recorded_at: storage_precision(recorded_at)
-            .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-            .to_string(),
-        actor,
-        idempotency_key,
-        movement,
-    };
-    let json = serde_json::to_vec(&canonical).expect("an entry always serialises");
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(&json);
-    hex::encode(hasher.finalize())
-}
-
 impl EntryRecord {
-    /// The hash this entry's content and `prev_hash` should have.
+    /// The hash this entry's content and `prev_hash` should have. A new entry gets its
+    /// `hash` from here; `verify` compares the stored one with it.
     pub fn expected_hash(&self) -> String {
-        entry_hash(
-            &self.prev_hash,
-            &self.tenant_id,
-            self.seq,
-            &self.id,
-            self.recorded_at,
-            &self.actor,
-            self.idempotency_key.as_deref(),
-            &self.movement,
-        )
+        let canonical = Canonical {
+            tenant_id: &self.tenant_id,
+            seq: self.seq,
+            id: &self.id,
+            recorded_at: storage_precision(self.recorded_at)
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string(),
+            actor: &self.actor,
+            idempotency_key: self.idempotency_key.as_deref(),
+            movement: &self.movement,
+        };
+        let json = serde_json::to_vec(&canonical).expect("an entry always serialises");
+        let mut hasher = Sha256::new();
+        hasher.update(self.prev_hash.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(&json);
+        hex::encode(hasher.finalize())
     }
 }
 

@@ -25,7 +25,7 @@ pub struct Position {
 }
 
 impl Position {
-    pub fn add(self, leg: &Leg) -> Position {
+    pub fn plus(self, leg: &Leg) -> Position {
         Position {
             quantity: self.quantity + leg.quantity,
             capital_cents: self.capital_cents + leg.capital_cents,
@@ -53,7 +53,7 @@ pub enum Violation {
 pub fn position_at(legs: &[Leg], date: NaiveDate) -> Position {
     legs.iter()
         .filter(|leg| leg.date <= date)
-        .fold(Position::default(), |pos, leg| pos.add(leg))
+        .fold(Position::default(), |pos, leg| pos.plus(leg))
 }
 
 /// The first date (with the rule broken) at which the end-of-day position breaks a rule.
@@ -70,7 +70,7 @@ pub fn first_violation(
     while i < sorted.len() {
         let date = sorted[i].date;
         while i < sorted.len() && sorted[i].date == date {
-            pos = pos.add(sorted[i]);
+            pos = pos.plus(sorted[i]);
             i += 1;
         }
         if pos.quantity < 0 {

@@ -530,3 +530,212 @@ fn check_text(field: &'static str, value: Option<&str>) -> Result<(), LedgerErro
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn class(rule: TransferRule) -> ClassTerms {
+        ClassTerms {
+            id: ShareClassId::new(),
+            code: "B".into(),
+            issue_price: Money::from_cents(5000).unwrap(),
+            transfer_rule: rule,
+            max_shares_per_holder: None,
+        }
+    }
+
+    fn holder(legs: Vec<Leg>) -> HolderState {
+        HolderState {
+            id: ShareholderId::new(),
+            status: ShareholderStatus::Active,
+            legs,
+        }
+    }
+
+    fn leg(date: &str, quantity: i64, capital_cents: i64, paid_cents: i64) -> Leg {
+        Leg {
+            date: d(date),
+            quantity,
+            capital_cents,
+            paid_cents,
+        }
+    }
+
+    fn ctx(class: ClassTerms, from: Option<HolderState>, to: Option<HolderState>) -> PlanContext {
+        PlanContext {
+            period: Period {
+                today: d("2025-12-31"),
+                locked_until: Some(d("2024-12-31")),
+            },
+            class,
+            from,
+            to,
+            reversal_target: None,
+        }
+    }
+
+    fn draft(action: DraftAction, date: &str) -> EntryDraft {
+        EntryDraft {
+            action,
+            effective_date: Some(d(date)),
+            reason: Some("r".into()),
+            external_reference: None,
+        }
+    }
+
+    #[test]
+    fn an_issue_subscribes_quantity_times_the_class_price_fully_paid_by_default() {
+        let to = holder(vec![]);
+        let action = DraftAction::Issue {
+            share_class: "B".into(),
+            to: to.id,
+            quantity: ShareCount::new(4).unwrap(),
+            price_per_share: None,
+            paid: None,
+        };
+        let m = plan(
+            &draft(action, "2025-02-01"),
+            &ctx(class(TransferRule::Free), None, Some(to)),
+        )
+        .unwrap();
+        assert_eq!(
+            (m.quantity, m.capital_cents, m.paid_cents),
+            (4, 20000, 20000)
+        );
+    }
+
+    #[test]
+    fn paying_more_than_the_subscription_at_issue_is_refused() {
+        let to = holder(vec![]);
+        let action = DraftAction::Issue {
+            share_class: "B".into(),
+            to: to.id,
+            quantity: ShareCount::new(1).unwrap(),
+            price_per_share: None,
+            paid: Some(Money::from_cents(5001).unwrap()),
+        };
+        let err = plan(
+            &draft(action, "2025-02-01"),
+            &ctx(class(TransferRule::Free), None, Some(to)),
+        )
+        .unwrap_err();
+        assert!(matches!(err, LedgerError::PaidAboveSubscription { .. }));
+    }
+
+    #[test]
+    fn a_transfer_carries_the_paid_up_capital_pro_rata() {
+        // 10 shares of 50.00, 250.00 paid: moving 4 moves 200.00 subscribed and 100.00 paid.
+        let from = holder(vec![leg("2025-01-01", 10, 50000, 25000)]);
+        let to = holder(vec![]);
+        let action = DraftAction::Transfer {
+            share_class: "B".into(),
+            from: from.id,
+            to: to.id,
+            quantity: ShareCount::new(4).unwrap(),
+            price_per_share: None,
+        };
+        let m = plan(
+            &draft(action, "2025-02-01"),
+            &ctx(class(TransferRule::Free), Some(from), Some(to)),
+        )
+        .unwrap();
+        assert_eq!((m.capital_cents, m.paid_cents), (20000, 10000));
+    }
+
+    #[test]
+    fn an_entry_on_the_locked_date_is_refused() {
+        let to = holder(vec![]);
+        let action = DraftAction::Payment {
+            share_class: "B".into(),
+            to: to.id,
+            amount: Money::from_cents(1).unwrap(),
+        };
+        let err = plan(
+            &draft(action, "2024-12-31"),
+            &ctx(class(TransferRule::Free), None, Some(to)),
+        )
+        .unwrap_err();
+        assert!(matches!(err, LedgerError::PeriodLocked { .. }));
+    }
+
+    #[test]
+    fn a_repayment_above_the_paid_up_capital_of_the_redeemed_shares_is_refused() {
+        let from = holder(vec![leg("2025-01-01", 2, 10000, 5000)]);
+        let action = DraftAction::Redemption {
+            share_class: "B".into(),
+            from: from.id,
+            quantity: ShareCount::new(2).unwrap(),
+            amount: Money::from_cents(5001).unwrap(),
+        };
+        let err = plan(
+            &draft(action, "2025-06-30"),
+            &ctx(class(TransferRule::Free), Some(from), None),
+        )
+        .unwrap_err();
+        assert!(matches!(err, LedgerError::RepaymentAbovePaidUp { .. }));
+    }
+
+    #[test]
+    fn shares_cannot_go_to_someone_who_left() {
+        let from = holder(vec![leg("2025-01-01", 2, 10000, 10000)]);
+        let mut to = holder(vec![]);
+        to.status = ShareholderStatus::Exited;
+        let action = DraftAction::Transfer {
+            share_class: "B".into(),
+            from: from.id,
+            to: to.id,
+            quantity: ShareCount::new(1).unwrap(),
+            price_per_share: None,
+        };
+        let err = plan(
+            &draft(action, "2025-02-01"),
+            &ctx(class(TransferRule::Free), Some(from), Some(to)),
+        )
+        .unwrap_err();
+        assert!(matches!(err, LedgerError::HolderNotActive { .. }));
+    }
+
+    #[test]
+    fn a_reversal_of_a_reversal_is_refused() {
+        let to = holder(vec![]);
+        let reversal = Movement {
+            kind: EntryKind::Reversal,
+            effective_date: d("2025-03-01"),
+            movement_date: d("2025-02-01"),
+            share_class_id: ShareClassId::new(),
+            quantity: 1,
+            capital_cents: 0,
+            paid_cents: 0,
+            price_per_share_cents: None,
+            amount_cents: None,
+            from: None,
+            to: Some(to.id),
+            sign: -1,
+            reverses_seq: Some(1),
+            reason: Some("x".into()),
+            external_reference: None,
+        };
+        let mut c = ctx(class(TransferRule::Free), None, Some(to));
+        c.reversal_target = Some(ReversalTarget {
+            seq: 2,
+            movement: reversal,
+            already_reversed: false,
+        });
+        let err = plan(
+            &draft(
+                DraftAction::Reversal {
+                    reverses: EntryId::new(),
+                },
+                "2025-03-02",
+            ),
+            &c,
+        )
+        .unwrap_err();
+        assert!(matches!(err, LedgerError::ReversalOfReversal { seq: 2 }));
+    }
+}

@@ -13,7 +13,7 @@ use crate::share_classes::ShareClassRow;
 use crate::shareholders;
 use crate::tenants::{self, TenantRow};
 use crate::{from_db_time, parse_id, to_db_time};
-use dar_core::chain::{ChainReport, ChainVerifier, EntryRecord, entry_hash};
+use dar_core::chain::{ChainReport, ChainVerifier, EntryRecord};
 use dar_core::holdings::Leg;
 use dar_core::ids::{EntryId, ShareholderId, TenantId};
 use dar_core::ledger::{
@@ -461,17 +461,7 @@ fn write(
     let id = EntryId::new();
     let tenant_id = req.tenant_id;
     let recorded_at = dar_core::chain::storage_precision(now);
-    let hash = entry_hash(
-        &tenant.ledger_head_hash,
-        &tenant_id,
-        seq,
-        &id,
-        recorded_at,
-        &req.actor,
-        req.idempotency_key.as_deref(),
-        &movement,
-    );
-    let record = EntryRecord {
+    let mut record = EntryRecord {
         tenant_id,
         seq,
         id,
@@ -480,8 +470,9 @@ fn write(
         idempotency_key: req.idempotency_key.clone(),
         movement,
         prev_hash: tenant.ledger_head_hash.clone(),
-        hash,
+        hash: String::new(),
     };
+    record.hash = record.expected_hash();
     diesel::insert_into(ledger_entries::table)
         .values(EntryRow::from_record(&record))
         .execute(conn)?;
@@ -682,5 +673,53 @@ pub fn class_codes(
     Ok(share_classes::table
         .filter(share_classes::tenant_id.eq(tenant.to_string()))
         .select((share_classes::id, share_classes::code))
+        .load(conn)?)
+}
+
+/// One line of the minimised register of a class: what any holder of the class may consult.
+#[derive(QueryableByName, Clone, Debug, PartialEq, Eq)]
+pub struct ClassRegisterRow {
+    #[diesel(sql_type = BigInt)]
+    pub register_number: i64,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub first_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub last_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub legal_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub city: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub quantity: i64,
+}
+
+/// The holders of one class at the end of `as_of`, in register-number order, a page at a time.
+pub fn class_register(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    class_id: &str,
+    as_of: NaiveDate,
+    after_register_number: i64,
+    limit: i64,
+) -> Result<Vec<ClassRegisterRow>, StoreError> {
+    let sql = "
+SELECT s.register_number AS register_number, s.kind AS kind, s.first_name AS first_name,
+       s.last_name AS last_name, s.legal_name AS legal_name, s.city AS city,
+       CAST(SUM(l.quantity) AS BIGINT) AS quantity
+  FROM ledger_legs l
+  JOIN shareholders s ON s.tenant_id = l.tenant_id AND s.id = l.shareholder_id
+ WHERE l.tenant_id = ? AND l.share_class_id = ? AND l.movement_date <= ? AND s.register_number > ?
+ GROUP BY s.register_number, s.kind, s.first_name, s.last_name, s.legal_name, s.city
+HAVING SUM(l.quantity) > 0
+ ORDER BY s.register_number
+ LIMIT ?";
+    Ok(diesel::sql_query(placeholders(conn.backend(), sql))
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Text, _>(class_id.to_string())
+        .bind::<Date, _>(as_of)
+        .bind::<BigInt, _>(after_register_number)
+        .bind::<BigInt, _>(limit)
         .load(conn)?)
 }

@@ -178,36 +178,36 @@ pub fn use_refresh_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<RefreshTokenRow, StoreError> {
-    conn.transaction(|conn| {
-        let row: RefreshTokenRow = refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(token_hash))
-            .select(RefreshTokenRow::as_select())
-            .first(conn)
-            .optional()?
-            .ok_or(StoreError::NotFound)?;
-        let now_db = to_db_time(now);
-        let claimed = diesel::update(
+    // No transaction: the conditional UPDATE claims the token atomically, and the
+    // revocation of a reused token's family must stay even though the call fails.
+    let row: RefreshTokenRow = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(RefreshTokenRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    let now_db = to_db_time(now);
+    let claimed = diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::id.eq(&row.id))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now_db))
+    .execute(conn)?;
+    if claimed == 0 {
+        diesel::update(
             refresh_tokens::table
-                .filter(refresh_tokens::id.eq(&row.id))
+                .filter(refresh_tokens::family_id.eq(&row.family_id))
                 .filter(refresh_tokens::used_at.is_null()),
         )
         .set(refresh_tokens::used_at.eq(now_db))
         .execute(conn)?;
-        if claimed == 0 {
-            diesel::update(
-                refresh_tokens::table
-                    .filter(refresh_tokens::family_id.eq(&row.family_id))
-                    .filter(refresh_tokens::used_at.is_null()),
-            )
-            .set(refresh_tokens::used_at.eq(now_db))
-            .execute(conn)?;
-            return Err(StoreError::Conflict("refresh token reused".into()));
-        }
-        if row.expires_at <= now_db {
-            return Err(StoreError::NotFound);
-        }
-        Ok(row)
-    })
+        return Err(StoreError::Conflict("refresh token reused".into()));
+    }
+    if row.expires_at <= now_db {
+        return Err(StoreError::NotFound);
+    }
+    Ok(row)
 }
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]

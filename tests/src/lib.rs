@@ -1,1 +1,444 @@
+//! Test support: start the real application on a fresh database (SQLite or PostgreSQL) and
+//! talk to it over HTTP.
+//!
+//! PostgreSQL tests need `DAR_TEST_PG_URL` (a server where the user may create databases,
+//! e.g. `postgres://root@127.0.0.1:5432/test`). Without it they are skipped with a note,
+//! unless `DAR_TEST_REQUIRE_PG=1`, which CI sets: then a missing server fails the test.
 
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use diesel::{Connection, RunQueryDsl};
+use serde_json::{Value, json};
+
+use dar_api::config::{Secret, Settings};
+use dar_db::{Database, DatabaseUrl};
+
+pub const COORDINATOR_EMAIL: &str = "coordinator@dar.test";
+pub const PASSWORD: &str = "a long test password";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How many PostgreSQL tests were skipped for want of a server (reported at the end).
+pub static PG_SKIPPED: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh database that is dropped (PostgreSQL) or deleted (SQLite) when the test ends.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = diesel::pg::PgConnection::establish(admin_url) {
+                    let _ = diesel::sql_query(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    ))
+                    .execute(&mut conn);
+                }
+            }
+        }
+    }
+}
+
+impl TestDb {
+    /// `None` when PostgreSQL is not configured and not required.
+    pub fn new(backend: Backend) -> Option<TestDb> {
+        let name = format!("dar_test_{}", uuid::Uuid::new_v4().simple());
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                Some(TestDb {
+                    url: DatabaseUrl::Sqlite(path.display().to_string()),
+                    cleanup: Cleanup::File(path),
+                })
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var("DAR_TEST_PG_URL") else {
+                    if std::env::var("DAR_TEST_REQUIRE_PG").is_ok_and(|v| v == "1") {
+                        panic!("DAR_TEST_REQUIRE_PG=1 but DAR_TEST_PG_URL is not set");
+                    }
+                    PG_SKIPPED.fetch_add(1, Ordering::Relaxed);
+                    eprintln!("skipped: PostgreSQL test (set DAR_TEST_PG_URL to run it)");
+                    return None;
+                };
+                let mut conn = diesel::pg::PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at DAR_TEST_PG_URL: {e}"));
+                diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .expect("creating a test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                let url = format!("{base}/{name}");
+                Some(TestDb {
+                    url: DatabaseUrl::Postgres(url),
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                })
+            }
+        }
+    }
+}
+
+/// A running application on a fresh database, with a coordinator account.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Database,
+    pub backend: Backend,
+    pub coordinator: String,
+    _test_db: TestDb,
+}
+
+pub fn settings(url: DatabaseUrl, writers: usize) -> Settings {
+    Settings {
+        database_url: url,
+        listen: "127.0.0.1:0".parse().expect("address"),
+        jwt_secret: Secret("test secret, 32 characters or more".into()),
+        public_url: "http://dar.test".into(),
+        bootstrap_email: Some(COORDINATOR_EMAIL.into()),
+        bootstrap_password: Some(Secret(PASSWORD.into())),
+        access_token_seconds: 900,
+        refresh_token_days: 30,
+        pool_size: 8,
+        ledger_writers: writers,
+    }
+}
+
+impl TestApp {
+    /// Starts the app on `backend`; `None` when that backend is not available here.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        if std::env::var("TEST_LOG").is_ok() {
+            dar_api::telemetry::init();
+        }
+        let test_db = TestDb::new(backend)?;
+        let writers = if backend == Backend::Sqlite { 1 } else { 4 };
+        let settings = settings(test_db.url.clone(), writers);
+        let db = Database::connect(&settings.database_url, settings.pool_size).expect("connecting");
+        db.migrate().expect("migrating");
+        dar_api::bootstrap::ensure_coordinator(&db, &settings).expect("bootstrap");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding");
+        let app =
+            dar_api::startup::build_with(db.clone(), settings, listener).expect("building the app");
+        let address = format!("http://127.0.0.1:{}", app.port);
+        tokio::spawn(app.server);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let mut app = TestApp {
+            address,
+            client,
+            db,
+            backend,
+            coordinator: String::new(),
+            _test_db: test_db,
+        };
+        app.coordinator = app.login(COORDINATOR_EMAIL, PASSWORD).await;
+        Some(app)
+    }
+
+    pub fn db_url(&self) -> DatabaseUrl {
+        self._test_db.url.clone()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let r = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 200, "login of {email}");
+        r.json::<Value>().await.expect("json")["access_token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET that must succeed; returns the JSON body.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
+        let r = self.get(path, token).await;
+        let status = r.status();
+        let body: Value = r.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "GET {path}: {status} {body}");
+        body
+    }
+
+    /// POST that must succeed; returns the JSON body.
+    pub async fn post_ok(&self, path: &str, token: &str, body: &Value) -> Value {
+        let r = self.post(path, token, body).await;
+        let status = r.status();
+        let out: Value = r.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "POST {path} {body}: {status} {out}");
+        out
+    }
+
+    /// A new cooperative; returns its id.
+    pub async fn create_tenant(&self, slug: &str) -> String {
+        let body = json!({
+            "slug": slug, "legal_name": format!("Coöperatie {slug} cv"), "enterprise_number": "0403.019.261",
+            "legal_form": "cv", "default_language": "nl",
+            "address": {"street": "Korenmarkt 1", "postal_code": "9000", "city": "Gent"}
+        });
+        self.post_ok("/api/v1/tenants", &self.coordinator, &body)
+            .await["id"]
+            .as_str()
+            .expect("id")
+            .to_string()
+    }
+
+    /// Invites `email` with `role` (by `inviter`), accepts, logs in; returns the token.
+    pub async fn user_with_role(
+        &self,
+        tenant: &str,
+        inviter: &str,
+        email: &str,
+        role: &str,
+        shareholder: Option<&str>,
+    ) -> String {
+        let mut body = json!({"email": email, "role": role});
+        if let Some(s) = shareholder {
+            body["shareholder_id"] = json!(s);
+        }
+        let invitation = self
+            .post_ok(
+                &format!("/api/v1/tenants/{tenant}/invitations"),
+                inviter,
+                &body,
+            )
+            .await;
+        let accept = json!({"token": invitation["token"], "password": PASSWORD});
+        let r = self
+            .client
+            .post(self.url("/api/v1/auth/accept-invitation"))
+            .json(&accept)
+            .send()
+            .await
+            .expect("accept");
+        assert_eq!(
+            r.status(),
+            200,
+            "accepting an invitation: {}",
+            r.text().await.unwrap_or_default()
+        );
+        self.login(email, PASSWORD).await
+    }
+
+    /// A cooperative with an admin; returns (tenant id, admin token).
+    pub async fn tenant_with_admin(&self, slug: &str) -> (String, String) {
+        let tenant = self.create_tenant(slug).await;
+        let admin = self
+            .user_with_role(
+                &tenant,
+                &self.coordinator,
+                &format!("admin@{slug}.test"),
+                "admin",
+                None,
+            )
+            .await;
+        (tenant, admin)
+    }
+
+    pub async fn create_class(
+        &self,
+        tenant: &str,
+        token: &str,
+        code: &str,
+        nominal: &str,
+        rule: &str,
+    ) {
+        let body = json!({"code": code, "name": format!("Klasse {code}"), "nominal_value": nominal, "transfer_rule": rule});
+        self.post_ok(
+            &format!("/api/v1/tenants/{tenant}/share-classes"),
+            token,
+            &body,
+        )
+        .await;
+    }
+
+    /// A natural person; returns the shareholder id.
+    pub async fn create_person(
+        &self,
+        tenant: &str,
+        token: &str,
+        first: &str,
+        last: &str,
+    ) -> String {
+        let body = json!({
+            "kind": "natural", "first_name": first, "last_name": last, "admission_date": "2024-01-01",
+            "address": {"street": "Veldstraat 2", "postal_code": "9000", "city": "Gent", "country": "BE"}
+        });
+        self.post_ok(
+            &format!("/api/v1/tenants/{tenant}/shareholders"),
+            token,
+            &body,
+        )
+        .await["id"]
+            .as_str()
+            .expect("id")
+            .to_string()
+    }
+
+    pub async fn post_entry(&self, tenant: &str, token: &str, entry: &Value) -> reqwest::Response {
+        self.post(&format!("/api/v1/tenants/{tenant}/ledger"), token, entry)
+            .await
+    }
+
+    pub async fn post_entry_ok(&self, tenant: &str, token: &str, entry: &Value) -> Value {
+        self.post_ok(&format!("/api/v1/tenants/{tenant}/ledger"), token, entry)
+            .await
+    }
+
+    /// The whole register as `{(shareholder id, class) -> (quantity, paid_up)}`.
+    pub async fn holdings(
+        &self,
+        tenant: &str,
+        token: &str,
+        query: &str,
+    ) -> std::collections::BTreeMap<(String, String), (i64, String)> {
+        let mut out = std::collections::BTreeMap::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path = format!("/api/v1/tenants/{tenant}/holdings?limit=1000&{query}");
+            if let Some(c) = &cursor {
+                path = format!("/api/v1/tenants/{tenant}/holdings?limit=1000&cursor={c}");
+            }
+            let page = self.get_ok(&path, token).await;
+            for h in page["items"].as_array().expect("items") {
+                out.insert(
+                    (
+                        h["shareholder_id"].as_str().unwrap().to_string(),
+                        h["share_class"].as_str().unwrap().to_string(),
+                    ),
+                    (
+                        h["quantity"].as_i64().unwrap(),
+                        h["paid_up"].as_str().unwrap().to_string(),
+                    ),
+                );
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => return out,
+            }
+        }
+    }
+
+    pub async fn head_seq(&self, tenant: &str, token: &str) -> i64 {
+        self.get_ok(&format!("/api/v1/tenants/{tenant}/ledger/verify"), token)
+            .await["head_seq"]
+            .as_i64()
+            .expect("head")
+    }
+}
+
+/// Asserts an RFC 9457 problem with `status`; returns the body.
+pub async fn expect_problem(response: reqwest::Response, status: u16) -> Value {
+    let got = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!(got, status, "expected {status}, got {got}: {body}");
+    assert_eq!(
+        content_type, "application/problem+json",
+        "problem content type; body {body}"
+    );
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("https://")),
+        "problem type: {body}"
+    );
+    assert!(body["title"].is_string(), "problem title: {body}");
+    body
+}
+
+/// Runs a test body on SQLite and on PostgreSQL: `on_both_backends!(name, |app| async move {...})`
+/// makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::TestApp) {
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn($crate::Backend::Sqlite)
+                    .await
+                    .expect("SQLite is always available");
+                run(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    run(app).await;
+                }
+            }
+        }
+    };
+}
+
+/// Today in Brussels, as the service sees it.
+pub fn today() -> chrono::NaiveDate {
+    dar_core::time::brussels_date(chrono::Utc::now())
+}

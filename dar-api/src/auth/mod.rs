@@ -1,0 +1,9 @@
+//! Who is calling (authentication) and what they may do (authorization).
+
+pub mod authz;
+pub mod password;
+pub mod principal;
+pub mod tokens;
+
+pub use authz::{Access, Need, authorize};
+pub use principal::Principal;

@@ -1,0 +1,107 @@
+//! Configuration from the environment (SPEC §6b).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use dar_db::DatabaseUrl;
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub listen: SocketAddr,
+    pub jwt_secret: Secret,
+    pub public_url: String,
+    pub bootstrap_email: Option<String>,
+    pub bootstrap_password: Option<Secret>,
+    /// Lifetime of an access token.
+    pub access_token_seconds: i64,
+    /// Lifetime of a refresh token.
+    pub refresh_token_days: i64,
+    pub pool_size: u32,
+    /// Threads that post ledger entries, each grouping concurrent requests into one commit.
+    pub ledger_writers: usize,
+}
+
+/// A value that must never be printed.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+const DEFAULT_DATA_DIR: &str = "dar-data";
+
+impl Settings {
+    /// Reads `DAR_*` variables. On the SQLite default, the data folder is created and a JWT
+    /// secret is generated there once and kept, so tokens survive a restart.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir =
+            PathBuf::from(var("DAR_DATA_DIR").unwrap_or_else(|| DEFAULT_DATA_DIR.into()));
+        let url = match var("DAR_DATABASE_URL") {
+            Some(url) => url,
+            None => {
+                std::fs::create_dir_all(&data_dir)
+                    .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+                format!("sqlite://{}", data_dir.join("dar.db").display())
+            }
+        };
+        let database_url = DatabaseUrl::parse(&url).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let listen: SocketAddr = var("DAR_LISTEN")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .context("DAR_LISTEN must be host:port, e.g. 127.0.0.1:8080")?;
+        let jwt_secret = match (var("DAR_JWT_SECRET"), &database_url) {
+            (Some(secret), _) if secret.len() >= 32 => Secret(secret),
+            (Some(_), _) => bail!("DAR_JWT_SECRET must be at least 32 characters"),
+            (None, DatabaseUrl::Postgres(_)) => bail!("DAR_JWT_SECRET is required with PostgreSQL"),
+            (None, DatabaseUrl::Sqlite(_)) => Secret(kept_secret(&data_dir)?),
+        };
+        let public_url = var("DAR_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
+        let number = |name: &str, default: i64| -> anyhow::Result<i64> {
+            var(name).map_or(Ok(default), |v| {
+                v.parse()
+                    .with_context(|| format!("{name} must be a number"))
+            })
+        };
+        let ledger_writers = match database_url {
+            // SQLite has one writer at a time; more threads would only queue on its lock.
+            DatabaseUrl::Sqlite(_) => 1,
+            DatabaseUrl::Postgres(_) => number("DAR_LEDGER_WRITERS", 4)?.clamp(1, 64) as usize,
+        };
+        Ok(Settings {
+            database_url,
+            listen,
+            jwt_secret,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            bootstrap_email: var("DAR_BOOTSTRAP_EMAIL"),
+            bootstrap_password: var("DAR_BOOTSTRAP_PASSWORD").map(Secret),
+            access_token_seconds: number("DAR_ACCESS_TOKEN_SECONDS", 900)?.clamp(10, 86_400),
+            refresh_token_days: number("DAR_REFRESH_TOKEN_DAYS", 30)?.clamp(1, 365),
+            pool_size: number("DAR_POOL_SIZE", 16)?.clamp(2, 512) as u32,
+            ledger_writers,
+        })
+    }
+}
+
+fn kept_secret(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    use rand::Rng;
+    let path = data_dir.join("jwt-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        return Ok(secret.trim().to_string());
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let bytes: [u8; 32] = rand::rng().random();
+    let secret = hex::encode(bytes);
+    std::fs::write(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(secret)
+}

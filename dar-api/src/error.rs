@@ -1,0 +1,294 @@
+//! The one place where failures become HTTP answers: RFC 9457 problem+json with a stable
+//! `type`, a human `title`, and field-level details for validation errors.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use dar_core::ledger::LedgerError;
+use dar_db::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Base of every problem `type` URI; the fragment is the stable code clients switch on.
+const TYPE_BASE: &str = "https://dar.coop/problems/";
+
+/// One invalid input field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Path into the request, e.g. `entries[2].quantity`.
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request could not be read: malformed JSON, wrong types, unknown fields.
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldProblem>,
+    },
+    /// Well-formed but invalid values.
+    #[error("{detail}")]
+    Validation {
+        detail: String,
+        errors: Vec<FieldProblem>,
+    },
+    #[error("authentication required")]
+    Unauthenticated(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    /// A ledger rule refused an entry.
+    #[error(transparent)]
+    Ledger(LedgerError),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::Validation {
+            detail: message.clone(),
+            errors: vec![FieldProblem {
+                field: field.into(),
+                message,
+            }],
+        }
+    }
+
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(e.into())
+    }
+
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { .. } => "malformed-request",
+            ApiError::Validation { .. } => "validation",
+            ApiError::Unauthenticated(_) => "unauthenticated",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Ledger(e) => ledger_code(e),
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { .. } => "The request could not be read",
+            ApiError::Validation { .. } => "The request has invalid values",
+            ApiError::Unauthenticated(_) => "Authentication required",
+            ApiError::Forbidden(_) => "Not allowed",
+            ApiError::NotFound => "Not found",
+            ApiError::Conflict(_) => "Conflict",
+            ApiError::Ledger(_) => "The register rules refuse this entry",
+            ApiError::Unavailable(_) => "Temporarily unavailable",
+            ApiError::Internal(_) => "Internal error",
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (detail, errors) = match self {
+            ApiError::BadRequest { detail, errors } | ApiError::Validation { detail, errors } => {
+                (Some(detail.clone()), errors.clone())
+            }
+            ApiError::Unauthenticated(why) | ApiError::Forbidden(why) => {
+                (Some((*why).to_string()), vec![])
+            }
+            ApiError::NotFound => (None, vec![]),
+            ApiError::Internal(_) => (
+                Some("the error was logged; please retry or report it".into()),
+                vec![],
+            ),
+            other => (Some(other.to_string()), vec![]),
+        };
+        Problem {
+            type_: format!("{TYPE_BASE}{}", self.code()),
+            title: self.title().to_string(),
+            status: self.status_code().as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+fn ledger_code(e: &LedgerError) -> &'static str {
+    match e {
+        LedgerError::MissingEffectiveDate => "missing-effective-date",
+        LedgerError::PeriodLocked { .. } => "period-locked",
+        LedgerError::FutureDate { .. } => "future-date",
+        LedgerError::InsufficientShares { .. } => "insufficient-shares",
+        LedgerError::HoldingRule { .. } => "holding-rule",
+        LedgerError::HolderNotActive { .. } => "holder-not-active",
+        LedgerError::SameHolder => "same-holder",
+        LedgerError::NotTransferable { .. } => "not-transferable",
+        LedgerError::ApprovalRequired { .. } => "approval-required",
+        LedgerError::PaidAboveSubscription { .. } => "paid-above-subscription",
+        LedgerError::RepaymentAbovePaidUp { .. } => "repayment-above-paid-up",
+        LedgerError::AmountTooLarge => "amount-too-large",
+        LedgerError::ZeroPayment => "zero-payment",
+        LedgerError::ReversalOfReversal { .. } => "reversal-of-reversal",
+        LedgerError::AlreadyReversed { .. } => "already-reversed",
+        LedgerError::ReversalBeforeEntry { .. } => "reversal-before-entry",
+        LedgerError::ReasonRequired => "reason-required",
+        LedgerError::TextTooLong { .. } => "text-too-long",
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Validation { .. } | ApiError::Ledger(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            // Logged once, here, with the whole cause chain; the client sees only the code.
+            ApiError::Internal(e) => tracing::error!(error = ?e, "request failed"),
+            ApiError::Unavailable(why) => {
+                tracing::warn!(error = %why, "request failed: unavailable")
+            }
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        if matches!(self, ApiError::Unauthenticated(_)) {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Conflict(msg) => ApiError::Conflict(msg),
+            StoreError::Ledger(e) => ApiError::Ledger(e),
+            StoreError::Invalid { field, message } => ApiError::invalid(field, message),
+            StoreError::InBatch { index, error } => match ApiError::from(*error) {
+                ApiError::Validation { detail, errors } => ApiError::Validation {
+                    detail: format!("entry {index}: {detail}"),
+                    errors: errors
+                        .into_iter()
+                        .map(|p| FieldProblem {
+                            field: format!("entries[{index}].{}", p.field),
+                            message: p.message,
+                        })
+                        .collect(),
+                },
+                ApiError::Ledger(e) => ApiError::Validation {
+                    detail: format!("entry {index}: {e}"),
+                    errors: vec![FieldProblem {
+                        field: format!("entries[{index}]"),
+                        message: e.to_string(),
+                    }],
+                },
+                other => other,
+            },
+            StoreError::TenantInactive { status } => ApiError::Conflict(format!(
+                "the cooperative is {status}; its register is read-only"
+            )),
+            StoreError::IdempotencyMismatch => ApiError::Validation {
+                detail: "this Idempotency-Key was already used for a different request".into(),
+                errors: vec![FieldProblem {
+                    field: "Idempotency-Key".into(),
+                    message: "already used for a different request".into(),
+                }],
+            },
+            StoreError::Rule { rule, message } => ApiError::Validation {
+                detail: format!("{rule}: {message}"),
+                errors: vec![],
+            },
+            StoreError::Contention => ApiError::Unavailable("the register is busy; retry".into()),
+            StoreError::Unavailable(msg) => ApiError::Unavailable(msg),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validation_problem_names_the_field() {
+        let body =
+            serde_json::to_value(ApiError::invalid("quantity", "must be at least 1").problem())
+                .unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "type": "https://dar.coop/problems/validation",
+                "title": "The request has invalid values",
+                "status": 422,
+                "detail": "must be at least 1",
+                "errors": [{"field": "quantity", "message": "must be at least 1"}]
+            })
+        );
+    }
+
+    #[test]
+    fn an_internal_error_hides_its_cause() {
+        let body =
+            serde_json::to_value(ApiError::internal(anyhow::anyhow!("secret db detail")).problem())
+                .unwrap();
+        assert!(!body.to_string().contains("secret"));
+        assert_eq!(body["status"], 500);
+    }
+
+    #[test]
+    fn a_batch_failure_points_at_the_entry() {
+        let e = ApiError::from(StoreError::InBatch {
+            index: 2,
+            error: Box::new(StoreError::Invalid {
+                field: "to".into(),
+                message: "unknown".into(),
+            }),
+        });
+        assert_eq!(e.problem().errors[0].field, "entries[2].to");
+    }
+}

@@ -1,0 +1,53 @@
+//! Liveness, readiness, metrics and the OpenAPI document.
+
+use actix_web::{HttpResponse, get, web};
+
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+/// The process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+/// The database answers and every migration is applied.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, description = "ready"), (status = 503, description = "not ready")))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let ready = state
+        .db(|conn| {
+            diesel::RunQueryDsl::execute(diesel::sql_query("SELECT 1"), conn)?;
+            Ok(())
+        })
+        .await
+        .is_ok()
+        && {
+            let db = state.db.clone();
+            web::block(move || db.migrations_current().unwrap_or(false))
+                .await
+                .unwrap_or(false)
+        };
+    if ready {
+        HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
+    } else {
+        HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "not ready" }))
+    }
+}
+
+/// Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "metrics")))]
+#[get("/metrics")]
+pub async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(crate::metrics::render())
+}
+
+/// The OpenAPI 3.1 document, generated from the handlers and types.
+#[get("/api/v1/openapi.json")]
+pub async fn openapi_json() -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(crate::openapi::document()))
+}

@@ -1,0 +1,632 @@
+//! The ledger over HTTP: post entries (alone or as an all-or-nothing batch), list them,
+//! read one, and verify the hash chain.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::auth::{Need, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{RequestMeta, parse_json, parse_value};
+use crate::routes::{
+    Page, PageQuery, decode_cursor, encode_cursor, money, page_limit, parse_path_id, tenant_access,
+};
+use crate::state::AppState;
+use dar_core::chain::{ChainReport, EntryRecord};
+use dar_core::ids::{EntryId, ShareholderId};
+use dar_core::ledger::{DraftAction, EntryDraft};
+use dar_core::money::{Money, ShareCount};
+use dar_db::audit::NewAuditEvent;
+use dar_db::ledger::{AppendRequest, Appended};
+
+/// Subscription of new shares.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueInput {
+    /// `issue`
+    #[schema(example = "issue")]
+    pub kind: String,
+    pub share_class: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub to: ShareholderId,
+    #[schema(value_type = i64, minimum = 1)]
+    pub quantity: ShareCount,
+    /// Defaults to the class's issue price.
+    #[schema(value_type = Option<String>, example = "250.00")]
+    pub price_per_share: Option<Money>,
+    /// Amount paid up at issue; defaults to the full subscription.
+    #[schema(value_type = Option<String>, example = "250.00")]
+    pub paid: Option<Money>,
+    pub effective_date: NaiveDate,
+    pub reason: Option<String>,
+    pub external_reference: Option<String>,
+}
+/// Shares move from one holder to another.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    /// `transfer`
+    #[schema(example = "transfer")]
+    pub kind: String,
+    pub share_class: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub from: ShareholderId,
+    #[schema(value_type = String, format = Uuid)]
+    pub to: ShareholderId,
+    #[schema(value_type = i64, minimum = 1)]
+    pub quantity: ShareCount,
+    /// What the buyer paid per share, if the register should show it.
+    #[schema(value_type = Option<String>)]
+    pub price_per_share: Option<Money>,
+    pub effective_date: NaiveDate,
+    pub reason: Option<String>,
+    /// For classes that need approval: the board decision.
+    pub external_reference: Option<String>,
+}
+/// Withdrawal or exclusion: shares cancelled and `amount` repaid.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedemptionInput {
+    /// `redemption`
+    #[schema(example = "redemption")]
+    pub kind: String,
+    pub share_class: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub from: ShareholderId,
+    #[schema(value_type = i64, minimum = 1)]
+    pub quantity: ShareCount,
+    #[schema(value_type = String, example = "250.00")]
+    pub amount: Money,
+    pub effective_date: NaiveDate,
+    /// e.g. "uittreding" or "uitsluiting".
+    pub reason: String,
+    pub external_reference: Option<String>,
+}
+/// A payment on shares already issued (not fully paid at issue).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    /// `payment`
+    #[schema(example = "payment")]
+    pub kind: String,
+    pub share_class: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub to: ShareholderId,
+    #[schema(value_type = String, example = "125.00")]
+    pub amount: Money,
+    pub effective_date: NaiveDate,
+    pub reason: Option<String>,
+    pub external_reference: Option<String>,
+}
+/// Cancels one earlier entry from that entry's own date, as if it had never been posted.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReversalInput {
+    /// `reversal`
+    #[schema(example = "reversal")]
+    pub kind: String,
+    #[schema(value_type = String, format = Uuid)]
+    pub reverses: EntryId,
+    pub reason: String,
+    /// Defaults to today.
+    pub effective_date: Option<NaiveDate>,
+    pub external_reference: Option<String>,
+}
+
+/// One entry to post; `kind` selects the shape.
+#[derive(ToSchema)]
+#[serde(untagged)]
+#[schema(discriminator(property_name = "kind"))]
+pub enum EntryInput {
+    Issue(IssueInput),
+    Transfer(TransferInput),
+    Redemption(RedemptionInput),
+    Payment(PaymentInput),
+    Reversal(ReversalInput),
+}
+
+/// Parses one entry. The kind is read first and the rest is parsed into that kind's own
+/// type, so an error names its field (`quantity`, `entries[2].amount`); serde's internally
+/// tagged enums would lose that path.
+pub fn parse_entry(value: serde_json::Value, prefix: &str) -> ApiResult<EntryInput> {
+    let serde_json::Value::Object(map) = value else {
+        return Err(bad_field(
+            prefix,
+            "kind",
+            "an entry is a JSON object with a kind",
+        ));
+    };
+    let kind = match map.get("kind") {
+        Some(serde_json::Value::String(kind)) => kind.clone(),
+        _ => {
+            return Err(bad_field(
+                prefix,
+                "kind",
+                "must be one of issue, transfer, redemption, payment, reversal",
+            ));
+        }
+    };
+    let rest = serde_json::Value::Object(map);
+    Ok(match kind.as_str() {
+        "issue" => EntryInput::Issue(parse_value(rest, prefix)?),
+        "transfer" => EntryInput::Transfer(parse_value(rest, prefix)?),
+        "redemption" => EntryInput::Redemption(parse_value(rest, prefix)?),
+        "payment" => EntryInput::Payment(parse_value(rest, prefix)?),
+        "reversal" => EntryInput::Reversal(parse_value(rest, prefix)?),
+        _ => {
+            return Err(bad_field(
+                prefix,
+                "kind",
+                "must be one of issue, transfer, redemption, payment, reversal",
+            ));
+        }
+    })
+}
+
+impl From<EntryInput> for EntryDraft {
+    fn from(input: EntryInput) -> Self {
+        let trim = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let (action, effective_date, reason, external_reference) = match input {
+            EntryInput::Issue(i) => (
+                DraftAction::Issue {
+                    share_class: i.share_class,
+                    to: i.to,
+                    quantity: i.quantity,
+                    price_per_share: i.price_per_share,
+                    paid: i.paid,
+                },
+                Some(i.effective_date),
+                i.reason,
+                i.external_reference,
+            ),
+            EntryInput::Transfer(t) => (
+                DraftAction::Transfer {
+                    share_class: t.share_class,
+                    from: t.from,
+                    to: t.to,
+                    quantity: t.quantity,
+                    price_per_share: t.price_per_share,
+                },
+                Some(t.effective_date),
+                t.reason,
+                t.external_reference,
+            ),
+            EntryInput::Redemption(r) => (
+                DraftAction::Redemption {
+                    share_class: r.share_class,
+                    from: r.from,
+                    quantity: r.quantity,
+                    amount: r.amount,
+                },
+                Some(r.effective_date),
+                Some(r.reason),
+                r.external_reference,
+            ),
+            EntryInput::Payment(p) => (
+                DraftAction::Payment {
+                    share_class: p.share_class,
+                    to: p.to,
+                    amount: p.amount,
+                },
+                Some(p.effective_date),
+                p.reason,
+                p.external_reference,
+            ),
+            EntryInput::Reversal(r) => (
+                DraftAction::Reversal {
+                    reverses: r.reverses,
+                },
+                r.effective_date,
+                Some(r.reason),
+                r.external_reference,
+            ),
+        };
+        EntryDraft {
+            action,
+            effective_date,
+            reason: trim(reason),
+            external_reference: trim(external_reference),
+        }
+    }
+}
+
+fn bad_field(prefix: &str, field: &str, message: &str) -> ApiError {
+    let field = format!("{prefix}{field}");
+    ApiError::BadRequest {
+        detail: format!("{field}: {message}"),
+        errors: vec![crate::error::FieldProblem {
+            field,
+            message: message.into(),
+        }],
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchInput {
+    #[schema(value_type = Vec<EntryInput>)]
+    pub entries: Vec<serde_json::Value>,
+}
+
+/// A posted entry.
+#[derive(Serialize, ToSchema)]
+pub struct EntryView {
+    pub id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub effective_date: NaiveDate,
+    /// The date from which the holdings change (a reversal's is the cancelled entry's date).
+    pub movement_date: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub share_class: String,
+    pub quantity: i64,
+    pub price_per_share: Option<String>,
+    /// Issue: the subscription; transfer: the price paid; redemption: what is repaid;
+    /// payment: what was paid.
+    pub amount: Option<String>,
+    /// Subscribed capital moved by the entry.
+    pub subscribed: String,
+    /// Paid-up capital moved by the entry.
+    pub paid_up: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub reason: Option<String>,
+    pub external_reference: Option<String>,
+    pub reverses_seq: Option<i64>,
+    pub actor: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+pub fn entry_view(r: &EntryRecord, codes: &HashMap<String, String>) -> EntryView {
+    let m = &r.movement;
+    let class_id = m.share_class_id.to_string();
+    EntryView {
+        id: r.id.to_string(),
+        seq: r.seq,
+        kind: m.kind.as_str().into(),
+        effective_date: m.effective_date,
+        movement_date: m.movement_date,
+        recorded_at: r.recorded_at,
+        share_class: codes.get(&class_id).cloned().unwrap_or(class_id),
+        quantity: m.quantity,
+        price_per_share: m.price_per_share_cents.map(money),
+        amount: m.amount_cents.map(money),
+        subscribed: money(m.capital_cents),
+        paid_up: money(m.paid_cents),
+        from: m.from.map(|s| s.to_string()),
+        to: m.to.map(|s| s.to_string()),
+        reason: m.reason.clone(),
+        external_reference: m.external_reference.clone(),
+        reverses_seq: m.reverses_seq,
+        actor: r.actor.clone(),
+        prev_hash: r.prev_hash.clone(),
+        hash: r.hash.clone(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BatchView {
+    pub entries: Vec<EntryView>,
+}
+
+fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII"))?
+        .trim();
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            "1 to 200 visible ASCII characters",
+        ));
+    }
+    Ok(Some(key.to_string()))
+}
+
+fn require_json(req: &HttpRequest) -> ApiResult<()> {
+    let is_json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        });
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest {
+            detail: "send the body as JSON with Content-Type: application/json".into(),
+            errors: vec![],
+        })
+    }
+}
+
+/// Authorizes, hands the request to the ledger writer and waits for the outcome.
+async fn post_entries(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    req: HttpRequest,
+    tenant_key: String,
+    body: web::Bytes,
+    drafts: Vec<EntryDraft>,
+) -> ApiResult<(Appended, HashMap<String, String>)> {
+    let key = idempotency_key(&req)?;
+    let request_hash = hex::encode(Sha256::digest(&body));
+    let user = principal.user_id.to_string();
+    let m = meta.clone();
+    let (tenant_id, access, codes) = state
+        .db(move |conn| {
+            let (_, tenant_id, access) =
+                tenant_access(conn, &principal, &tenant_key, Need::WriteRegister, &m)?;
+            let codes: HashMap<String, String> = dar_db::ledger::class_codes(conn, &tenant_id)?
+                .into_iter()
+                .collect();
+            Ok((tenant_id, access, codes))
+        })
+        .await?;
+    let request = AppendRequest {
+        tenant_id,
+        actor: user.clone(),
+        idempotency_key: key,
+        request_hash,
+        drafts,
+        audit: Some(NewAuditEvent {
+            tenant_id: Some(tenant_id.to_string()),
+            actor_user_id: Some(user),
+            actor_role: Some(access.actor_role().into()),
+            action: "ledger.posted".into(),
+            request_id: Some(meta.request_id.clone()),
+            source_ip: meta.source_ip.clone(),
+            support_session_id: access.support_session_id.clone(),
+            ..Default::default()
+        }),
+    };
+    let outcome = state.writer.append(request).await?;
+    if let Appended::Posted(entries) = &outcome {
+        crate::metrics::count_entries(entries.len());
+        tracing::info!(tenant.id = %tenant_id, entries.count = entries.len(), entry.seq = entries.last().map(|e| e.seq), "ledger entries posted");
+    }
+    Ok((outcome, codes))
+}
+
+fn created(outcome: &Appended, body: impl Serialize) -> HttpResponse {
+    let mut response = HttpResponse::Created();
+    if matches!(outcome, Appended::Replayed(_)) {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    response.json(body)
+}
+
+/// Posts one ledger entry. Send an `Idempotency-Key` header to make retries safe: the same
+/// key and body return the first result and post nothing twice.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/ledger", tag = "ledger", request_body = EntryInput,
+    params(("tenant" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = EntryView), (status = 422, body = crate::error::Problem)))]
+#[post("/tenants/{tenant}/ledger")]
+pub async fn post(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    require_json(&req)?;
+    let input = parse_entry(parse_json(&body)?, "")?;
+    let (outcome, codes) = post_entries(
+        state,
+        principal,
+        meta,
+        req,
+        path.into_inner(),
+        body,
+        vec![input.into()],
+    )
+    .await?;
+    let entry = outcome
+        .entries()
+        .first()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no entry posted")))?;
+    Ok(created(&outcome, entry_view(entry, &codes)))
+}
+
+/// Posts several entries at once: all of them, or none.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/ledger/batch", tag = "ledger", request_body = BatchInput,
+    params(("tenant" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = BatchView), (status = 422, body = crate::error::Problem)))]
+#[post("/tenants/{tenant}/ledger/batch")]
+pub async fn post_batch(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    require_json(&req)?;
+    let input: BatchInput = parse_json(&body)?;
+    if input.entries.is_empty() || input.entries.len() > dar_db::ledger::BATCH_MAX_ENTRIES {
+        return Err(ApiError::invalid(
+            "entries",
+            format!(
+                "a batch holds 1 to {} entries",
+                dar_db::ledger::BATCH_MAX_ENTRIES
+            ),
+        ));
+    }
+    let drafts = input
+        .entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| parse_entry(value, &format!("entries[{i}].")).map(EntryDraft::from))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let (outcome, codes) =
+        post_entries(state, principal, meta, req, path.into_inner(), body, drafts).await?;
+    let entries = outcome
+        .entries()
+        .iter()
+        .map(|e| entry_view(e, &codes))
+        .collect();
+    Ok(created(&outcome, BatchView { entries }))
+}
+
+/// Entries in sequence order.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/ledger", tag = "ledger",
+    params(("tenant" = String, Path), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query)),
+    responses((status = 200, body = Page<EntryView>)))]
+#[get("/tenants/{tenant}/ledger")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let limit = page_limit(query.limit)?;
+    let after: i64 = query
+        .cursor
+        .as_deref()
+        .map(decode_cursor)
+        .transpose()?
+        .unwrap_or(0);
+    let page = state
+        .db(move |conn| {
+            let (_, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let codes: HashMap<String, String> = dar_db::ledger::class_codes(conn, &tenant_id)?
+                .into_iter()
+                .collect();
+            let records = dar_db::ledger::list(conn, &tenant_id, after, limit)?;
+            let next_cursor = (records.len() as i64 == limit)
+                .then(|| encode_cursor(&records.last().map(|r| r.seq)));
+            Ok(Page {
+                items: records.iter().map(|r| entry_view(r, &codes)).collect(),
+                next_cursor,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One entry.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/ledger/{id}", tag = "ledger",
+    params(("tenant" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = EntryView), (status = 404, body = crate::error::Problem)))]
+#[get("/tenants/{tenant}/ledger/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (key, id) = path.into_inner();
+    let entry_id: EntryId = parse_path_id(&id)?;
+    let view = state
+        .db(move |conn| {
+            let (_, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let codes: HashMap<String, String> = dar_db::ledger::class_codes(conn, &tenant_id)?
+                .into_iter()
+                .collect();
+            let record =
+                dar_db::ledger::find(conn, &tenant_id, &entry_id)?.ok_or(ApiError::NotFound)?;
+            Ok(entry_view(&record, &codes))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VerifyView {
+    pub ok: bool,
+    pub entries: i64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// The first entry that does not match, when `ok` is false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_bad_seq: Option<i64>,
+}
+
+impl From<ChainReport> for VerifyView {
+    fn from(r: ChainReport) -> Self {
+        VerifyView {
+            ok: r.ok,
+            entries: r.entries,
+            head_seq: r.head_seq,
+            head_hash: r.head_hash,
+            first_bad_seq: r.first_bad_seq,
+        }
+    }
+}
+
+/// Recomputes the hash chain over every entry and names the first one that does not match.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/ledger/verify", tag = "ledger",
+    params(("tenant" = String, Path)),
+    responses((status = 200, body = VerifyView)))]
+#[get("/tenants/{tenant}/ledger/verify")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let report = state
+        .db(move |conn| {
+            let (_, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            Ok(dar_db::ledger::verify(conn, &tenant_id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(VerifyView::from(report)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_with_an_unknown_field_is_refused() {
+        let body = br#"{"kind":"payment","share_class":"A","to":"0190b2a4-0000-7000-8000-000000000000","amount":"1.00","effective_date":"2025-01-01","amout":"2"}"#;
+        assert!(parse_entry(parse_json(body).unwrap(), "").is_err());
+    }
+
+    #[test]
+    fn an_entry_of_an_unknown_kind_is_refused() {
+        assert!(parse_entry(parse_json(br#"{"kind":"gift"}"#).unwrap(), "").is_err());
+    }
+
+    #[test]
+    fn a_wrong_type_in_a_batch_entry_names_its_path() {
+        let body = br#"{"kind":"payment","share_class":"A","to":"0190b2a4-0000-7000-8000-000000000000","amount":12.5,"effective_date":"2025-01-01"}"#;
+        let Err(ApiError::BadRequest { errors, .. }) =
+            parse_entry(parse_json(body).unwrap(), "entries[3].")
+        else {
+            panic!("expected a bad request");
+        };
+        assert_eq!(errors[0].field, "entries[3].amount");
+    }
+
+    #[test]
+    fn a_well_formed_transfer_parses() {
+        let body = br#"{"kind":"transfer","share_class":"A","from":"0190b2a4-0000-7000-8000-000000000000","to":"0190b2a4-0000-7000-8000-000000000001","quantity":3,"effective_date":"2025-01-01"}"#;
+        assert!(matches!(
+            parse_entry(parse_json(body).unwrap(), ""),
+            Ok(EntryInput::Transfer(_))
+        ));
+    }
+}

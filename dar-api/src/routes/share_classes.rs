@@ -1,0 +1,169 @@
+//! Share classes of a cooperative.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Need, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{RequestMeta, StrictJson};
+use crate::routes::{money, tenant_access};
+use crate::state::AppState;
+use dar_core::money::Money;
+use dar_core::types::TransferRule;
+use dar_db::audit::{self, NewAuditEvent};
+use dar_db::share_classes::{self, NewShareClass, ShareClassRow};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateShareClass {
+    /// 1 to 8 upper-case letters or digits, e.g. `A`.
+    pub code: String,
+    pub name: String,
+    #[schema(value_type = String, example = "250.00")]
+    pub nominal_value: Money,
+    /// Default price per share at issue; defaults to the nominal value.
+    #[schema(value_type = Option<String>, example = "250.00")]
+    pub issue_price: Option<Money>,
+    /// Votes per share (when the cooperative votes per share); default 1.
+    pub votes_per_share: Option<i32>,
+    /// Whether the class shares in profits; default true.
+    pub dividend_rights: Option<bool>,
+    /// `free`, `approval` (the board approves each transfer) or `none`.
+    #[schema(value_type = String, example = "approval")]
+    pub transfer_rule: TransferRule,
+    pub max_shares_per_holder: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ShareClassView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub nominal_value: String,
+    pub issue_price: String,
+    pub votes_per_share: i32,
+    pub dividend_rights: bool,
+    pub transfer_rule: String,
+    pub max_shares_per_holder: Option<i64>,
+}
+
+impl From<&ShareClassRow> for ShareClassView {
+    fn from(c: &ShareClassRow) -> Self {
+        ShareClassView {
+            id: c.id.clone(),
+            code: c.code.clone(),
+            name: c.name.clone(),
+            nominal_value: money(c.nominal_value_cents),
+            issue_price: money(c.issue_price_cents),
+            votes_per_share: c.votes_per_share,
+            dividend_rights: c.dividend_rights,
+            transfer_rule: c.transfer_rule.clone(),
+            max_shares_per_holder: c.max_shares_per_holder,
+        }
+    }
+}
+
+/// Creates a share class.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/share-classes", tag = "register", request_body = CreateShareClass,
+    params(("tenant" = String, Path, description = "id or slug")),
+    responses((status = 201, body = ShareClassView), (status = 409, body = crate::error::Problem)))]
+#[post("/tenants/{tenant}/share-classes")]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    body: StrictJson<CreateShareClass>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    let code_ok = (1..=8).contains(&b.code.len())
+        && b.code
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !code_ok {
+        return Err(ApiError::invalid(
+            "code",
+            "1 to 8 upper-case letters or digits",
+        ));
+    }
+    let name = b.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ApiError::invalid("name", "must be 1 to 100 characters"));
+    }
+    let votes = b.votes_per_share.unwrap_or(1);
+    if !(0..=1_000_000).contains(&votes) {
+        return Err(ApiError::invalid(
+            "votes_per_share",
+            "must be between 0 and 1000000",
+        ));
+    }
+    if let Some(max) = b.max_shares_per_holder
+        && !(1..=dar_core::money::ShareCount::MAX).contains(&max)
+    {
+        return Err(ApiError::invalid(
+            "max_shares_per_holder",
+            "must be at least 1",
+        ));
+    }
+    let new = NewShareClass {
+        code: b.code,
+        name,
+        nominal_value: b.nominal_value,
+        issue_price: b.issue_price.unwrap_or(b.nominal_value),
+        votes_per_share: votes,
+        dividend_rights: b.dividend_rights.unwrap_or(true),
+        transfer_rule: b.transfer_rule,
+        max_shares_per_holder: b.max_shares_per_holder,
+    };
+    let key = path.into_inner();
+    let row = state
+        .db(move |conn| {
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
+            let now = Utc::now();
+            let row = share_classes::create(conn, &tenant_id, new, now)?;
+            audit::record(
+                conn,
+                NewAuditEvent {
+                    tenant_id: Some(tenant.id),
+                    actor_user_id: Some(principal.user_id.to_string()),
+                    actor_role: Some(access.actor_role().into()),
+                    action: "share_class.created".into(),
+                    object_type: Some("share_class".into()),
+                    object_id: Some(row.id.clone()),
+                    request_id: Some(meta.request_id.clone()),
+                    source_ip: meta.source_ip.clone(),
+                    support_session_id: access.support_session_id.clone(),
+                    details: Some(serde_json::json!({ "code": row.code })),
+                },
+                now,
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ShareClassView::from(&row)))
+}
+
+/// The cooperative's share classes.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/share-classes", tag = "register",
+    params(("tenant" = String, Path, description = "id or slug")),
+    responses((status = 200, body = [ShareClassView])))]
+#[get("/tenants/{tenant}/share-classes")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let rows = state
+        .db(move |conn| {
+            let (_, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ConsultClassRegister, &meta)?;
+            Ok(share_classes::list(conn, &tenant_id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(ShareClassView::from).collect::<Vec<_>>()))
+}

@@ -1,0 +1,213 @@
+//! Helpdesk support sessions: opened by the helpdesk with a reason and a ticket, time-boxed,
+//! visible to and closable by the cooperative's admins.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::{Need, Principal};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{RequestMeta, StrictJson};
+use crate::routes::{parse_path_id, tenant_access};
+use crate::state::AppState;
+use dar_core::ids::{SupportSessionId, TenantId};
+use dar_core::types::Role;
+use dar_db::audit::{self, NewAuditEvent};
+use dar_db::support::{self, SupportSessionRow};
+
+const DEFAULT_MINUTES: i64 = 60;
+const MAX_MINUTES: i64 = 8 * 60;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenSession {
+    pub reason: String,
+    /// The helpdesk ticket reference.
+    pub ticket: String,
+    /// How long the session lasts; default 60, at most 480.
+    pub minutes: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    pub id: String,
+    pub helpdesk_user_id: String,
+    pub reason: String,
+    pub ticket: String,
+    pub opened_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Whether the helpdesk may write in this session (the cooperative allows it).
+    pub can_write: bool,
+}
+
+impl From<&SupportSessionRow> for SessionView {
+    fn from(s: &SupportSessionRow) -> Self {
+        SessionView {
+            id: s.id.clone(),
+            helpdesk_user_id: s.helpdesk_user_id.clone(),
+            reason: s.reason.clone(),
+            ticket: s.ticket.clone(),
+            opened_at: s.opened_at.and_utc(),
+            expires_at: s.expires_at.and_utc(),
+            closed_at: s.closed_at.map(|c| c.and_utc()),
+            can_write: s.can_write,
+        }
+    }
+}
+
+fn event(
+    principal: &Principal,
+    role: &str,
+    meta: &RequestMeta,
+    tenant: &str,
+    action: &str,
+    session: &SupportSessionRow,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        tenant_id: Some(tenant.to_string()),
+        actor_user_id: Some(principal.user_id.to_string()),
+        actor_role: Some(role.into()),
+        action: action.into(),
+        object_type: Some("support_session".into()),
+        object_id: Some(session.id.clone()),
+        request_id: Some(meta.request_id.clone()),
+        source_ip: meta.source_ip.clone(),
+        support_session_id: Some(session.id.clone()),
+        details: Some(
+            serde_json::json!({ "reason": session.reason, "ticket": session.ticket, "expires_at": session.expires_at.and_utc() }),
+        ),
+    }
+}
+
+/// Opens a support session (helpdesk only).
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/support-sessions", tag = "support", request_body = OpenSession,
+    params(("tenant" = String, Path)), responses((status = 201, body = SessionView)))]
+#[post("/tenants/{tenant}/support-sessions")]
+pub async fn open(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    body: StrictJson<OpenSession>,
+) -> ApiResult<HttpResponse> {
+    if !principal.has_platform_role(Role::Helpdesk) {
+        return Err(ApiError::Forbidden(
+            "only the helpdesk opens support sessions",
+        ));
+    }
+    let b = body.0;
+    let reason = b.reason.trim().to_string();
+    let ticket = b.ticket.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ApiError::invalid("reason", "must be 1 to 500 characters"));
+    }
+    if ticket.is_empty() || ticket.chars().count() > 100 {
+        return Err(ApiError::invalid("ticket", "must be 1 to 100 characters"));
+    }
+    let minutes = b.minutes.unwrap_or(DEFAULT_MINUTES);
+    if !(1..=MAX_MINUTES).contains(&minutes) {
+        return Err(ApiError::invalid(
+            "minutes",
+            format!("must be between 1 and {MAX_MINUTES}"),
+        ));
+    }
+    let key = path.into_inner();
+    let view = state
+        .db(move |conn| {
+            let tenant = dar_db::tenants::find(conn, &key)?;
+            let tenant_id: TenantId = parse_path_id(&tenant.id)?;
+            let now = Utc::now();
+            let row = support::open(
+                conn,
+                &tenant_id,
+                &principal.user_id,
+                &reason,
+                &ticket,
+                tenant.helpdesk_may_write,
+                now + chrono::Duration::minutes(minutes),
+                now,
+            )?;
+            audit::record(
+                conn,
+                event(
+                    &principal,
+                    "helpdesk",
+                    &meta,
+                    &tenant.id,
+                    "support_session.opened",
+                    &row,
+                ),
+                now,
+            )?;
+            Ok(SessionView::from(&row))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Closes a support session (the helpdesk, or the cooperative's admins).
+#[utoipa::path(delete, path = "/api/v1/tenants/{tenant}/support-sessions/{id}", tag = "support",
+    params(("tenant" = String, Path), ("id" = String, Path)), responses((status = 200, body = SessionView)))]
+#[delete("/tenants/{tenant}/support-sessions/{id}")]
+pub async fn close(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (key, id) = path.into_inner();
+    let session_id: SupportSessionId = parse_path_id(&id)?;
+    let view = state
+        .db(move |conn| {
+            let tenant = dar_db::tenants::find(conn, &key)?;
+            let tenant_id: TenantId = parse_path_id(&tenant.id)?;
+            let session = support::get(conn, &tenant_id, &session_id)?;
+            let role = if principal.has_platform_role(Role::Helpdesk)
+                && session.helpdesk_user_id == principal.user_id.to_string()
+            {
+                "helpdesk"
+            } else {
+                tenant_access(conn, &principal, &key, Need::CloseSupportSession, &meta)?;
+                "admin"
+            };
+            let now = Utc::now();
+            let row = support::close(conn, &tenant_id, &session_id, &principal.user_id, now)?;
+            audit::record(
+                conn,
+                event(
+                    &principal,
+                    role,
+                    &meta,
+                    &tenant.id,
+                    "support_session.closed",
+                    &row,
+                ),
+                now,
+            )?;
+            Ok(SessionView::from(&row))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Support sessions on the cooperative, newest first (admins).
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/support-sessions", tag = "support",
+    params(("tenant" = String, Path)), responses((status = 200, body = [SessionView])))]
+#[get("/tenants/{tenant}/support-sessions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let rows = state
+        .db(move |conn| {
+            let (_, tenant_id, _) = tenant_access(conn, &principal, &key, Need::ReadAudit, &meta)?;
+            Ok(support::list(conn, &tenant_id, 200)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.iter().map(SessionView::from).collect::<Vec<_>>()))
+}

@@ -1,0 +1,89 @@
+//! Building and running the application.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpResponse, HttpServer, middleware, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa_redoc::{Redoc, Servable};
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::writer::LedgerWriter;
+use dar_db::Database;
+
+/// A running server and where it listens.
+pub struct Application {
+    pub port: u16,
+    pub server: Server,
+    pub state: web::Data<AppState>,
+}
+
+/// Connects, migrates, creates the first coordinator if asked, and binds.
+pub fn build(settings: Settings) -> anyhow::Result<Application> {
+    let db = Database::connect(&settings.database_url, settings.pool_size)
+        .context("connecting to the database")?;
+    let applied = db.migrate().context("applying migrations")?;
+    if applied > 0 {
+        tracing::info!(migrations.applied = applied, "database migrated");
+    }
+    crate::bootstrap::ensure_coordinator(&db, &settings)?;
+    let listener = TcpListener::bind(settings.listen)
+        .with_context(|| format!("binding {}", settings.listen))?;
+    build_with(db, settings, listener)
+}
+
+pub fn build_with(
+    db: Database,
+    settings: Settings,
+    listener: TcpListener,
+) -> anyhow::Result<Application> {
+    let port = listener.local_addr()?.port();
+    let writer = LedgerWriter::start(db.clone(), settings.ledger_writers);
+    let state = web::Data::new(AppState {
+        tokens: TokenKeys::new(&settings.jwt_secret.0),
+        db,
+        settings,
+        writer,
+    });
+    let app_state = state.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::from_fn(count_responses))
+            .wrap(middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
+            .wrap(TracingLogger::default())
+            .app_data(app_state.clone())
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| crate::request::bad_query(e).into()),
+            )
+            .app_data(web::PayloadConfig::new(crate::request::JSON_LIMIT_BYTES))
+            .configure(crate::routes::configure)
+            .service(Redoc::with_url("/docs", crate::openapi::document()))
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(Application {
+        port,
+        server,
+        state,
+    })
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound)
+}
+
+async fn count_responses(
+    req: actix_web::dev::ServiceRequest,
+    next: middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let response = next.call(req).await?;
+    crate::metrics::count_response(response.status().as_u16());
+    Ok(response)
+}

@@ -1,0 +1,186 @@
+//! Operations endpoints, the OpenAPI document and the error envelope.
+
+use dar_tests::{expect_problem, on_both_backends};
+use serde_json::json;
+
+on_both_backends!(health_and_readiness_answer, |app| async move {
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("dar_http_responses_total"), "{metrics}");
+});
+
+on_both_backends!(
+    the_openapi_document_lists_the_ledger_and_the_docs_page_loads,
+    |app| async move {
+        let doc: serde_json::Value = app
+            .client
+            .get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            doc["openapi"].as_str().unwrap().starts_with("3.1"),
+            "{}",
+            doc["openapi"]
+        );
+        for path in [
+            "/api/v1/tenants/{tenant}/ledger",
+            "/api/v1/tenants/{tenant}/holdings",
+            "/api/v1/auth/login",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "missing {path}");
+        }
+        let page = app.client.get(app.url("/docs")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().to_lowercase().contains("redoc"));
+    }
+);
+
+on_both_backends!(unknown_routes_and_ids_are_problems, |app| async move {
+    expect_problem(app.get("/api/v1/nothing-here", &app.coordinator).await, 404).await;
+    expect_problem(
+        app.get("/api/v1/tenants/not-a-tenant", &app.coordinator)
+            .await,
+        404,
+    )
+    .await;
+    let (t, admin) = app.tenant_with_admin("ids").await;
+    expect_problem(
+        app.get(
+            &format!("/api/v1/tenants/{t}/shareholders/not-an-id"),
+            &admin,
+        )
+        .await,
+        404,
+    )
+    .await;
+    expect_problem(
+        app.get(
+            &format!("/api/v1/tenants/{t}/holdings?as_of=yesterday"),
+            &admin,
+        )
+        .await,
+        400,
+    )
+    .await;
+    expect_problem(
+        app.get(
+            &format!("/api/v1/tenants/{t}/holdings?cursor=forged"),
+            &admin,
+        )
+        .await,
+        422,
+    )
+    .await;
+});
+
+on_both_backends!(
+    tenant_onboarding_checks_the_enterprise_number_and_the_slug,
+    |app| async move {
+        let c = &app.coordinator;
+        let bad = json!({"slug": "goed", "legal_name": "X", "enterprise_number": "0403019262", "legal_form": "cv", "default_language": "nl"});
+        let p = expect_problem(app.post("/api/v1/tenants", c, &bad).await, 400).await;
+        assert_eq!(p["errors"][0]["field"], "enterprise_number");
+        let bad = json!({"slug": "Slecht Slug", "legal_name": "X", "enterprise_number": "0403019261", "legal_form": "cv", "default_language": "nl"});
+        expect_problem(app.post("/api/v1/tenants", c, &bad).await, 422).await;
+        app.create_tenant("uniek").await;
+        let again = json!({"slug": "uniek", "legal_name": "X", "enterprise_number": "0403019261", "legal_form": "cv", "default_language": "nl"});
+        expect_problem(app.post("/api/v1/tenants", c, &again).await, 409).await;
+        // Only the coordinator onboards.
+        let (_, admin) = app.tenant_with_admin("niet-coord").await;
+        expect_problem(app.post("/api/v1/tenants", &admin, &json!({"slug": "x1", "legal_name": "X", "enterprise_number": "0403019261", "legal_form": "cv", "default_language": "nl"})).await, 403).await;
+    }
+);
+
+on_both_backends!(shareholder_identifiers_are_checked, |app| async move {
+    let (t, admin) = app.tenant_with_admin("ids-check").await;
+    let path = format!("/api/v1/tenants/{t}/shareholders");
+    let p = expect_problem(
+        app.post(
+            &path,
+            &admin,
+            &json!({"kind": "natural", "last_name": "X", "national_number": "85073003329"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "national_number");
+    let p = expect_problem(
+        app.post(
+            &path,
+            &admin,
+            &json!({"kind": "natural", "last_name": "X", "iban": "BE68539007547035"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "iban");
+    let p = expect_problem(
+        app.post(
+            &path,
+            &admin,
+            &json!({"kind": "legal", "legal_name": "Y bv", "enterprise_number": "0403019262"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "enterprise_number");
+    let ok = app.post_ok(&path, &admin, &json!({"kind": "natural", "first_name": "Luc", "last_name": "Peeters", "national_number": "85.07.30-033.28", "iban": "BE68 5390 0754 7034"})).await;
+    assert_eq!(ok["national_number"], "85073003328");
+    assert_eq!(ok["iban"], "BE68539007547034");
+    assert_eq!(ok["register_number"], 1);
+    // A viewer does not see the national number.
+    let viewer = app
+        .user_with_role(&t, &admin, "v@ids.test", "viewer", None)
+        .await;
+    let seen = app
+        .get_ok(&format!("{path}/{}", ok["id"].as_str().unwrap()), &viewer)
+        .await;
+    assert!(seen["national_number"].is_null());
+});
+
+on_both_backends!(identity_changes_are_kept_as_versions, |app| async move {
+    let (t, admin) = app.tenant_with_admin("versies").await;
+    let h = app.create_person(&t, &admin, "Sofie", "Claes").await;
+    let path = format!("/api/v1/tenants/{t}/shareholders/{h}");
+    app.patch(&path, &admin, &json!({"last_name": "Claes-Verbeke", "valid_from": "2025-05-01", "address": {"street": "Nieuwstraat 5", "postal_code": "2000", "city": "Antwerpen"}})).await.error_for_status().unwrap();
+    let versions = app.get_ok(&format!("{path}/versions"), &admin).await;
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    assert_eq!(versions[0]["last_name"], "Claes");
+    assert_eq!(versions[1]["last_name"], "Claes-Verbeke");
+    assert_eq!(versions[1]["valid_from"], "2025-05-01");
+    let now = app.get_ok(&path, &admin).await;
+    assert_eq!(now["version"], 2);
+    assert_eq!(now["address"]["city"], "Antwerpen");
+});

@@ -1,0 +1,11 @@
+//! End-to-end tests: each starts the real application on a fresh database and talks HTTP.
+//! Every test that touches storage runs on SQLite and on PostgreSQL.
+
+mod access;
+mod basics;
+mod breaking;
+mod first_year;
+mod idempotency;
+mod migrations;
+mod race;
+mod tamper;
