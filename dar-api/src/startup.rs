@@ -53,6 +53,7 @@ pub fn build_with(
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(count_responses))
+            .wrap(middleware::from_fn(echo_request_id))
             .wrap(middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
             .wrap(TracingLogger::default())
             .app_data(app_state.clone())
@@ -77,6 +78,27 @@ pub fn build_with(
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
+}
+
+/// Hands the request id to the client, so a support question can point at the log lines
+/// and audit events of one request.
+async fn echo_request_id(
+    req: actix_web::dev::ServiceRequest,
+    next: middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let mut response = next.call(req).await?;
+    if let Some(id) = id.and_then(|id| actix_web::http::header::HeaderValue::from_str(&id).ok()) {
+        response.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("x-request-id"),
+            id,
+        );
+    }
+    Ok(response)
 }
 
 async fn count_responses(

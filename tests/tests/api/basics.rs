@@ -184,3 +184,38 @@ on_both_backends!(identity_changes_are_kept_as_versions, |app| async move {
     assert_eq!(now["version"], 2);
     assert_eq!(now["address"]["city"], "Antwerpen");
 });
+
+on_both_backends!(
+    a_write_is_audited_with_the_request_id_the_response_names,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("audit").await;
+        app.create_class(&t, &admin, "B", "50.00", "free").await;
+        let h = app.create_person(&t, &admin, "Ayşe", "Yılmaz").await;
+        let r = app.post_entry(&t, &admin, &json!({"kind": "issue", "share_class": "B", "to": h, "quantity": 2, "effective_date": "2024-02-01"})).await;
+        let request_id = r
+            .headers()
+            .get("x-request-id")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let entry: serde_json::Value = r.json().await.unwrap();
+        let audit = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/audit?action=ledger.posted"),
+                &admin,
+            )
+            .await;
+        let event = &audit["items"][0];
+        assert_eq!(event["request_id"], request_id.as_str());
+        assert_eq!(event["object_id"], entry["id"]);
+        assert_eq!(event["actor_role"], "admin");
+        assert_eq!(event["source_ip"], "127.0.0.1");
+        // Logins are platform events, for the coordinator.
+        let platform = app
+            .get_ok("/api/v1/audit?action=login", &app.coordinator)
+            .await;
+        assert!(!platform["items"].as_array().unwrap().is_empty());
+        expect_problem(app.get("/api/v1/audit", &admin).await, 403).await;
+    }
+);
