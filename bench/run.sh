@@ -27,7 +27,7 @@ SERVER_PID=""
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-psql_admin() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 cleanup() {
   local rc=$?
@@ -59,7 +59,7 @@ if ! pg_isready -h "$PG_HOST" -p "$PG_PORT" -q; then
   for _ in $(seq 1 30); do pg_isready -h "$PG_HOST" -p "$PG_PORT" -q && break; sleep 1; done
   pg_isready -h "$PG_HOST" -p "$PG_PORT" -q || { log "PostgreSQL did not come up"; exit 1; }
 fi
-log "PostgreSQL $(psql_admin -c 'SHOW server_version'), max_connections=$(psql_admin -c 'SHOW max_connections'), $(nproc) CPU(s)"
+log "PostgreSQL $(psql_admin -c 'SHOW server_version'), max_connections=$(psql_admin -c 'SHOW max_connections'), autovacuum=$(psql_admin -c 'SHOW autovacuum'), $(nproc) CPU(s)"
 
 # 3. DAR on a fresh database.
 psql_admin -c "DROP DATABASE IF EXISTS $DAR_DB WITH (FORCE)"
