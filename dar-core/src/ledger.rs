@@ -470,6 +470,9 @@ fn check_receiver(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerEr
 /// Every holder the movement touches must keep the rules at every date afterwards.
 fn check_holders(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerError> {
     for (holder_id, leg) in movement.legs() {
+        if ctx.class.max_shares_per_holder.is_none() && only_grows(&leg) {
+            continue;
+        }
         let state = [ctx.from.as_ref(), ctx.to.as_ref()]
             .into_iter()
             .flatten()
@@ -504,6 +507,27 @@ fn check_holders(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerErr
         }
     }
     Ok(())
+}
+
+/// A leg that adds shares, subscribed and paid-up capital, paying no more than it
+/// subscribes, cannot make any date of a valid holding invalid: every running sum only
+/// grows, and paid-up grows no faster than subscribed. Such legs need no history to check.
+pub fn only_grows(leg: &Leg) -> bool {
+    leg.quantity >= 0
+        && leg.capital_cents >= 0
+        && leg.paid_cents >= 0
+        && leg.paid_cents <= leg.capital_cents
+}
+
+/// Whether the rules need the receiving holder's history for `draft`: only when the class
+/// caps holdings per holder, or the entry can shrink or overpay the receiver's position
+/// (a payment, or a reversal, which runs backwards). Storage skips the read otherwise.
+pub fn receiver_needs_history(draft: &EntryDraft, class: &ClassTerms) -> bool {
+    class.max_shares_per_holder.is_some()
+        || matches!(
+            draft.action,
+            DraftAction::Payment { .. } | DraftAction::Reversal { .. }
+        )
 }
 
 fn check_period(date: NaiveDate, period: &Period) -> Result<(), LedgerError> {

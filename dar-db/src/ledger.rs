@@ -155,6 +155,10 @@ impl Appended {
     }
 }
 
+/// Share classes already read in this transaction, by (tenant id, code). The tenant lock
+/// keeps them from changing until it commits.
+type ClassCache = std::collections::HashMap<(String, String), ShareClassRow>;
+
 /// How applying one request inside a shared transaction ended.
 enum Failure {
     /// Refused before anything was written: the transaction is still good for the others.
@@ -171,7 +175,7 @@ pub fn append(
 ) -> Result<Appended, StoreError> {
     conn.transaction(|conn| {
         let mut tenant = tenants::lock(conn, &req.tenant_id)?;
-        apply(conn, &mut tenant, req, now).map_err(|f| match f {
+        apply(conn, &mut tenant, req, &mut ClassCache::default(), now).map_err(|f| match f {
             Failure::Refused(e) | Failure::Abort(e) => e,
         })
     })
@@ -199,12 +203,13 @@ pub fn append_group(
             locked.push(tenants::lock(conn, id)?);
         }
         let mut results = Vec::with_capacity(reqs.len());
+        let mut classes = ClassCache::default();
         for req in reqs {
             let tenant = locked
                 .iter_mut()
                 .find(|t| t.id == req.tenant_id.to_string())
                 .expect("every tenant of the group is locked");
-            match apply(conn, tenant, req, now) {
+            match apply(conn, tenant, req, &mut classes, now) {
                 Ok(done) => results.push(Ok(done)),
                 Err(Failure::Refused(e)) => results.push(Err(e)),
                 Err(Failure::Abort(e)) => return Err(e),
@@ -227,6 +232,7 @@ fn apply(
     conn: &mut DbConnection,
     tenant: &mut TenantRow,
     req: &AppendRequest,
+    classes: &mut ClassCache,
     now: DateTime<Utc>,
 ) -> Result<Appended, Failure> {
     if tenant.status != "active" {
@@ -255,7 +261,7 @@ fn apply(
         // Everything is read and checked before the one write: a refusal leaves the
         // shared transaction untouched.
         let movement =
-            plan_draft(conn, tenant, &req.drafts[0], period).map_err(Failure::Refused)?;
+            plan_draft(conn, tenant, &req.drafts[0], period, classes).map_err(Failure::Refused)?;
         let records = vec![write(conn, tenant, req, movement, now).map_err(Failure::Abort)?];
         finish_request(conn, req, &records, now).map_err(Failure::Abort)?;
         return Ok(Appended::Posted(records));
@@ -270,7 +276,7 @@ fn apply(
                 index,
                 error: Box::new(error),
             };
-            let movement = plan_draft(conn, tenant, draft, period).map_err(in_batch)?;
+            let movement = plan_draft(conn, tenant, draft, period, classes).map_err(in_batch)?;
             records.push(write(conn, tenant, req, movement, now).map_err(in_batch)?);
         }
         finish_request(conn, req, &records, now)?;
@@ -326,6 +332,7 @@ fn plan_draft(
     tenant: &TenantRow,
     draft: &EntryDraft,
     period: Period,
+    classes: &mut ClassCache,
 ) -> Result<Movement, StoreError> {
     let tenant_id: TenantId = parse_id(&tenant.id)?;
     let (class, reversal_target, (from, to)) = match &draft.action {
@@ -356,25 +363,33 @@ fn plan_draft(
             let code = draft
                 .share_class()
                 .expect("every non-reversal names a class");
-            let class =
-                crate::share_classes::find_by_code(conn, &tenant_id, code)?.ok_or_else(|| {
-                    StoreError::Invalid {
-                        field: "share_class".into(),
-                        message: format!("this register has no share class {code:?}"),
-                    }
-                })?;
+            let key = (tenant.id.clone(), code.to_string());
+            let class = match classes.get(&key) {
+                Some(class) => class.clone(),
+                None => {
+                    let class = crate::share_classes::find_by_code(conn, &tenant_id, code)?
+                        .ok_or_else(|| StoreError::Invalid {
+                            field: "share_class".into(),
+                            message: format!("this register has no share class {code:?}"),
+                        })?;
+                    classes.insert(key, class.clone());
+                    class
+                }
+            };
             (class, None, draft.holders())
         }
     };
+    let terms = class.terms()?;
+    let receiver_history = rules::receiver_needs_history(draft, &terms);
     let ctx = PlanContext {
         period,
-        class: class.terms()?,
         from: from
-            .map(|h| holder_state(conn, &tenant_id, &class, h, "from"))
+            .map(|h| holder_state(conn, &tenant_id, &class, h, "from", true))
             .transpose()?,
         to: to
-            .map(|h| holder_state(conn, &tenant_id, &class, h, "to"))
+            .map(|h| holder_state(conn, &tenant_id, &class, h, "to", receiver_history))
             .transpose()?,
+        class: terms,
         reversal_target,
     };
     Ok(rules::plan(draft, &ctx)?)
@@ -386,6 +401,7 @@ fn holder_state(
     class: &ShareClassRow,
     holder: ShareholderId,
     field: &str,
+    with_history: bool,
 ) -> Result<HolderState, StoreError> {
     let row = match shareholders::get(conn, tenant, &holder) {
         Ok(row) => row,
@@ -399,55 +415,55 @@ fn holder_state(
     };
     let status = ShareholderStatus::parse(&row.status)
         .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", row.status)))?;
+    let legs = if with_history {
+        legs_of(conn, tenant, &class.id, &holder)?
+    } else {
+        Vec::new()
+    };
     Ok(HolderState {
         id: holder,
         status,
-        legs: legs_of(conn, tenant, &class.id, &holder)?,
+        legs,
     })
 }
 
-/// Every leg `holder` has in the class, in no particular order.
+/// Every leg `holder` has in the class, in no particular order. Read through the
+/// `ledger_legs` view, whose two branches each use their own partial index; an `OR` over
+/// the two holder columns would make the planner scan the tenant's whole ledger.
 pub fn legs_of(
     conn: &mut DbConnection,
     tenant: &TenantId,
     class_id: &str,
     holder: &ShareholderId,
 ) -> Result<Vec<Leg>, StoreError> {
-    let h = holder.to_string();
-    let rows: Vec<(Option<String>, NaiveDate, i64, i64, i64, i32)> = ledger_entries::table
-        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
-        .filter(ledger_entries::share_class_id.eq(class_id))
-        .filter(
-            ledger_entries::to_shareholder_id
-                .eq(&h)
-                .or(ledger_entries::from_shareholder_id.eq(&h)),
-        )
-        .select((
-            ledger_entries::to_shareholder_id,
-            ledger_entries::movement_date,
-            ledger_entries::quantity,
-            ledger_entries::capital_cents,
-            ledger_entries::paid_cents,
-            ledger_entries::sign,
-        ))
+    let sql = "SELECT movement_date, quantity, capital_cents, paid_cents FROM ledger_legs
+                WHERE tenant_id = ? AND shareholder_id = ? AND share_class_id = ?";
+    let rows: Vec<LegRow> = diesel::sql_query(placeholders(conn.backend(), sql))
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Text, _>(holder.to_string())
+        .bind::<Text, _>(class_id)
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(to, date, quantity, capital, paid, sign)| {
-            let s = i64::from(sign)
-                * if to.as_deref() == Some(h.as_str()) {
-                    1
-                } else {
-                    -1
-                };
-            Leg {
-                date,
-                quantity: s * quantity,
-                capital_cents: s * capital,
-                paid_cents: s * paid,
-            }
+        .map(|r| Leg {
+            date: r.movement_date,
+            quantity: r.quantity,
+            capital_cents: r.capital_cents,
+            paid_cents: r.paid_cents,
         })
         .collect())
+}
+
+#[derive(QueryableByName)]
+struct LegRow {
+    #[diesel(sql_type = Date)]
+    movement_date: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    capital_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    paid_cents: i64,
 }
 
 fn write(

@@ -258,3 +258,27 @@ on_both_backends!(
         app.post_entry_ok(&t, &admin, &json!({"kind": "transfer", "share_class": "A", "from": a, "to": b, "quantity": 1, "effective_date": "2024-03-01", "external_reference": "RvB 2024-02-20"})).await;
     }
 );
+
+on_both_backends!(
+    a_holding_above_the_class_maximum_is_refused,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("maximum").await;
+        let class = json!({"code": "A", "name": "Oprichters", "nominal_value": "250.00", "transfer_rule": "free", "max_shares_per_holder": 5});
+        app.post_ok(
+            &format!("/api/v1/tenants/{t}/share-classes"),
+            &admin,
+            &class,
+        )
+        .await;
+        let a = app.create_person(&t, &admin, "Ann", "Smets").await;
+        let b = app.create_person(&t, &admin, "Bob", "Hermans").await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": a, "quantity": 5, "effective_date": "2024-02-01"})).await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": b, "quantity": 3, "effective_date": "2024-02-01"})).await;
+        let body = json!({"kind": "issue", "share_class": "A", "to": a, "quantity": 1, "effective_date": "2024-03-01"});
+        let p = refused(&app, &t, &admin, &body.to_string(), 422).await;
+        assert!(p["type"].as_str().unwrap().ends_with("holding-rule"), "{p}");
+        let body = json!({"kind": "transfer", "share_class": "A", "from": a, "to": b, "quantity": 3, "effective_date": "2024-03-01"});
+        refused(&app, &t, &admin, &body.to_string(), 422).await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "transfer", "share_class": "A", "from": a, "to": b, "quantity": 2, "effective_date": "2024-03-01"})).await;
+    }
+);

@@ -4,6 +4,7 @@
 mod access;
 mod basics;
 mod breaking;
+mod database_rules;
 mod first_year;
 mod idempotency;
 mod migrations;

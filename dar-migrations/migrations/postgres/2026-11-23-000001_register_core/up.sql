@@ -349,11 +349,18 @@ BEGIN
 END $$;
 
 CREATE FUNCTION dar_ledger_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    capped BOOLEAN;
 BEGIN
-    IF NEW.to_shareholder_id IS NOT NULL THEN
+    -- A leg that only adds (shares, subscribed capital, and paid-up no faster than
+    -- subscribed) cannot break a holding at any date; such legs are checked only when the
+    -- class caps the number of shares per holder.
+    SELECT max_shares_per_holder IS NOT NULL INTO capped
+      FROM share_classes WHERE tenant_id = NEW.tenant_id AND id = NEW.share_class_id;
+    IF NEW.to_shareholder_id IS NOT NULL AND (capped OR NEW.sign = -1 OR NEW.paid_cents > NEW.capital_cents) THEN
         PERFORM dar_check_holding(NEW.tenant_id, NEW.to_shareholder_id, NEW.share_class_id);
     END IF;
-    IF NEW.from_shareholder_id IS NOT NULL THEN
+    IF NEW.from_shareholder_id IS NOT NULL AND (capped OR NEW.sign = 1 OR NEW.paid_cents > NEW.capital_cents) THEN
         PERFORM dar_check_holding(NEW.tenant_id, NEW.from_shareholder_id, NEW.share_class_id);
     END IF;
     UPDATE tenants SET ledger_head_seq = NEW.seq, ledger_head_hash = NEW.hash WHERE id = NEW.tenant_id;

@@ -310,8 +310,13 @@ END;
 
 -- A holding (per holder and class) may never be negative at any date, paid-up capital
 -- never exceeds subscribed capital, and a class's per-holder maximum holds at every date.
+-- A leg that only adds (shares, subscribed capital, and paid-up no faster than subscribed)
+-- cannot break a holding; such legs are checked only when the class caps holdings.
 CREATE TRIGGER ledger_entries_check_to AFTER INSERT ON ledger_entries
 WHEN NEW.to_shareholder_id IS NOT NULL
+ AND (NEW.sign = -1 OR NEW.paid_cents > NEW.capital_cents
+      OR EXISTS (SELECT 1 FROM share_classes WHERE tenant_id = NEW.tenant_id AND id = NEW.share_class_id
+                   AND max_shares_per_holder IS NOT NULL))
 BEGIN
     SELECT RAISE(ABORT, 'dar:holding_invariant: the holding would break the register rules')
      WHERE EXISTS (
@@ -331,6 +336,9 @@ END;
 
 CREATE TRIGGER ledger_entries_check_from AFTER INSERT ON ledger_entries
 WHEN NEW.from_shareholder_id IS NOT NULL
+ AND (NEW.sign = 1 OR NEW.paid_cents > NEW.capital_cents
+      OR EXISTS (SELECT 1 FROM share_classes WHERE tenant_id = NEW.tenant_id AND id = NEW.share_class_id
+                   AND max_shares_per_holder IS NOT NULL))
 BEGIN
     SELECT RAISE(ABORT, 'dar:holding_invariant: the holding would break the register rules')
      WHERE EXISTS (
@@ -343,7 +351,9 @@ BEGIN
              GROUP BY movement_date
             WINDOW w AS (ORDER BY movement_date)
         ) s
-        WHERE q < 0 OR cap < 0 OR paid < 0 OR paid > cap);
+        WHERE q < 0 OR cap < 0 OR paid < 0 OR paid > cap
+           OR q > (SELECT max_shares_per_holder FROM share_classes
+                    WHERE tenant_id = NEW.tenant_id AND id = NEW.share_class_id));
 END;
 
 CREATE TRIGGER ledger_entries_move_head AFTER INSERT ON ledger_entries

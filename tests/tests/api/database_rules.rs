@@ -1,0 +1,258 @@
+//! The database keeps the register's rules even when the service is bypassed: rows written
+//! straight into `ledger_entries` that break an invariant are refused by the database itself.
+
+use dar_tests::{TestApp, on_both_backends};
+use diesel::RunQueryDsl;
+use serde_json::json;
+
+struct Fixture {
+    tenant: String,
+    admin: String,
+    class: String,
+    anna: String,
+    bram: String,
+}
+
+async fn fixture(app: &TestApp, slug: &str) -> Fixture {
+    let (tenant, admin) = app.tenant_with_admin(slug).await;
+    app.create_class(&tenant, &admin, "B", "50.00", "free")
+        .await;
+    let anna = app.create_person(&tenant, &admin, "Anna", "Segers").await;
+    let bram = app.create_person(&tenant, &admin, "Bram", "Aerts").await;
+    let issue = app.post_entry_ok(&tenant, &admin, &json!({"kind": "issue", "share_class": "B", "to": anna, "quantity": 10, "effective_date": "2024-01-10"})).await;
+    let class = {
+        let mut conn = app.db.conn().unwrap();
+        dar_db::share_classes::find_by_code(&mut conn, &tenant.parse().unwrap(), "B")
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    assert_eq!(issue["seq"], 1);
+    Fixture {
+        tenant,
+        admin,
+        class,
+        anna,
+        bram,
+    }
+}
+
+/// Inserts an entry row directly, as the next one in the chain unless `seq`/`prev_hash` say
+/// otherwise; returns the database's error message, if any.
+fn insert(app: &TestApp, f: &Fixture, fields: &[(&str, String)]) -> Option<String> {
+    let mut conn = app.db.conn().unwrap();
+    let head = dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap();
+    let mut row: Vec<(String, String)> = vec![
+        ("tenant_id".into(), format!("'{}'", f.tenant)),
+        ("seq".into(), (head.ledger_head_seq + 1).to_string()),
+        ("id".into(), format!("'{}'", uuid::Uuid::now_v7())),
+        ("kind".into(), "'transfer'".into()),
+        ("effective_date".into(), "'2024-02-01'".into()),
+        ("movement_date".into(), "'2024-02-01'".into()),
+        ("recorded_at".into(), "'2024-02-01 10:00:00'".into()),
+        ("share_class_id".into(), format!("'{}'", f.class)),
+        ("quantity".into(), "1".into()),
+        ("capital_cents".into(), "5000".into()),
+        ("paid_cents".into(), "5000".into()),
+        ("from_shareholder_id".into(), format!("'{}'", f.anna)),
+        ("to_shareholder_id".into(), format!("'{}'", f.bram)),
+        ("sign".into(), "1".into()),
+        ("actor".into(), "'intruder'".into()),
+        ("prev_seq".into(), head.ledger_head_seq.to_string()),
+        ("prev_hash".into(), format!("'{}'", head.ledger_head_hash)),
+        ("hash".into(), format!("'{}'", "f".repeat(64))),
+    ];
+    for (name, value) in fields {
+        match row.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value.clone(),
+            None => row.push((name.to_string(), value.clone())),
+        }
+    }
+    let columns: Vec<&str> = row.iter().map(|(n, _)| n.as_str()).collect();
+    let values: Vec<&str> = row.iter().map(|(_, v)| v.as_str()).collect();
+    let sql = format!(
+        "INSERT INTO ledger_entries ({}) VALUES ({})",
+        columns.join(", "),
+        values.join(", ")
+    );
+    diesel::sql_query(sql)
+        .execute(&mut *conn)
+        .err()
+        .map(|e| e.to_string())
+}
+
+fn refused(error: Option<String>, expected: &str) {
+    let error = error.expect("the database accepted a row that breaks the register");
+    assert!(
+        error.contains(expected),
+        "expected {expected:?} in {error:?}"
+    );
+}
+
+on_both_backends!(
+    the_database_refuses_a_row_that_overdraws_a_holder,
+    |app| async move {
+        let f = fixture(&app, "db-overdraw").await;
+        refused(
+            insert(
+                &app,
+                &f,
+                &[
+                    ("quantity", "11".into()),
+                    ("capital_cents", "55000".into()),
+                    ("paid_cents", "55000".into()),
+                ],
+            ),
+            "holding_invariant",
+        );
+        // A back-dated outflow before the holder had anything.
+        refused(
+            insert(
+                &app,
+                &f,
+                &[
+                    ("effective_date", "'2024-01-09'".into()),
+                    ("movement_date", "'2024-01-09'".into()),
+                ],
+            ),
+            "holding_invariant",
+        );
+        assert!(insert(&app, &f, &[]).is_none(), "a valid row is accepted");
+    }
+);
+
+on_both_backends!(
+    the_database_refuses_a_gap_or_a_fork_in_the_chain,
+    |app| async move {
+        let f = fixture(&app, "db-chain").await;
+        refused(
+            insert(&app, &f, &[("seq", "3".into()), ("prev_seq", "2".into())]),
+            "chain_conflict",
+        );
+        refused(
+            insert(&app, &f, &[("prev_hash", format!("'{}'", "0".repeat(64)))]),
+            "chain_conflict",
+        );
+        // A second entry 1 collides with the first.
+        refused(
+            insert(
+                &app,
+                &f,
+                &[("seq", "1".into()), ("prev_seq", "NULL".into())],
+            ),
+            "",
+        );
+        assert_eq!(
+            app.get_ok(
+                &format!("/api/v1/tenants/{}/ledger/verify", f.tenant),
+                &f.admin
+            )
+            .await["ok"],
+            true
+        );
+    }
+);
+
+on_both_backends!(
+    the_database_refuses_dates_in_a_closed_period_or_the_future,
+    |app| async move {
+        let f = fixture(&app, "db-dates").await;
+        app.patch(
+            &format!("/api/v1/tenants/{}", f.tenant),
+            &f.admin,
+            &json!({"locked_until": "2024-01-31"}),
+        )
+        .await
+        .error_for_status()
+        .unwrap();
+        refused(
+            insert(
+                &app,
+                &f,
+                &[
+                    ("effective_date", "'2024-01-31'".into()),
+                    ("movement_date", "'2024-01-31'".into()),
+                ],
+            ),
+            "period_locked",
+        );
+        refused(
+            insert(
+                &app,
+                &f,
+                &[
+                    ("effective_date", "'2099-01-01'".into()),
+                    ("movement_date", "'2099-01-01'".into()),
+                ],
+            ),
+            "future_date",
+        );
+    }
+);
+
+on_both_backends!(
+    the_database_refuses_a_reference_to_another_tenants_shareholder,
+    |app| async move {
+        let f = fixture(&app, "db-own").await;
+        let (other, other_admin) = app.tenant_with_admin("db-other").await;
+        let stranger = app
+            .create_person(&other, &other_admin, "Vreemde", "Eend")
+            .await;
+        let error = insert(&app, &f, &[("to_shareholder_id", format!("'{stranger}'"))])
+            .expect("a cross-tenant reference was stored");
+        assert!(error.to_lowercase().contains("foreign key"), "{error}");
+    }
+);
+
+on_both_backends!(
+    the_database_refuses_a_reversal_that_does_not_mirror_its_entry,
+    |app| async move {
+        let f = fixture(&app, "db-reversal").await;
+        let mirror = |quantity: &str| {
+            vec![
+                ("kind", "'reversal'".to_string()),
+                ("effective_date", "'2024-03-01'".into()),
+                ("movement_date", "'2024-01-10'".into()),
+                ("from_shareholder_id", "NULL".into()),
+                ("to_shareholder_id", format!("'{}'", f.anna)),
+                ("quantity", quantity.to_string()),
+                ("capital_cents", "50000".into()),
+                ("paid_cents", "50000".into()),
+                ("sign", "-1".into()),
+                ("reverses_seq", "1".into()),
+                ("reason", "'test'".into()),
+            ]
+        };
+        refused(insert(&app, &f, &mirror("9")), "bad_reversal");
+        assert!(
+            insert(&app, &f, &mirror("10")).is_none(),
+            "an exact mirror is accepted"
+        );
+        // An entry is reversed once at most.
+        refused(insert(&app, &f, &mirror("10")), "");
+    }
+);
+
+on_both_backends!(
+    the_database_refuses_more_paid_up_than_subscribed,
+    |app| async move {
+        let f = fixture(&app, "db-paid").await;
+        let issue = [
+            ("kind", "'issue'".to_string()),
+            ("from_shareholder_id", "NULL".into()),
+            ("to_shareholder_id", format!("'{}'", f.bram)),
+            ("capital_cents", "5000".into()),
+            ("paid_cents", "5001".into()),
+        ];
+        refused(insert(&app, &f, &issue), "");
+        let payment = [
+            ("kind", "'payment'".to_string()),
+            ("from_shareholder_id", "NULL".into()),
+            ("to_shareholder_id", format!("'{}'", f.anna)),
+            ("quantity", "0".into()),
+            ("capital_cents", "0".into()),
+            ("paid_cents", "1".into()),
+        ];
+        refused(insert(&app, &f, &payment), "holding_invariant");
+    }
+);
