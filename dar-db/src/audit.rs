@@ -46,22 +46,37 @@ pub fn record(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     diesel::insert_into(audit_events::table)
-        .values(AuditRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            tenant_id: event.tenant_id,
-            at: to_db_time(now),
-            actor_user_id: event.actor_user_id,
-            actor_role: event.actor_role,
-            action: event.action,
-            object_type: event.object_type,
-            object_id: event.object_id,
-            request_id: event.request_id,
-            source_ip: event.source_ip,
-            support_session_id: event.support_session_id,
-            details: event.details.map(|d| d.to_string()),
-        })
+        .values(row(event, now))
         .execute(conn)?;
     Ok(())
+}
+
+/// Records several events with one statement.
+pub fn record_many(
+    conn: &mut DbConnection,
+    events: Vec<NewAuditEvent>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let rows: Vec<AuditRow> = events.into_iter().map(|event| row(event, now)).collect();
+    crate::insert_many!(conn, audit_events::table, &rows)?;
+    Ok(())
+}
+
+fn row(event: NewAuditEvent, now: DateTime<Utc>) -> AuditRow {
+    AuditRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        tenant_id: event.tenant_id,
+        at: to_db_time(now),
+        actor_user_id: event.actor_user_id,
+        actor_role: event.actor_role,
+        action: event.action,
+        object_type: event.object_type,
+        object_id: event.object_id,
+        request_id: event.request_id,
+        source_ip: event.source_ip,
+        support_session_id: event.support_session_id,
+        details: event.details.map(|d| d.to_string()),
+    }
 }
 
 /// Filters for reading the log; `tenant_id: None` reads platform events.

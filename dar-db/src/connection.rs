@@ -185,6 +185,22 @@ impl Database {
     }
 }
 
+/// A multi-row INSERT. diesel's `MultiConnection` does not do batch inserts, so this runs
+/// the same insert on whichever connection is inside.
+#[macro_export]
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::connection::DbConnection::Pg(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
+            $crate::connection::DbConnection::Sqlite(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
+        }
+    };
+}
+
 /// Rewrites `?` placeholders to `$1, $2, …` for PostgreSQL, so hand-written SQL is written
 /// once. Queries here never contain a literal `?`.
 pub fn placeholders(backend: Backend, sql: &str) -> String {

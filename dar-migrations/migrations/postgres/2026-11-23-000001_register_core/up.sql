@@ -288,10 +288,15 @@ DECLARE
     r RECORD;
     rule TEXT;
 BEGIN
-    SELECT ledger_head_seq, ledger_head_hash, locked_until INTO t FROM tenants WHERE id = NEW.tenant_id;
-    IF NEW.seq <> t.ledger_head_seq + 1 OR NEW.prev_hash <> t.ledger_head_hash THEN
-        RAISE EXCEPTION 'dar:chain_conflict: entry % does not extend the ledger head %', NEW.seq, t.ledger_head_seq;
+    -- The chain is checked against the entries themselves, not the tenant's head: a
+    -- multi-row INSERT runs this trigger for each row before any AFTER trigger moves the
+    -- head, while rows inserted earlier in the same statement are already visible here.
+    IF (NEW.seq > 1 AND NOT EXISTS (SELECT 1 FROM ledger_entries
+                                        WHERE tenant_id = NEW.tenant_id AND seq = NEW.seq - 1 AND hash = NEW.prev_hash))
+       OR EXISTS (SELECT 1 FROM ledger_entries WHERE tenant_id = NEW.tenant_id AND seq >= NEW.seq) THEN
+        RAISE EXCEPTION 'dar:chain_conflict: entry % does not extend the ledger', NEW.seq;
     END IF;
+    SELECT locked_until INTO t FROM tenants WHERE id = NEW.tenant_id;
     IF t.locked_until IS NOT NULL AND (NEW.effective_date <= t.locked_until OR NEW.movement_date <= t.locked_until) THEN
         RAISE EXCEPTION 'dar:period_locked: the register is closed up to %', t.locked_until;
     END IF;
@@ -363,7 +368,8 @@ BEGIN
     IF NEW.from_shareholder_id IS NOT NULL AND (capped OR NEW.sign = 1 OR NEW.paid_cents > NEW.capital_cents) THEN
         PERFORM dar_check_holding(NEW.tenant_id, NEW.from_shareholder_id, NEW.share_class_id);
     END IF;
-    UPDATE tenants SET ledger_head_seq = NEW.seq, ledger_head_hash = NEW.hash WHERE id = NEW.tenant_id;
+    UPDATE tenants SET ledger_head_seq = NEW.seq, ledger_head_hash = NEW.hash
+     WHERE id = NEW.tenant_id AND ledger_head_seq < NEW.seq;
     RETURN NULL;
 END $$;
 

@@ -5,6 +5,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text};
 
+mod group;
+
 use crate::audit::{self, NewAuditEvent};
 use crate::connection::{DbConnection, placeholders};
 use crate::error::StoreError;
@@ -192,6 +194,15 @@ pub fn append_group(
 ) -> Vec<Result<Appended, StoreError>> {
     if reqs.len() == 1 {
         return vec![append(conn, &reqs[0], now)];
+    }
+    if reqs.iter().all(group::is_simple) {
+        match conn.transaction(|conn| group::post(conn, reqs, now)) {
+            Ok(results) => return results,
+            Err(e) => {
+                tracing::debug!(error = %e, group.size = reqs.len(), "group append rolled back; posting one by one");
+                return reqs.iter().map(|r| append(conn, r, now)).collect();
+            }
+        }
     }
     let grouped = conn.transaction::<_, StoreError, _>(|conn| {
         // Lock in a fixed order so two groups can never wait on each other.
@@ -505,31 +516,57 @@ fn finish_request(
     records: &[EntryRecord],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    if let Some(key) = &req.idempotency_key {
-        let seqs: Vec<i64> = records.iter().map(|r| r.seq).collect();
+    if let Some(row) = idempotency_row(req, records, now) {
         diesel::insert_into(idempotency_keys::table)
-            .values((
-                idempotency_keys::tenant_id.eq(req.tenant_id.to_string()),
-                idempotency_keys::key.eq(key),
-                idempotency_keys::request_hash.eq(&req.request_hash),
-                idempotency_keys::response_status.eq(201),
-                idempotency_keys::response_body
-                    .eq(serde_json::to_string(&seqs).expect("numbers serialise")),
-                idempotency_keys::created_at.eq(to_db_time(now)),
-            ))
+            .values(&row)
             .execute(conn)?;
     }
-    if let (Some(event), Some(last)) = (&req.audit, records.last()) {
-        let mut event = event.clone();
-        event.object_type = Some("ledger_entry".into());
-        event.object_id = Some(last.id.to_string());
-        event.details = Some(serde_json::json!({
-            "seqs": records.iter().map(|r| r.seq).collect::<Vec<_>>(),
-            "kinds": records.iter().map(|r| r.movement.kind.as_str()).collect::<Vec<_>>(),
-        }));
+    if let Some(event) = audit_event(req, records) {
         audit::record(conn, event, now)?;
     }
     Ok(())
+}
+
+#[derive(Insertable, Clone, Debug)]
+#[diesel(table_name = idempotency_keys)]
+struct IdempotencyRow {
+    tenant_id: String,
+    key: String,
+    request_hash: String,
+    response_status: i32,
+    response_body: String,
+    created_at: NaiveDateTime,
+}
+
+/// The Idempotency-Key record of a request: the sequence numbers it posted.
+fn idempotency_row(
+    req: &AppendRequest,
+    records: &[EntryRecord],
+    now: DateTime<Utc>,
+) -> Option<IdempotencyRow> {
+    let key = req.idempotency_key.as_ref()?;
+    let seqs: Vec<i64> = records.iter().map(|r| r.seq).collect();
+    Some(IdempotencyRow {
+        tenant_id: req.tenant_id.to_string(),
+        key: key.clone(),
+        request_hash: req.request_hash.clone(),
+        response_status: 201,
+        response_body: serde_json::to_string(&seqs).expect("numbers serialise"),
+        created_at: to_db_time(now),
+    })
+}
+
+/// The audit event of a request, naming what it posted.
+fn audit_event(req: &AppendRequest, records: &[EntryRecord]) -> Option<NewAuditEvent> {
+    let (event, last) = (req.audit.as_ref()?, records.last()?);
+    let mut event = event.clone();
+    event.object_type = Some("ledger_entry".into());
+    event.object_id = Some(last.id.to_string());
+    event.details = Some(serde_json::json!({
+        "seqs": records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        "kinds": records.iter().map(|r| r.movement.kind.as_str()).collect::<Vec<_>>(),
+    }));
+    Some(event)
 }
 
 /// One entry by its public id.
