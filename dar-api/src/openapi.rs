@@ -15,7 +15,7 @@ use crate::routes;
         routes::auth::login, routes::auth::refresh, routes::auth::accept_invitation,
         routes::me::me, routes::me::my_holdings,
         routes::tenants::create, routes::tenants::list, routes::tenants::get, routes::tenants::update,
-        routes::invitations::create,
+        routes::invitations::create, routes::invitations::create_platform,
         routes::share_classes::create, routes::share_classes::list,
         routes::shareholders::create, routes::shareholders::list, routes::shareholders::get,
         routes::shareholders::update, routes::shareholders::versions, routes::shareholders::holdings,

@@ -103,8 +103,12 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // PostgreSQL connections know when the server went away; SQLite files do not break.
+        match conn {
+            DbConnection::Pg(c) => diesel::r2d2::R2D2Connection::is_broken(c),
+            DbConnection::Sqlite(_) => false,
+        }
     }
 }
 
@@ -133,6 +137,9 @@ impl Database {
             .max_size(max_connections)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            // No `SELECT 1` before every checkout: a broken connection fails its first query,
+            // which the request reports (503), and r2d2 then drops it.
+            .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(Self {

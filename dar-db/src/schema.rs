@@ -185,6 +185,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    platform_invitations (id) {
+        id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     support_sessions (tenant_id, id) {
         tenant_id -> Text,
         id -> Text,
@@ -227,6 +240,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     grants,
     refresh_tokens,
     invitations,
+    platform_invitations,
     support_sessions,
     audit_events,
 );

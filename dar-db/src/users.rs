@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::connection::DbConnection;
 use crate::error::StoreError;
-use crate::schema::{grants, invitations, refresh_tokens, users};
+use crate::schema::{grants, invitations, platform_invitations, refresh_tokens, users};
 use crate::to_db_time;
 use dar_core::ids::{InvitationId, ShareholderId, TenantId, UserId};
 use dar_core::types::Role;
@@ -278,6 +278,76 @@ pub fn claim_invitation(
             .filter(invitations::accepted_at.is_null()),
     )
     .set(invitations::accepted_at.eq(now_db))
+    .execute(conn)?;
+    if claimed == 0 {
+        return Err(StoreError::Conflict(
+            "this invitation was already accepted".into(),
+        ));
+    }
+    Ok(row)
+}
+
+#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[diesel(table_name = platform_invitations)]
+pub struct PlatformInvitationRow {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Invites someone to a platform role (coordinator or helpdesk).
+pub fn create_platform_invitation(
+    conn: &mut DbConnection,
+    email: &str,
+    role: Role,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    created_by: &UserId,
+    now: DateTime<Utc>,
+) -> Result<PlatformInvitationRow, StoreError> {
+    let row = PlatformInvitationRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        email: normalise_email(email),
+        role: role.as_str().to_string(),
+        token_hash: token_hash.to_string(),
+        expires_at: to_db_time(expires_at),
+        accepted_at: None,
+        created_by: created_by.to_string(),
+        created_at: to_db_time(now),
+    };
+    diesel::insert_into(platform_invitations::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Claims an open platform invitation by its token hash; it can be accepted once.
+pub fn claim_platform_invitation(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<PlatformInvitationRow, StoreError> {
+    let now_db = to_db_time(now);
+    let row: PlatformInvitationRow = platform_invitations::table
+        .filter(platform_invitations::token_hash.eq(token_hash))
+        .select(PlatformInvitationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    if row.expires_at <= now_db {
+        return Err(StoreError::NotFound);
+    }
+    let claimed = diesel::update(
+        platform_invitations::table
+            .filter(platform_invitations::id.eq(&row.id))
+            .filter(platform_invitations::accepted_at.is_null()),
+    )
+    .set(platform_invitations::accepted_at.eq(now_db))
     .execute(conn)?;
     if claimed == 0 {
         return Err(StoreError::Conflict(

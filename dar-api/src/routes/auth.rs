@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::state::AppState;
 use dar_core::ids::UserId;
+use dar_core::types::Role;
 use dar_db::audit::{self, NewAuditEvent};
 use dar_db::users::{self, Grant};
 
@@ -199,12 +200,8 @@ pub async fn accept_invitation(
         .db(move |conn| {
             diesel::Connection::transaction(conn, |conn| {
                 let now = Utc::now();
-                let invitation = users::claim_invitation(conn, &tokens::token_hash(&token), now)
-                    .map_err(|e| match e {
-                        dar_db::StoreError::NotFound => ApiError::NotFound,
-                        other => other.into(),
-                    })?;
-                let user = match users::find_by_email(conn, &invitation.email)? {
+                let claimed = claim(conn, &tokens::token_hash(&token), now)?;
+                let user = match users::find_by_email(conn, &claimed.email)? {
                     Some(existing) => {
                         if !password::verify(&pw, &existing.password_hash) {
                             return Err(ApiError::Unauthenticated(
@@ -217,7 +214,7 @@ pub async fn accept_invitation(
                         password::check_strength(&pw)?;
                         users::create(
                             conn,
-                            &invitation.email,
+                            &claimed.email,
                             &password::hash(&pw)?,
                             display_name.as_deref(),
                             now,
@@ -225,29 +222,18 @@ pub async fn accept_invitation(
                     }
                 };
                 let user_id: UserId = user.id.parse().map_err(ApiError::internal)?;
-                let grant = Grant {
-                    role: dar_core::types::Role::parse(&invitation.role)
-                        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("role")))?,
-                    tenant_id: Some(invitation.tenant_id.parse().map_err(ApiError::internal)?),
-                    shareholder_id: invitation
-                        .shareholder_id
-                        .as_deref()
-                        .map(str::parse)
-                        .transpose()
-                        .map_err(ApiError::internal)?,
-                };
-                users::add_grant(conn, &user_id, &grant, now)?;
+                users::add_grant(conn, &user_id, &claimed.grant, now)?;
                 audit::record(
                     conn,
                     NewAuditEvent {
-                        tenant_id: Some(invitation.tenant_id.clone()),
+                        tenant_id: claimed.grant.tenant_id.map(|t| t.to_string()),
                         actor_user_id: Some(user.id.clone()),
                         action: "invitation.accepted".into(),
                         object_type: Some("invitation".into()),
-                        object_id: Some(invitation.id.clone()),
+                        object_id: Some(claimed.id.clone()),
                         request_id: Some(meta.request_id.clone()),
                         source_ip: meta.source_ip.clone(),
-                        details: Some(serde_json::json!({ "role": invitation.role })),
+                        details: Some(serde_json::json!({ "role": claimed.grant.role.as_str() })),
                         ..Default::default()
                     },
                     now,
@@ -257,4 +243,53 @@ pub async fn accept_invitation(
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// An accepted invitation: whom it was for and the grant it gives.
+struct Claimed {
+    id: String,
+    email: String,
+    grant: Grant,
+}
+
+/// Claims a tenant invitation or, failing that, a platform invitation with this token.
+fn claim(
+    conn: &mut dar_db::DbConnection,
+    token_hash: &str,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Claimed> {
+    let bad =
+        |what: &str| ApiError::internal(anyhow::anyhow!("stored invitation has a bad {what}"));
+    match users::claim_invitation(conn, token_hash, now) {
+        Ok(invitation) => Ok(Claimed {
+            grant: Grant {
+                role: Role::parse(&invitation.role).ok_or_else(|| bad("role"))?,
+                tenant_id: Some(invitation.tenant_id.parse().map_err(|_| bad("tenant"))?),
+                shareholder_id: invitation
+                    .shareholder_id
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(|_| bad("shareholder"))?,
+            },
+            id: invitation.id,
+            email: invitation.email,
+        }),
+        Err(dar_db::StoreError::NotFound) => {
+            match users::claim_platform_invitation(conn, token_hash, now) {
+                Ok(invitation) => Ok(Claimed {
+                    grant: Grant {
+                        role: Role::parse(&invitation.role).ok_or_else(|| bad("role"))?,
+                        tenant_id: None,
+                        shareholder_id: None,
+                    },
+                    id: invitation.id,
+                    email: invitation.email,
+                }),
+                Err(dar_db::StoreError::NotFound) => Err(ApiError::NotFound),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -156,3 +156,72 @@ pub async fn create(
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePlatformInvitation {
+    pub email: String,
+    /// `coordinator` or `helpdesk`.
+    pub role: String,
+}
+
+/// Invites someone to a platform role: another coordinator, or a helpdesk agent
+/// (coordinator only).
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "access", request_body = CreatePlatformInvitation,
+    responses((status = 201, body = InvitationView), (status = 403, body = crate::error::Problem)))]
+#[post("/invitations")]
+pub async fn create_platform(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    body: StrictJson<CreatePlatformInvitation>,
+) -> ApiResult<HttpResponse> {
+    if !principal.has_platform_role(Role::Coordinator) {
+        return Err(ApiError::Forbidden(
+            "only the coordinator invites platform users",
+        ));
+    }
+    let b = body.0;
+    check_email(&b.email)?;
+    let role = match Role::parse(&b.role) {
+        Some(r) if !r.is_tenant_role() => r,
+        _ => return Err(ApiError::invalid("role", "must be coordinator or helpdesk")),
+    };
+    let view = state
+        .db(move |conn| {
+            let now = Utc::now();
+            let (token, hash) = tokens::opaque_token();
+            let expires = now + chrono::Duration::days(INVITATION_DAYS);
+            let row = dar_db::users::create_platform_invitation(
+                conn,
+                &b.email,
+                role,
+                &hash,
+                expires,
+                &principal.user_id,
+                now,
+            )?;
+            audit::record(
+                conn,
+                NewAuditEvent {
+                    actor_user_id: Some(principal.user_id.to_string()),
+                    actor_role: Some("coordinator".into()),
+                    action: "invitation.created".into(),
+                    object_type: Some("platform_invitation".into()),
+                    object_id: Some(row.id.clone()),
+                    request_id: Some(meta.request_id.clone()),
+                    source_ip: meta.source_ip.clone(),
+                    details: Some(serde_json::json!({ "role": role.as_str(), "email": row.email })),
+                    ..Default::default()
+                },
+                now,
+            )?;
+            Ok(InvitationView {
+                id: row.id,
+                token,
+                expires_at: expires,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(tenants::get)
                 .service(tenants::update)
                 .service(invitations::create)
+                .service(invitations::create_platform)
                 .service(share_classes::create)
                 .service(share_classes::list)
                 .service(shareholders::create)

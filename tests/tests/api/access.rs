@@ -197,31 +197,20 @@ on_both_backends!(
     the_helpdesk_works_only_inside_an_audited_support_session,
     |app| async move {
         let (t, admin, holders) = cooperative(&app, "hulp").await;
-        // The helpdesk account is a platform grant, made directly in the store.
-        {
-            let mut conn = app.db.conn().unwrap();
-            let hash = dar_api::auth::password::hash(dar_tests::PASSWORD).unwrap();
-            let user = dar_db::users::create(
-                &mut conn,
-                "helpdesk@dar.test",
-                &hash,
-                None,
-                chrono::Utc::now(),
+        // The coordinator invites the helpdesk agent to the platform role.
+        let invitation = app
+            .post_ok(
+                "/api/v1/invitations",
+                &app.coordinator,
+                &json!({"email": "helpdesk@dar.test", "role": "helpdesk"}),
             )
-            .unwrap();
-            let grant = dar_db::users::Grant {
-                role: dar_core::types::Role::Helpdesk,
-                tenant_id: None,
-                shareholder_id: None,
-            };
-            dar_db::users::add_grant(
-                &mut conn,
-                &user.id.parse().unwrap(),
-                &grant,
-                chrono::Utc::now(),
-            )
-            .unwrap();
-        }
+            .await;
+        app.post_ok(
+            "/api/v1/auth/accept-invitation",
+            "",
+            &json!({"token": invitation["token"], "password": dar_tests::PASSWORD}),
+        )
+        .await;
         let helpdesk = app.login("helpdesk@dar.test", dar_tests::PASSWORD).await;
         expect_problem(
             app.get(&format!("/api/v1/tenants/{t}/shareholders"), &helpdesk)
@@ -357,5 +346,43 @@ on_both_backends!(
             401,
         )
         .await;
+    }
+);
+
+on_both_backends!(
+    only_the_coordinator_invites_platform_users,
+    |app| async move {
+        let (_, admin) = app.tenant_with_admin("platform").await;
+        let body = json!({"email": "nieuw@dar.test", "role": "coordinator"});
+        expect_problem(app.post("/api/v1/invitations", &admin, &body).await, 403).await;
+        let p = expect_problem(
+            app.post(
+                "/api/v1/invitations",
+                &app.coordinator,
+                &json!({"email": "x@dar.test", "role": "admin"}),
+            )
+            .await,
+            422,
+        )
+        .await;
+        assert_eq!(p["errors"][0]["field"], "role");
+        let invitation = app
+            .post_ok("/api/v1/invitations", &app.coordinator, &body)
+            .await;
+        let accept = json!({"token": invitation["token"], "password": dar_tests::PASSWORD});
+        app.post_ok("/api/v1/auth/accept-invitation", "", &accept)
+            .await;
+        // An invitation is accepted once.
+        expect_problem(
+            app.post("/api/v1/auth/accept-invitation", "", &accept)
+                .await,
+            409,
+        )
+        .await;
+        let second = app.login("nieuw@dar.test", dar_tests::PASSWORD).await;
+        let me = app.get_ok("/api/v1/me", &second).await;
+        assert_eq!(me["grants"][0]["role"], "coordinator");
+        assert!(me["grants"][0]["tenant_id"].is_null());
+        app.create_tenant("door-tweede").await;
     }
 );

@@ -2,6 +2,7 @@ DROP TRIGGER tenants_head_guard ON tenants;
 DROP FUNCTION dar_tenant_head_guard();
 DROP TABLE audit_events;
 DROP TABLE support_sessions;
+DROP TABLE platform_invitations;
 DROP TABLE invitations;
 DROP TABLE refresh_tokens;
 DROP TABLE grants;

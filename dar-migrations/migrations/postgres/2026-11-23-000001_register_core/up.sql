@@ -231,6 +231,18 @@ CREATE TABLE invitations (
     CHECK ((role = 'shareholder') = (shareholder_id IS NOT NULL))
 );
 
+-- Invitations to a platform role (coordinator, helpdesk), made by a coordinator.
+CREATE TABLE platform_invitations (
+    id          TEXT PRIMARY KEY,
+    email       TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('coordinator', 'helpdesk')),
+    token_hash  TEXT NOT NULL UNIQUE,
+    expires_at  TIMESTAMP NOT NULL,
+    accepted_at TIMESTAMP,
+    created_by  TEXT NOT NULL REFERENCES users (id),
+    created_at  TIMESTAMP NOT NULL
+);
+
 CREATE TABLE support_sessions (
     tenant_id        TEXT NOT NULL REFERENCES tenants (id),
     id               TEXT NOT NULL,

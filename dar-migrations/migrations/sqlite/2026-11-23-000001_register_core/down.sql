@@ -1,5 +1,6 @@
 DROP TABLE audit_events;
 DROP TABLE support_sessions;
+DROP TABLE platform_invitations;
 DROP TABLE invitations;
 DROP TABLE refresh_tokens;
 DROP TABLE grants;
