@@ -82,10 +82,15 @@ fn insert(app: &TestApp, f: &Fixture, fields: &[(&str, String)]) -> Option<Strin
 }
 
 fn refused(error: Option<String>, expected: &str) {
+    refused_by_any(error, &[expected]);
+}
+
+/// Some rules have two guards (a trigger and a foreign key); either may speak first.
+fn refused_by_any(error: Option<String>, expected: &[&str]) {
     let error = error.expect("the database accepted a row that breaks the register");
     assert!(
-        error.contains(expected),
-        "expected {expected:?} in {error:?}"
+        expected.iter().any(|e| error.contains(e)),
+        "expected one of {expected:?} in {error:?}"
     );
 }
 
@@ -125,22 +130,22 @@ on_both_backends!(
     the_database_refuses_a_gap_or_a_fork_in_the_chain,
     |app| async move {
         let f = fixture(&app, "db-chain").await;
-        refused(
+        refused_by_any(
             insert(&app, &f, &[("seq", "3".into()), ("prev_seq", "2".into())]),
-            "chain_conflict",
+            &["chain_conflict", "foreign key"],
         );
-        refused(
+        refused_by_any(
             insert(&app, &f, &[("prev_hash", format!("'{}'", "0".repeat(64)))]),
-            "chain_conflict",
+            &["chain_conflict", "foreign key"],
         );
         // A second entry 1 collides with the first.
-        refused(
+        refused_by_any(
             insert(
                 &app,
                 &f,
                 &[("seq", "1".into()), ("prev_seq", "NULL".into())],
             ),
-            "",
+            &[""],
         );
         assert_eq!(
             app.get_ok(

@@ -10,8 +10,6 @@ DROP TABLE idempotency_keys;
 DROP VIEW ledger_legs;
 DROP TABLE ledger_entries;
 DROP FUNCTION dar_ledger_after_insert();
-DROP FUNCTION dar_check_holding(TEXT, TEXT, TEXT);
-DROP FUNCTION dar_ledger_before_insert();
 DROP TABLE shareholder_versions;
 DROP TABLE shareholders;
 DROP TABLE share_classes;

@@ -291,102 +291,101 @@ CREATE TRIGGER shareholder_versions_append_only BEFORE UPDATE OR DELETE ON share
 CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
     FOR EACH ROW EXECUTE FUNCTION dar_append_only();
 
--- Before an entry is stored: it must extend the tenant's chain, lie after the closed period
--- and not in the future, respect the class's transfer rule, and a reversal must copy the
--- movement of the entry it cancels exactly.
-CREATE FUNCTION dar_ledger_before_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    t RECORD;
-    r RECORD;
-    rule TEXT;
-BEGIN
-    -- The chain is checked against the entries themselves, not the tenant's head: a
-    -- multi-row INSERT runs this trigger for each row before any AFTER trigger moves the
-    -- head, while rows inserted earlier in the same statement are already visible here.
-    IF (NEW.seq > 1 AND NOT EXISTS (SELECT 1 FROM ledger_entries
-                                        WHERE tenant_id = NEW.tenant_id AND seq = NEW.seq - 1 AND hash = NEW.prev_hash))
-       OR EXISTS (SELECT 1 FROM ledger_entries WHERE tenant_id = NEW.tenant_id AND seq >= NEW.seq) THEN
-        RAISE EXCEPTION 'dar:chain_conflict: entry % does not extend the ledger', NEW.seq;
-    END IF;
-    SELECT locked_until INTO t FROM tenants WHERE id = NEW.tenant_id;
-    IF t.locked_until IS NOT NULL AND (NEW.effective_date <= t.locked_until OR NEW.movement_date <= t.locked_until) THEN
-        RAISE EXCEPTION 'dar:period_locked: the register is closed up to %', t.locked_until;
-    END IF;
-    -- One day of slack: the application decides "today" in Europe/Brussels, ahead of UTC.
-    IF NEW.effective_date > CURRENT_DATE + 1 THEN
-        RAISE EXCEPTION 'dar:future_date: % is in the future', NEW.effective_date;
-    END IF;
-    IF NEW.kind = 'transfer' THEN
-        SELECT transfer_rule INTO rule FROM share_classes WHERE tenant_id = NEW.tenant_id AND id = NEW.share_class_id;
-        IF rule = 'none' THEN
-            RAISE EXCEPTION 'dar:not_transferable: shares of this class cannot be transferred';
-        ELSIF rule = 'approval' AND NEW.external_reference IS NULL THEN
-            RAISE EXCEPTION 'dar:approval_required: a transfer of this class needs the board decision as external_reference';
-        END IF;
-    END IF;
-    IF NEW.kind = 'reversal' THEN
-        SELECT * INTO r FROM ledger_entries WHERE tenant_id = NEW.tenant_id AND seq = NEW.reverses_seq;
-        IF r.kind = 'reversal' OR r.share_class_id <> NEW.share_class_id OR r.quantity <> NEW.quantity
-           OR r.capital_cents <> NEW.capital_cents OR r.paid_cents <> NEW.paid_cents
-           OR r.movement_date <> NEW.movement_date
-           OR r.from_shareholder_id IS DISTINCT FROM NEW.from_shareholder_id
-           OR r.to_shareholder_id IS DISTINCT FROM NEW.to_shareholder_id THEN
-            RAISE EXCEPTION 'dar:bad_reversal: a reversal must cancel exactly one earlier non-reversal entry';
-        END IF;
-    END IF;
-    RETURN NEW;
-END $$;
-
-CREATE TRIGGER ledger_entries_before_insert BEFORE INSERT ON ledger_entries
-    FOR EACH ROW EXECUTE FUNCTION dar_ledger_before_insert();
-
--- A holding (per holder and class) may never be negative at any date, paid-up capital
--- never exceeds subscribed capital, and a class's per-holder maximum holds at every date.
-CREATE FUNCTION dar_check_holding(p_tenant TEXT, p_holder TEXT, p_class TEXT) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    bad DATE;
-    max_q BIGINT;
-BEGIN
-    SELECT max_shares_per_holder INTO max_q FROM share_classes WHERE tenant_id = p_tenant AND id = p_class;
-    SELECT d INTO bad FROM (
-        SELECT movement_date AS d,
-               sum(sum(quantity)) OVER w AS q,
-               sum(sum(capital_cents)) OVER w AS cap,
-               sum(sum(paid_cents)) OVER w AS paid
-          FROM ledger_legs
-         WHERE tenant_id = p_tenant AND shareholder_id = p_holder AND share_class_id = p_class
-         GROUP BY movement_date
-        WINDOW w AS (ORDER BY movement_date)
-    ) s
-    WHERE q < 0 OR cap < 0 OR paid < 0 OR paid > cap OR (max_q IS NOT NULL AND q > max_q)
-    ORDER BY d LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'dar:holding_invariant: the holding of % would break the register rules on %', p_holder, bad;
-    END IF;
-END $$;
-
+-- After every INSERT statement, over all the rows it inserted at once (a transition table,
+-- so a multi-row insert is checked with a few set-based queries instead of per row):
+-- each entry extends its tenant's chain, lies after the closed period and not in the
+-- future, respects the class's transfer rule, and a reversal copies the movement of the
+-- entry it cancels exactly; no touched holding breaks a rule at any date; and the tenants'
+-- heads move to their last entry.
 CREATE FUNCTION dar_ledger_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    capped BOOLEAN;
+    bad RECORD;
 BEGIN
+    SELECT n.seq INTO bad FROM new_entries n
+     WHERE (n.seq > 1 AND NOT EXISTS (SELECT 1 FROM ledger_entries e
+                                        WHERE e.tenant_id = n.tenant_id AND e.seq = n.seq - 1 AND e.hash = n.prev_hash))
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dar:chain_conflict: entry % does not extend the ledger', bad.seq;
+    END IF;
+
+    SELECT n.seq, t.locked_until INTO bad FROM new_entries n JOIN tenants t ON t.id = n.tenant_id
+     WHERE t.locked_until IS NOT NULL AND (n.effective_date <= t.locked_until OR n.movement_date <= t.locked_until)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dar:period_locked: the register is closed up to %', bad.locked_until;
+    END IF;
+
+    -- One day of slack: the application decides "today" in Europe/Brussels, ahead of UTC.
+    SELECT n.effective_date INTO bad FROM new_entries n WHERE n.effective_date > CURRENT_DATE + 1 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dar:future_date: % is in the future', bad.effective_date;
+    END IF;
+
+    SELECT c.transfer_rule, n.external_reference INTO bad
+      FROM new_entries n JOIN share_classes c ON c.tenant_id = n.tenant_id AND c.id = n.share_class_id
+     WHERE n.kind = 'transfer' AND (c.transfer_rule = 'none' OR (c.transfer_rule = 'approval' AND n.external_reference IS NULL))
+     LIMIT 1;
+    IF FOUND AND bad.transfer_rule = 'none' THEN
+        RAISE EXCEPTION 'dar:not_transferable: shares of this class cannot be transferred';
+    ELSIF FOUND THEN
+        RAISE EXCEPTION 'dar:approval_required: a transfer of this class needs the board decision as external_reference';
+    END IF;
+
+    SELECT n.seq INTO bad
+      FROM new_entries n LEFT JOIN ledger_entries r ON r.tenant_id = n.tenant_id AND r.seq = n.reverses_seq
+     WHERE n.kind = 'reversal'
+       AND (r.seq IS NULL OR r.kind = 'reversal' OR r.share_class_id <> n.share_class_id
+            OR r.quantity <> n.quantity OR r.capital_cents <> n.capital_cents OR r.paid_cents <> n.paid_cents
+            OR r.movement_date <> n.movement_date
+            OR r.from_shareholder_id IS DISTINCT FROM n.from_shareholder_id
+            OR r.to_shareholder_id IS DISTINCT FROM n.to_shareholder_id)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dar:bad_reversal: a reversal must cancel exactly one earlier non-reversal entry';
+    END IF;
+
     -- A leg that only adds (shares, subscribed capital, and paid-up no faster than
-    -- subscribed) cannot break a holding at any date; such legs are checked only when the
-    -- class caps the number of shares per holder.
-    SELECT max_shares_per_holder IS NOT NULL INTO capped
-      FROM share_classes WHERE tenant_id = NEW.tenant_id AND id = NEW.share_class_id;
-    IF NEW.to_shareholder_id IS NOT NULL AND (capped OR NEW.sign = -1 OR NEW.paid_cents > NEW.capital_cents) THEN
-        PERFORM dar_check_holding(NEW.tenant_id, NEW.to_shareholder_id, NEW.share_class_id);
+    -- subscribed) cannot break a holding; such legs are checked only when the class caps
+    -- the shares per holder. Every other touched holding is summed per date, in order.
+    WITH touched AS (
+        SELECT DISTINCT n.tenant_id, h.holder, n.share_class_id, c.max_shares_per_holder AS max_q
+          FROM new_entries n
+          JOIN share_classes c ON c.tenant_id = n.tenant_id AND c.id = n.share_class_id
+         CROSS JOIN LATERAL (VALUES
+                (n.to_shareholder_id, n.sign = -1 OR n.paid_cents > n.capital_cents),
+                (n.from_shareholder_id, n.sign = 1 OR n.paid_cents > n.capital_cents)) AS h(holder, shrinks)
+         WHERE h.holder IS NOT NULL AND (h.shrinks OR c.max_shares_per_holder IS NOT NULL)
+    )
+    SELECT t.holder, d.movement_date INTO bad
+      FROM touched t
+     CROSS JOIN LATERAL (
+            SELECT s.movement_date, s.q, s.cap, s.paid FROM (
+                SELECT l.movement_date,
+                       sum(sum(l.quantity)) OVER w AS q,
+                       sum(sum(l.capital_cents)) OVER w AS cap,
+                       sum(sum(l.paid_cents)) OVER w AS paid
+                  FROM ledger_legs l
+                 WHERE l.tenant_id = t.tenant_id AND l.shareholder_id = t.holder AND l.share_class_id = t.share_class_id
+                 GROUP BY l.movement_date
+                WINDOW w AS (ORDER BY l.movement_date)
+            ) s
+            WHERE s.q < 0 OR s.cap < 0 OR s.paid < 0 OR s.paid > s.cap OR (t.max_q IS NOT NULL AND s.q > t.max_q)
+         ) d
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'dar:holding_invariant: the holding of % would break the register rules on %', bad.holder, bad.movement_date;
     END IF;
-    IF NEW.from_shareholder_id IS NOT NULL AND (capped OR NEW.sign = 1 OR NEW.paid_cents > NEW.capital_cents) THEN
-        PERFORM dar_check_holding(NEW.tenant_id, NEW.from_shareholder_id, NEW.share_class_id);
-    END IF;
-    UPDATE tenants SET ledger_head_seq = NEW.seq, ledger_head_hash = NEW.hash
-     WHERE id = NEW.tenant_id AND ledger_head_seq < NEW.seq;
+
+    UPDATE tenants t SET ledger_head_seq = m.seq, ledger_head_hash = m.hash
+      FROM (SELECT DISTINCT ON (tenant_id) tenant_id, seq, hash FROM new_entries ORDER BY tenant_id, seq DESC) m
+     WHERE t.id = m.tenant_id AND t.ledger_head_seq < m.seq;
     RETURN NULL;
 END $$;
 
 CREATE TRIGGER ledger_entries_after_insert AFTER INSERT ON ledger_entries
-    FOR EACH ROW EXECUTE FUNCTION dar_ledger_after_insert();
+    REFERENCING NEW TABLE AS new_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION dar_ledger_after_insert();
 
 -- The head moves only by appending an entry.
 CREATE FUNCTION dar_tenant_head_guard() RETURNS trigger LANGUAGE plpgsql AS $$
