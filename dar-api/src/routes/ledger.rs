@@ -367,16 +367,17 @@ async fn post_entries(
     let request_hash = hex::encode(Sha256::digest(&body));
     let user = principal.user_id.to_string();
     let m = meta.clone();
-    let (tenant_id, access, codes) = state
+    let (tenant_id, access) = state
         .db(move |conn| {
             let (_, tenant_id, access) =
                 tenant_access(conn, &principal, &tenant_key, Need::WriteRegister, &m)?;
-            let codes: HashMap<String, String> = dar_db::ledger::class_codes(conn, &tenant_id)?
-                .into_iter()
-                .collect();
-            Ok((tenant_id, access, codes))
+            Ok((tenant_id, access))
         })
         .await?;
+    let draft_codes: Option<Vec<String>> = drafts
+        .iter()
+        .map(|d| d.share_class().map(str::to_string))
+        .collect();
     let request = AppendRequest {
         tenant_id,
         actor: user.clone(),
@@ -399,6 +400,24 @@ async fn post_entries(
         crate::metrics::count_entries(entries.len());
         tracing::info!(tenant.id = %tenant_id, entries.count = entries.len(), entry.seq = entries.last().map(|e| e.seq), "ledger entries posted");
     }
+    // Freshly posted entries carry the class codes their drafts named; only replays and
+    // reversals need the tenant's classes read.
+    let codes: HashMap<String, String> = match (&outcome, draft_codes) {
+        (Appended::Posted(entries), Some(codes)) => entries
+            .iter()
+            .zip(codes)
+            .map(|(e, code)| (e.movement.share_class_id.to_string(), code))
+            .collect(),
+        _ => {
+            state
+                .db(move |conn| {
+                    Ok(dar_db::ledger::class_codes(conn, &tenant_id)?
+                        .into_iter()
+                        .collect())
+                })
+                .await?
+        }
+    };
     Ok((outcome, codes))
 }
 
