@@ -83,10 +83,20 @@ impl TestDb {
                 diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
                     .execute(&mut conn)
                     .expect("creating a test database");
-                let base = admin_url
+                let (without_query, query) = admin_url.split_once('?').unwrap_or((&admin_url, ""));
+                let base = without_query
                     .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
-                let url = format!("{base}/{name}");
+                    .map_or(without_query, |(base, _)| base);
+                // Loopback needs no TLS, and libpq's OpenSSL clean-up at process exit races
+                // with pooled connections still open on other threads.
+                let query = if query.contains("sslmode=") {
+                    query.to_string()
+                } else if query.is_empty() {
+                    "sslmode=disable".to_string()
+                } else {
+                    format!("{query}&sslmode=disable")
+                };
+                let url = format!("{base}/{name}?{query}");
                 Some(TestDb {
                     url: DatabaseUrl::Postgres(url),
                     cleanup: Cleanup::Postgres { admin_url, name },
@@ -99,6 +109,7 @@ impl TestDb {
 /// A running application on a fresh database, with a coordinator account.
 pub struct TestApp {
     pub address: String,
+    server: actix_web::dev::ServerHandle,
     pub client: reqwest::Client,
     pub db: Database,
     pub backend: Backend,
@@ -137,6 +148,7 @@ impl TestApp {
         let app =
             dar_api::startup::build_with(db.clone(), settings, listener).expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port);
+        let server = app.server.handle();
         tokio::spawn(app.server);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -144,6 +156,7 @@ impl TestApp {
             .expect("client");
         let mut app = TestApp {
             address,
+            server,
             client,
             db,
             backend,
@@ -379,6 +392,14 @@ impl TestApp {
             .await["head_seq"]
             .as_i64()
             .expect("head")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop the workers now, so no test's connections outlive it; the returned future
+        // only waits for the stop, which has been requested already.
+        drop(self.server.stop(false));
     }
 }
 

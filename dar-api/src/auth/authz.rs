@@ -32,6 +32,8 @@ pub enum Need {
     UpdateContact(ShareholderId),
     /// Consult the minimised register of a class (the handler checks the class is held).
     ConsultClassRegister,
+    /// See the cooperative itself (name, enterprise number, settings): every member may.
+    ReadTenant,
     /// Close a support session.
     CloseSupportSession,
 }
@@ -111,7 +113,7 @@ pub fn authorize(
                     own_shareholders,
                 });
             }
-            Need::ConsultClassRegister => {
+            Need::ConsultClassRegister | Need::ReadTenant => {
                 return Ok(Access {
                     role: Role::Shareholder,
                     support_session_id: None,

@@ -570,9 +570,17 @@ pub struct VersionView {
     pub language: String,
 }
 
-/// Who the shareholder was over time: every identity version, oldest first.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VersionsQuery {
+    /// Only the version that was valid on this date.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Who the shareholder was over time: every identity version, oldest first; with `as_of`,
+/// the one version valid on that date.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders/{id}/versions", tag = "register",
-    params(("tenant" = String, Path), ("id" = String, Path)),
+    params(("tenant" = String, Path), ("id" = String, Path), VersionsQuery),
     responses((status = 200, body = [VersionView])))]
 #[get("/tenants/{tenant}/shareholders/{id}/versions")]
 pub async fn versions(
@@ -580,7 +588,9 @@ pub async fn versions(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<(String, String)>,
+    query: web::Query<VersionsQuery>,
 ) -> ApiResult<HttpResponse> {
+    let as_of = query.into_inner().as_of;
     let (key, id) = path.into_inner();
     let holder: ShareholderId = parse_path_id(&id)?;
     let out = state
@@ -588,7 +598,13 @@ pub async fn versions(
             let (_, tenant_id, _) =
                 tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
             shareholders::get(conn, &tenant_id, &holder)?;
-            let rows = shareholders::versions(conn, &tenant_id, &holder)?;
+            let mut rows = shareholders::versions(conn, &tenant_id, &holder)?;
+            if let Some(date) = as_of {
+                // Who the shareholder was on that date: the latest version valid by then.
+                rows.retain(|v| v.valid_from <= date);
+                rows.sort_by_key(|v| (v.valid_from, v.version));
+                rows = rows.pop().into_iter().collect();
+            }
             Ok(rows
                 .into_iter()
                 .map(|v| VersionView {

@@ -239,7 +239,7 @@ pub async fn get(
             if principal.has_platform_role(Role::Coordinator) {
                 return Ok(tenants::find(conn, &key)?);
             }
-            let (row, _, _) = tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let (row, _, _) = tenant_access(conn, &principal, &key, Need::ReadTenant, &meta)?;
             Ok(row)
         })
         .await?;

@@ -115,6 +115,9 @@ on_both_backends!(a_shareholder_sees_only_their_own_data, |app| async move {
         403,
     )
     .await;
+    // The cooperative itself is visible to its shareholders.
+    let coop = app.get_ok(&format!("/api/v1/tenants/{t}"), &me).await;
+    assert_eq!(coop["slug"], "eigen");
     let mine = app.get_ok("/api/v1/me/holdings", &me).await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["holdings"][0]["quantity"], 5);

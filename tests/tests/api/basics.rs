@@ -183,6 +183,20 @@ on_both_backends!(identity_changes_are_kept_as_versions, |app| async move {
     let now = app.get_ok(&path, &admin).await;
     assert_eq!(now["version"], 2);
     assert_eq!(now["address"]["city"], "Antwerpen");
+    // Who the shareholder was on a date.
+    let before = app
+        .get_ok(&format!("{path}/versions?as_of=2025-04-30"), &admin)
+        .await;
+    assert_eq!(before.as_array().unwrap().len(), 1);
+    assert_eq!(before[0]["last_name"], "Claes");
+    let after = app
+        .get_ok(&format!("{path}/versions?as_of=2025-05-01"), &admin)
+        .await;
+    assert_eq!(after[0]["last_name"], "Claes-Verbeke");
+    let too_early = app
+        .get_ok(&format!("{path}/versions?as_of=2020-01-01"), &admin)
+        .await;
+    assert!(too_early.as_array().unwrap().is_empty());
 });
 
 on_both_backends!(
