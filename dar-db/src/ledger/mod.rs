@@ -438,7 +438,8 @@ fn holder_state(
     })
 }
 
-/// Every leg `holder` has in the class, in no particular order. Read through the
+/// `holder`'s legs in the class, netted per date (the rules speak of end-of-day
+/// positions), in no particular order. Read through the
 /// `ledger_legs` view, whose two branches each use their own partial index; an `OR` over
 /// the two holder columns would make the planner scan the tenant's whole ledger.
 pub fn legs_of(
@@ -447,8 +448,12 @@ pub fn legs_of(
     class_id: &str,
     holder: &ShareholderId,
 ) -> Result<Vec<Leg>, StoreError> {
-    let sql = "SELECT movement_date, quantity, capital_cents, paid_cents FROM ledger_legs
-                WHERE tenant_id = ? AND shareholder_id = ? AND share_class_id = ?";
+    let sql = "SELECT movement_date, CAST(SUM(quantity) AS BIGINT) AS quantity,
+                      CAST(SUM(capital_cents) AS BIGINT) AS capital_cents,
+                      CAST(SUM(paid_cents) AS BIGINT) AS paid_cents
+                 FROM ledger_legs
+                WHERE tenant_id = ? AND shareholder_id = ? AND share_class_id = ?
+                GROUP BY movement_date";
     let rows: Vec<LegRow> = diesel::sql_query(placeholders(conn.backend(), sql))
         .bind::<Text, _>(tenant.to_string())
         .bind::<Text, _>(holder.to_string())
