@@ -381,7 +381,7 @@ pub fn plan(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerErr
                         ..base
                     }
                 }
-                DraftAction::Reversal { .. } => unreachable!("handled above"),
+                DraftAction::Reversal { .. } => plan_reversal(draft, ctx)?,
             }
         }
     };

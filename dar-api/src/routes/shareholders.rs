@@ -443,8 +443,6 @@ pub async fn update(
             let kind = ShareholderKind::parse(&current.kind)
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("kind")))?;
             let mut identity = current.identity();
-            let keep =
-                |new: Option<String>, old: Option<String>| if new.is_some() { new } else { old };
             let set = |field: &str,
                        new: Option<String>,
                        old: Option<String>,
@@ -493,7 +491,7 @@ pub async fn update(
             }
             identity.phone = set("phone", b.phone.clone(), identity.phone, 40)?;
             if let Some(a) = b.address.clone() {
-                identity.street = keep(text("address.street", a.street, NAME_MAX)?, None);
+                identity.street = text("address.street", a.street, NAME_MAX)?;
                 identity.postal_code = text("address.postal_code", a.postal_code, 20)?;
                 identity.city = text("address.city", a.city, 100)?;
                 identity.country = text("address.country", a.country, 2)?.map(|c| c.to_uppercase());
