@@ -236,15 +236,49 @@ pub fn get(
         .first(conn)?)
 }
 
+/// Which shareholders a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct ShareholderFilter {
+    pub status: Option<String>,
+    /// Part of a name, any case.
+    pub name: Option<String>,
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>);
+
 pub fn list(
     conn: &mut DbConnection,
     tenant: &TenantId,
+    filter: &ShareholderFilter,
     after_register_number: i64,
     limit: i64,
 ) -> Result<Vec<ShareholderRow>, StoreError> {
-    Ok(shareholders::table
+    let mut query = shareholders::table
         .filter(shareholders::tenant_id.eq(tenant.to_string()))
         .filter(shareholders::register_number.gt(after_register_number))
+        .into_boxed();
+    if let Some(status) = &filter.status {
+        query = query.filter(shareholders::status.eq(status.clone()));
+    }
+    if let Some(name) = &filter.name {
+        // LIKE wildcards typed by the user are taken literally.
+        let escaped = name
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        query = query.filter(
+            lower(shareholders::last_name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(shareholders::first_name)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(shareholders::legal_name).like(pattern).escape('\\')),
+        );
+    }
+    Ok(query
         .order(shareholders::register_number.asc())
         .limit(limit)
         .select(ShareholderRow::as_select())

@@ -13,7 +13,7 @@ use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, parse_json, parse_value};
 use crate::routes::{
-    Page, PageQuery, decode_cursor, encode_cursor, money, page_limit, parse_path_id, tenant_access,
+    Page, decode_cursor, encode_cursor, money, page_limit, parse_path_id, tenant_access,
 };
 use crate::state::AppState;
 use dar_core::chain::{ChainReport, EntryRecord};
@@ -502,9 +502,25 @@ pub async fn post_batch(
     Ok(created(&outcome, BatchView { entries }))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+    /// Entries to or from this shareholder.
+    pub shareholder: Option<String>,
+    /// `issue`, `transfer`, `redemption`, `payment` or `reversal`.
+    #[param(value_type = Option<String>)]
+    pub kind: Option<dar_core::types::EntryKind>,
+    /// Effective on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Effective on or before this date.
+    pub to: Option<NaiveDate>,
+}
+
 /// Entries in sequence order.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/ledger", tag = "ledger",
-    params(("tenant" = String, Path), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query)),
+    params(("tenant" = String, Path), LedgerQuery),
     responses((status = 200, body = Page<EntryView>)))]
 #[get("/tenants/{tenant}/ledger")]
 pub async fn list(
@@ -512,9 +528,23 @@ pub async fn list(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<LedgerQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
+    let query = query.into_inner();
+    let filter = dar_db::ledger::EntryFilter {
+        shareholder: query
+            .shareholder
+            .as_deref()
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| ApiError::invalid("shareholder", "not a shareholder id"))
+            })
+            .transpose()?,
+        kind: query.kind,
+        effective_from: query.from,
+        effective_to: query.to,
+    };
     let limit = page_limit(query.limit)?;
     let after: i64 = query
         .cursor
@@ -529,7 +559,7 @@ pub async fn list(
             let codes: HashMap<String, String> = dar_db::ledger::class_codes(conn, &tenant_id)?
                 .into_iter()
                 .collect();
-            let records = dar_db::ledger::list(conn, &tenant_id, after, limit)?;
+            let records = dar_db::ledger::list(conn, &tenant_id, &filter, after, limit)?;
             let next_cursor = (records.len() as i64 == limit)
                 .then(|| encode_cursor(&records.last().map(|r| r.seq)));
             Ok(Page {

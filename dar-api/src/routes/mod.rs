@@ -15,7 +15,7 @@ pub mod tenants;
 
 use actix_web::web;
 use base64::Engine;
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
 
 use crate::auth::{Access, Need, Principal, authorize};
@@ -119,13 +119,6 @@ pub fn decode_cursor<T: DeserializeOwned>(cursor: &str) -> ApiResult<T> {
 /// Path ids are parsed here so that a malformed id is a clear 404, like an unknown one.
 pub fn parse_path_id<T: std::str::FromStr>(s: &str) -> ApiResult<T> {
     s.parse().map_err(|_| ApiError::NotFound)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    pub cursor: Option<String>,
-    pub limit: Option<i64>,
 }
 
 /// Formats integer cents as the API's decimal string.

@@ -10,9 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::holdings::{HoldingView, MomentQuery};
 use crate::routes::tenants::Address;
-use crate::routes::{
-    Page, PageQuery, decode_cursor, encode_cursor, page_limit, parse_path_id, tenant_access,
-};
+use crate::routes::{Page, decode_cursor, encode_cursor, page_limit, parse_path_id, tenant_access};
 use crate::state::AppState;
 use dar_core::identifiers::{EnterpriseNumber, Iban, NationalNumber};
 use dar_core::ids::ShareholderId;
@@ -308,6 +306,18 @@ pub async fn create(
     Ok(HttpResponse::Created().json(out))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+    /// `active`, `exited`, `excluded` or `deceased`.
+    #[param(value_type = Option<String>)]
+    pub status: Option<ShareholderStatus>,
+    /// Part of a first, last or legal name, any case.
+    pub q: Option<String>,
+}
+
 /// Shareholders in register-number order.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders", tag = "register",
     params(("tenant" = String, Path, description = "id or slug"), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query)),
@@ -318,9 +328,18 @@ pub async fn list(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
+    query: web::Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
+    let query = query.into_inner();
+    let filter = dar_db::shareholders::ShareholderFilter {
+        status: query.status.map(|s| s.as_str().to_string()),
+        name: query
+            .q
+            .clone()
+            .map(|q| q.trim().to_string())
+            .filter(|q| !q.is_empty()),
+    };
     let limit = page_limit(query.limit)?;
     let after: i64 = query
         .cursor
@@ -332,7 +351,7 @@ pub async fn list(
         .db(move |conn| {
             let (_, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
-            let rows = shareholders::list(conn, &tenant_id, after, limit)?;
+            let rows = shareholders::list(conn, &tenant_id, &filter, after, limit)?;
             let next_cursor = (rows.len() as i64 == limit)
                 .then(|| encode_cursor(&rows.last().map(|r| r.register_number)));
             Ok(Page {

@@ -589,16 +589,46 @@ pub fn find(
     row.as_ref().map(EntryRow::to_record).transpose()
 }
 
+/// Which entries a list shows.
+#[derive(Clone, Debug, Default)]
+pub struct EntryFilter {
+    /// Entries that move shares or money to or from this holder.
+    pub shareholder: Option<ShareholderId>,
+    pub kind: Option<EntryKind>,
+    pub effective_from: Option<NaiveDate>,
+    pub effective_to: Option<NaiveDate>,
+}
+
 /// Entries after `after_seq`, in sequence order.
 pub fn list(
     conn: &mut DbConnection,
     tenant: &TenantId,
+    filter: &EntryFilter,
     after_seq: i64,
     limit: i64,
 ) -> Result<Vec<EntryRecord>, StoreError> {
-    let rows: Vec<EntryRow> = ledger_entries::table
+    let mut query = ledger_entries::table
         .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
         .filter(ledger_entries::seq.gt(after_seq))
+        .into_boxed();
+    if let Some(holder) = filter.shareholder {
+        let h = holder.to_string();
+        query = query.filter(
+            ledger_entries::to_shareholder_id
+                .eq(h.clone())
+                .or(ledger_entries::from_shareholder_id.eq(h)),
+        );
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(ledger_entries::kind.eq(kind.as_str()));
+    }
+    if let Some(from) = filter.effective_from {
+        query = query.filter(ledger_entries::effective_date.ge(from));
+    }
+    if let Some(to) = filter.effective_to {
+        query = query.filter(ledger_entries::effective_date.le(to));
+    }
+    let rows: Vec<EntryRow> = query
         .order(ledger_entries::seq.asc())
         .limit(limit)
         .select(EntryRow::as_select())

@@ -233,3 +233,78 @@ on_both_backends!(
         expect_problem(app.get("/api/v1/audit", &admin).await, 403).await;
     }
 );
+
+on_both_backends!(
+    lists_filter_shareholders_by_name_and_status_and_entries_by_holder_kind_and_date,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("filters").await;
+        app.create_class(&t, &admin, "B", "50.00", "free").await;
+        let a = app.create_person(&t, &admin, "Lotte", "Verhaegen").await;
+        let b = app.create_person(&t, &admin, "Pieter", "Van Hecke").await;
+        app.create_person(&t, &admin, "Karel", "Dewilde").await;
+        app.patch(
+            &format!("/api/v1/tenants/{t}/shareholders/{b}"),
+            &admin,
+            &json!({"status": "exited", "exit_date": "2024-06-30"}),
+        )
+        .await
+        .error_for_status()
+        .unwrap();
+        let by_name = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/shareholders?q=verHAE"),
+                &admin,
+            )
+            .await;
+        assert_eq!(by_name["items"].as_array().unwrap().len(), 1);
+        assert_eq!(by_name["items"][0]["id"], a.as_str());
+        let wildcard = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders?q=%25"), &admin)
+            .await;
+        assert!(
+            wildcard["items"].as_array().unwrap().is_empty(),
+            "a typed % is literal"
+        );
+        let exited = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/shareholders?status=exited"),
+                &admin,
+            )
+            .await;
+        assert_eq!(exited["items"].as_array().unwrap().len(), 1);
+        assert_eq!(exited["items"][0]["id"], b.as_str());
+        expect_problem(
+            app.get(
+                &format!("/api/v1/tenants/{t}/shareholders?status=gone"),
+                &admin,
+            )
+            .await,
+            400,
+        )
+        .await;
+
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "B", "to": a, "quantity": 5, "effective_date": "2024-02-01"})).await;
+        let c = app.create_person(&t, &admin, "Nora", "Bogaert").await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "B", "to": c, "quantity": 2, "effective_date": "2024-03-01"})).await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "transfer", "share_class": "B", "from": a, "to": c, "quantity": 1, "effective_date": "2024-04-01"})).await;
+        let of_a = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/ledger?shareholder={a}"),
+                &admin,
+            )
+            .await;
+        assert_eq!(of_a["items"].as_array().unwrap().len(), 2);
+        let transfers = app
+            .get_ok(&format!("/api/v1/tenants/{t}/ledger?kind=transfer"), &admin)
+            .await;
+        assert_eq!(transfers["items"].as_array().unwrap().len(), 1);
+        let march = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/ledger?from=2024-03-01&to=2024-03-31"),
+                &admin,
+            )
+            .await;
+        assert_eq!(march["items"][0]["seq"], 2);
+        assert_eq!(march["items"].as_array().unwrap().len(), 1);
+    }
+);
