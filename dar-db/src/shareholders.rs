@@ -179,6 +179,7 @@ pub fn insert_locked(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<ShareholderRow, StoreError> {
+    refuse_duplicate(conn, tenant, &new.identity, None)?;
     let number = crate::tenants::next_register_number(conn, tenant)?;
     let id = ShareholderId::new().to_string();
     let i = new.identity.clone();
@@ -223,6 +224,49 @@ pub fn insert_locked(
         ))
         .execute(conn)?;
     Ok(row)
+}
+
+/// One person or company has one register number: refuses an identity whose national
+/// register number or enterprise number another shareholder of the tenant already has.
+fn refuse_duplicate(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    identity: &Identity,
+    except: Option<&str>,
+) -> Result<(), StoreError> {
+    let checks = [
+        (
+            "national register number",
+            identity.national_number.as_deref(),
+            true,
+        ),
+        (
+            "enterprise number",
+            identity.enterprise_number.as_deref(),
+            false,
+        ),
+    ];
+    for (what, value, national) in checks {
+        let Some(value) = value else { continue };
+        let mut query = shareholders::table
+            .filter(shareholders::tenant_id.eq(tenant.to_string()))
+            .select(shareholders::register_number)
+            .into_boxed();
+        query = if national {
+            query.filter(shareholders::national_number.eq(value.to_string()))
+        } else {
+            query.filter(shareholders::enterprise_number.eq(value.to_string()))
+        };
+        if let Some(id) = except {
+            query = query.filter(shareholders::id.ne(id.to_string()));
+        }
+        if let Some(number) = query.first::<i64>(conn).optional()? {
+            return Err(StoreError::Conflict(format!(
+                "shareholder {number} of this register has the same {what}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn get(
@@ -301,6 +345,7 @@ pub fn change_identity(
         if current.identity() == identity {
             return Ok(current);
         }
+        refuse_duplicate(conn, tenant, &identity, Some(&current.id))?;
         let version = current.version + 1;
         let v = VersionRow::new(
             tenant,

@@ -546,6 +546,25 @@ pub async fn update(
                 if exit_date.is_some_and(|d| d > today) {
                     return Err(ApiError::invalid("exit_date", "is in the future"));
                 }
+                // Someone who withdrew or was excluded holds nothing: the shares are redeemed
+                // or transferred first. (Heirs of a deceased holder take over later.)
+                if matches!(
+                    status,
+                    ShareholderStatus::Exited | ShareholderStatus::Excluded
+                ) {
+                    let head = dar_db::tenants::get(conn, &tenant_id)?.ledger_head_seq;
+                    let moment = dar_db::ledger::Moment {
+                        as_of: today,
+                        as_of_seq: head,
+                    };
+                    let held = dar_db::ledger::holder_holdings(conn, &tenant_id, &holder, moment)?;
+                    if held.iter().any(|h| h.quantity != 0) {
+                        return Err(ApiError::invalid(
+                            "status",
+                            "this shareholder still holds shares: redeem or transfer them first",
+                        ));
+                    }
+                }
                 row = shareholders::set_status(
                     conn,
                     &tenant_id,

@@ -308,3 +308,42 @@ on_both_backends!(
         assert_eq!(march["items"].as_array().unwrap().len(), 1);
     }
 );
+
+on_both_backends!(
+    a_person_cannot_be_entered_twice_and_cannot_leave_while_holding_shares,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("dubbel").await;
+        app.create_class(&t, &admin, "B", "50.00", "free").await;
+        let path = format!("/api/v1/tenants/{t}/shareholders");
+        let person = json!({"kind": "natural", "first_name": "Luc", "last_name": "Peeters", "national_number": "85073003328"});
+        let first = app.post_ok(&path, &admin, &person).await;
+        let p = expect_problem(app.post(&path, &admin, &person).await, 409).await;
+        assert!(
+            p["detail"].as_str().unwrap().contains("shareholder 1"),
+            "{p}"
+        );
+        let company = json!({"kind": "legal", "legal_name": "Bakkerij bv", "enterprise_number": "0403019261"});
+        app.post_ok(&path, &admin, &company).await;
+        expect_problem(app.post(&path, &admin, &company).await, 409).await;
+
+        let id = first["id"].as_str().unwrap();
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "B", "to": id, "quantity": 2, "effective_date": "2024-02-01"})).await;
+        let leave =
+            json!({"status": "exited", "exit_date": "2024-06-30", "exit_reason": "uittreding"});
+        let p = expect_problem(
+            app.patch(&format!("{path}/{id}"), &admin, &leave).await,
+            422,
+        )
+        .await;
+        assert_eq!(p["errors"][0]["field"], "status");
+        app.post_entry_ok(&t, &admin, &json!({"kind": "redemption", "share_class": "B", "from": id, "quantity": 2, "amount": "100.00", "effective_date": "2024-06-30", "reason": "uittreding"})).await;
+        let gone = app
+            .patch(&format!("{path}/{id}"), &admin, &leave)
+            .await
+            .error_for_status()
+            .unwrap();
+        let gone: serde_json::Value = gone.json().await.unwrap();
+        assert_eq!(gone["status"], "exited");
+        assert_eq!(gone["exit_date"], "2024-06-30");
+    }
+);

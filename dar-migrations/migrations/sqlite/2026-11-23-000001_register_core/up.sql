@@ -83,6 +83,13 @@ CREATE TABLE shareholders (
     CHECK ((kind = 'natural' AND last_name IS NOT NULL) OR (kind = 'legal' AND legal_name IS NOT NULL))
 );
 
+-- One person or company, one register number: the same national register number or
+-- enterprise number cannot be entered twice in one register.
+CREATE UNIQUE INDEX shareholders_national_number_idx ON shareholders (tenant_id, national_number)
+    WHERE national_number IS NOT NULL;
+CREATE UNIQUE INDEX shareholders_enterprise_number_idx ON shareholders (tenant_id, enterprise_number)
+    WHERE enterprise_number IS NOT NULL;
+
 -- Append-only history of a shareholder's identity: who they were at any date.
 CREATE TABLE shareholder_versions (
     tenant_id         TEXT NOT NULL,
