@@ -121,7 +121,9 @@ CREATE TABLE shareholder_versions (
 -- `to_shareholder_id` (either may be absent) on `movement_date`, multiplied by `sign`.
 -- A reversal copies the movement of the entry it cancels with sign -1, on that entry's date.
 CREATE TABLE ledger_entries (
-    tenant_id             TEXT NOT NULL REFERENCES tenants (id),
+    -- References tenants through the share class (tenant_id, share_class_id): one
+    -- foreign-key check fewer per entry.
+    tenant_id             TEXT NOT NULL,
     seq                   BIGINT NOT NULL CHECK (seq >= 1),
     id                    TEXT NOT NULL,
     kind                  TEXT NOT NULL CHECK (kind IN ('issue', 'transfer', 'redemption', 'payment', 'reversal')),
