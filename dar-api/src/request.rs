@@ -49,33 +49,40 @@ impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(actix_web::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                let mime = v
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                mime == "application/json" || mime.ends_with("+json")
-            })
-            .unwrap_or(false);
+        let json = require_json(req);
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::BadRequest {
-                    detail: "send the body as JSON with Content-Type: application/json".into(),
-                    errors: vec![],
-                });
-            }
+            json?;
             let bytes = body.await.map_err(|e| ApiError::BadRequest {
                 detail: format!("reading the body: {e}"),
                 errors: vec![],
             })?;
             parse_json(&bytes).map(StrictJson)
+        })
+    }
+}
+
+/// Refuses a body that is not declared as JSON (`application/json` or `…+json`).
+pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    let is_json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            let mime = v
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            mime == "application/json" || mime.ends_with("+json")
+        });
+    if is_json {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest {
+            detail: "send the body as JSON with Content-Type: application/json".into(),
+            errors: vec![],
         })
     }
 }

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::request::RequestMeta;
-use crate::routes::{Page, decode_cursor, encode_cursor, page_limit, tenant_access};
+use crate::routes::{Page, cursor_key, next_cursor, page_limit, tenant_access};
 use crate::state::AppState;
 use dar_core::types::Role;
 use dar_db::audit::{self, AuditFilter, AuditRow};
@@ -61,8 +61,7 @@ impl From<AuditRow> for AuditView {
 }
 
 fn page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditView> {
-    let next_cursor =
-        (rows.len() as i64 == limit).then(|| encode_cursor(&rows.last().map(|r| r.id.clone())));
+    let next_cursor = next_cursor(&rows, limit, |r| r.id.clone());
     Page {
         items: rows.into_iter().map(AuditView::from).collect(),
         next_cursor,
@@ -83,7 +82,7 @@ pub async fn tenant_audit(
     let key = path.into_inner();
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before: Option<String> = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let before: Option<String> = cursor_key(q.cursor.as_deref())?;
     let out = state
         .db(move |conn| {
             let (tenant, _, _) = tenant_access(conn, &principal, &key, Need::ReadAudit, &meta)?;
@@ -118,7 +117,7 @@ pub async fn platform_audit(
     }
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let before: Option<String> = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let before: Option<String> = cursor_key(q.cursor.as_deref())?;
     let out = state
         .db(move |conn| {
             let rows = audit::list(

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::request::RequestMeta;
-use crate::routes::{Page, decode_cursor, encode_cursor, money, page_limit, tenant_access};
+use crate::routes::{Page, cursor_key, money, next_cursor, page_limit, tenant_access};
 use crate::state::AppState;
 use dar_core::types::Role;
 use dar_db::ledger::{HoldingRow, Moment};
@@ -119,7 +119,7 @@ pub async fn register(
     let key = path.into_inner();
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let cursor: Option<RegisterCursor> = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let cursor: Option<RegisterCursor> = cursor_key(q.cursor.as_deref())?;
     let page = state
         .db(move |conn| {
             let (tenant, tenant_id, _) =
@@ -132,14 +132,11 @@ pub async fn register(
                 None => (moment(&tenant, q.as_of, q.as_of_seq)?, None),
             };
             let rows = dar_db::ledger::holdings(conn, &tenant_id, m, after, limit)?;
-            let next_cursor = (rows.len() as i64 == limit).then(|| {
-                let last = rows.last().expect("a full page has a last row");
-                encode_cursor(&RegisterCursor {
-                    as_of: m.as_of,
-                    seq: m.as_of_seq,
-                    number: last.register_number,
-                    class: last.share_class.clone(),
-                })
+            let next_cursor = next_cursor(&rows, limit, |last| RegisterCursor {
+                as_of: m.as_of,
+                seq: m.as_of_seq,
+                number: last.register_number,
+                class: last.share_class.clone(),
             });
             Ok(RegisterPage {
                 as_of: m.as_of,
@@ -185,12 +182,7 @@ pub async fn class_register(
     let key = path.into_inner();
     let q = query.into_inner();
     let limit = page_limit(q.limit)?;
-    let after: i64 = q
-        .cursor
-        .as_deref()
-        .map(decode_cursor)
-        .transpose()?
-        .unwrap_or(0);
+    let after: i64 = cursor_key(q.cursor.as_deref())?.unwrap_or(0);
     let page = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =
@@ -216,8 +208,7 @@ pub async fn class_register(
             }
             let rows =
                 dar_db::ledger::class_register(conn, &tenant_id, &class.id, m.as_of, after, limit)?;
-            let next_cursor = (rows.len() as i64 == limit)
-                .then(|| encode_cursor(&rows.last().map(|r| r.register_number)));
+            let next_cursor = next_cursor(&rows, limit, |r| r.register_number);
             let items = rows
                 .into_iter()
                 .map(|r| ClassRegisterLine {

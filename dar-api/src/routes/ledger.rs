@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{RequestMeta, parse_json, parse_value};
+use crate::request::{RequestMeta, parse_json, parse_value, require_json};
 use crate::routes::{
-    Page, decode_cursor, encode_cursor, money, page_limit, parse_path_id, tenant_access,
+    Page, cursor_key, money, next_cursor, page_limit, parse_path_id, tenant_access,
 };
 use crate::state::AppState;
 use dar_core::chain::{ChainReport, EntryRecord};
@@ -331,28 +331,6 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     Ok(Some(key.to_string()))
 }
 
-fn require_json(req: &HttpRequest) -> ApiResult<()> {
-    let is_json = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("application/json")
-        });
-    if is_json {
-        Ok(())
-    } else {
-        Err(ApiError::BadRequest {
-            detail: "send the body as JSON with Content-Type: application/json".into(),
-            errors: vec![],
-        })
-    }
-}
-
 /// Authorizes, hands the request to the ledger writer and waits for the outcome.
 async fn post_entries(
     state: web::Data<AppState>,
@@ -410,11 +388,7 @@ async fn post_entries(
             .collect(),
         _ => {
             state
-                .db(move |conn| {
-                    Ok(dar_db::ledger::class_codes(conn, &tenant_id)?
-                        .into_iter()
-                        .collect())
-                })
+                .db(move |conn| Ok(dar_db::ledger::class_codes(conn, &tenant_id)?))
                 .await?
         }
     };
@@ -546,22 +520,14 @@ pub async fn list(
         effective_to: query.to,
     };
     let limit = page_limit(query.limit)?;
-    let after: i64 = query
-        .cursor
-        .as_deref()
-        .map(decode_cursor)
-        .transpose()?
-        .unwrap_or(0);
+    let after: i64 = cursor_key(query.cursor.as_deref())?.unwrap_or(0);
     let page = state
         .db(move |conn| {
             let (_, tenant_id, _) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
-            let codes: HashMap<String, String> = dar_db::ledger::class_codes(conn, &tenant_id)?
-                .into_iter()
-                .collect();
+            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
             let records = dar_db::ledger::list(conn, &tenant_id, &filter, after, limit)?;
-            let next_cursor = (records.len() as i64 == limit)
-                .then(|| encode_cursor(&records.last().map(|r| r.seq)));
+            let next_cursor = next_cursor(&records, limit, |r| r.seq);
             Ok(Page {
                 items: records.iter().map(|r| entry_view(r, &codes)).collect(),
                 next_cursor,
@@ -588,9 +554,7 @@ pub async fn get(
         .db(move |conn| {
             let (_, tenant_id, _) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
-            let codes: HashMap<String, String> = dar_db::ledger::class_codes(conn, &tenant_id)?
-                .into_iter()
-                .collect();
+            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
             let record =
                 dar_db::ledger::find(conn, &tenant_id, &entry_id)?.ok_or(ApiError::NotFound)?;
             Ok(entry_view(&record, &codes))

@@ -116,6 +116,24 @@ pub fn decode_cursor<T: DeserializeOwned>(cursor: &str) -> ApiResult<T> {
         .ok_or_else(|| ApiError::invalid("cursor", "not a cursor this service handed out"))
 }
 
+/// The cursor of the page after `rows`: the key of the last row, when the page is full
+/// (a shorter page is the last one).
+pub fn next_cursor<T, K: Serialize>(
+    rows: &[T],
+    limit: i64,
+    key: impl FnOnce(&T) -> K,
+) -> Option<String> {
+    match rows.last() {
+        Some(last) if rows.len() as i64 == limit => Some(encode_cursor(&key(last))),
+        _ => None,
+    }
+}
+
+/// The key a `cursor` query parameter carries, if any.
+pub fn cursor_key<T: DeserializeOwned>(cursor: Option<&str>) -> ApiResult<Option<T>> {
+    cursor.map(decode_cursor).transpose()
+}
+
 /// Path ids are parsed here so that a malformed id is a clear 404, like an unknown one.
 pub fn parse_path_id<T: std::str::FromStr>(s: &str) -> ApiResult<T> {
     s.parse().map_err(|_| ApiError::NotFound)

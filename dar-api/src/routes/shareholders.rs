@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::holdings::{HoldingView, MomentQuery};
 use crate::routes::tenants::Address;
-use crate::routes::{Page, decode_cursor, encode_cursor, page_limit, parse_path_id, tenant_access};
+use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
 use crate::state::AppState;
 use dar_core::identifiers::{EnterpriseNumber, Iban, NationalNumber};
 use dar_core::ids::ShareholderId;
@@ -341,19 +341,13 @@ pub async fn list(
             .filter(|q| !q.is_empty()),
     };
     let limit = page_limit(query.limit)?;
-    let after: i64 = query
-        .cursor
-        .as_deref()
-        .map(decode_cursor)
-        .transpose()?
-        .unwrap_or(0);
+    let after: i64 = cursor_key(query.cursor.as_deref())?.unwrap_or(0);
     let page = state
         .db(move |conn| {
             let (_, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
             let rows = shareholders::list(conn, &tenant_id, &filter, after, limit)?;
-            let next_cursor = (rows.len() as i64 == limit)
-                .then(|| encode_cursor(&rows.last().map(|r| r.register_number)));
+            let next_cursor = next_cursor(&rows, limit, |r| r.register_number);
             Ok(Page {
                 items: rows.iter().map(|r| view(r, &access)).collect(),
                 next_cursor,

@@ -753,15 +753,17 @@ pub fn holder_holdings(
         .load(conn)?)
 }
 
-/// Share class codes by id, for showing entries.
+/// Share class codes by class id, for showing entries.
 pub fn class_codes(
     conn: &mut DbConnection,
     tenant: &TenantId,
-) -> Result<Vec<(String, String)>, StoreError> {
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
     Ok(share_classes::table
         .filter(share_classes::tenant_id.eq(tenant.to_string()))
         .select((share_classes::id, share_classes::code))
-        .load(conn)?)
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// One line of the minimised register of a class: what any holder of the class may consult.

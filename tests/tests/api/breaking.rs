@@ -132,6 +132,22 @@ on_both_backends!(malformed_json_is_refused, |app| async move {
     refused(&app, &t, &admin, "{\"kind\": \"issue\", ", 400).await;
     refused(&app, &t, &admin, "[]", 400).await;
     refused(&app, &t, &admin, "", 400).await;
+    // A body not declared as JSON is refused, on the ledger and on the other writes alike.
+    for path in [
+        format!("/api/v1/tenants/{t}/ledger"),
+        format!("/api/v1/tenants/{t}/shareholders"),
+    ] {
+        let r = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(&admin)
+            .header("content-type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        expect_problem(r, 400).await;
+    }
 });
 
 on_both_backends!(unknown_fields_are_refused, |app| async move {
