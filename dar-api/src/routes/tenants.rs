@@ -205,18 +205,22 @@ pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult
         .db(move |conn| {
             let platform = principal.has_platform_role(Role::Coordinator)
                 || principal.has_platform_role(Role::Helpdesk);
-            let all = tenants::list(conn, None, 10_000)?;
-            Ok(all
-                .into_iter()
-                .filter(|t| {
-                    platform
-                        || principal
-                            .grants
-                            .iter()
-                            .any(|g| g.tenant_id.map(|i| i.to_string()).as_ref() == Some(&t.id))
-                })
-                .map(|t| TenantView::from(&t))
-                .collect::<Vec<_>>())
+            let rows = if platform {
+                tenants::list(conn, None, 10_000)?
+            } else {
+                // Only the cooperatives the caller has a grant on, read by id.
+                let mut ids: Vec<_> = principal
+                    .grants
+                    .iter()
+                    .filter_map(|g| g.tenant_id)
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                ids.iter()
+                    .map(|id| tenants::get(conn, id))
+                    .collect::<Result<Vec<_>, _>>()?
+            };
+            Ok(rows.iter().map(TenantView::from).collect::<Vec<_>>())
         })
         .await?;
     Ok(HttpResponse::Ok().json(rows))

@@ -389,3 +389,30 @@ on_both_backends!(
         app.create_tenant("door-tweede").await;
     }
 );
+
+on_both_backends!(
+    the_tenant_list_shows_members_their_own_cooperatives_and_the_coordinator_all,
+    |app| async move {
+        let (a, admin_a) = app.tenant_with_admin("lijst-a").await;
+        let (b, _) = app.tenant_with_admin("lijst-b").await;
+        let mine = app.get_ok("/api/v1/tenants", &admin_a).await;
+        let ids: Vec<&str> = mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, vec![a.as_str()]);
+        let all = app.get_ok("/api/v1/tenants", &app.coordinator).await;
+        let ids: Vec<&str> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&a.as_str()) && ids.contains(&b.as_str()),
+            "{all}"
+        );
+    }
+);
