@@ -10,6 +10,7 @@ use utoipa_redoc::{Redoc, Servable};
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
+use crate::documents::{BatchRunner, ImageCache};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::writer::LedgerWriter;
@@ -43,11 +44,16 @@ pub fn build_with(
 ) -> anyhow::Result<Application> {
     let port = listener.local_addr()?.port();
     let writer = LedgerWriter::start(db.clone(), settings.ledger_writers);
+    let images = std::sync::Arc::new(ImageCache::default());
+    let batches = BatchRunner::new(db.clone(), images.clone(), &settings.public_url);
+    batches.start_sweeper();
     let state = web::Data::new(AppState {
         tokens: TokenKeys::new(&settings.jwt_secret.0),
         db,
         settings,
         writer,
+        images,
+        batches,
     });
     let app_state = state.clone();
     let server = HttpServer::new(move || {

@@ -4,6 +4,7 @@ use actix_web::web;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
+use crate::documents::{BatchRunner, ImageCache};
 use crate::error::{ApiError, ApiResult};
 use crate::writer::LedgerWriter;
 use dar_db::{Database, DbConnection};
@@ -13,6 +14,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub settings: Settings,
     pub writer: LedgerWriter,
+    pub images: std::sync::Arc<ImageCache>,
+    pub batches: BatchRunner,
 }
 
 impl AppState {

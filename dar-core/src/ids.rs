@@ -80,3 +80,11 @@ id_type!(
     /// A helpdesk support session on one tenant.
     SupportSessionId
 );
+id_type!(
+    /// A share certificate issued to a holder.
+    CertificateId
+);
+id_type!(
+    /// A background job that issues certificates in bulk.
+    CertificateBatchId
+);

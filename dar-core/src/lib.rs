@@ -2,6 +2,7 @@
 //! Nothing here knows about HTTP or SQL.
 
 pub mod chain;
+pub mod documents;
 pub mod holdings;
 pub mod identifiers;
 pub mod ids;

@@ -5,8 +5,11 @@
 //! ([`tenants::lock`]), which serialises a tenant's writers on both backends.
 
 pub mod audit;
+pub mod certificates;
 pub mod connection;
+pub mod documents;
 pub mod error;
+pub mod extracts;
 pub mod ledger;
 pub mod schema;
 pub mod share_classes;

@@ -229,6 +229,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    document_images (tenant_id, sha256) {
+        tenant_id -> Text,
+        sha256 -> Text,
+        media_type -> Text,
+        bytes -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_settings (tenant_id) {
+        tenant_id -> Text,
+        signatory_name -> Nullable<Text>,
+        signatory_title -> Nullable<Text>,
+        logo_sha256 -> Nullable<Text>,
+        signature_sha256 -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    certificate_batches (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        status -> Text,
+        as_of -> Nullable<Date>,
+        selection -> Nullable<Text>,
+        up_to_register_number -> BigInt,
+        total -> BigInt,
+        done -> BigInt,
+        last_register_number -> BigInt,
+        error -> Nullable<Text>,
+        requested_by -> Text,
+        created_at -> Timestamp,
+        heartbeat_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    certificates (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        number -> BigInt,
+        shareholder_id -> Text,
+        as_of -> Date,
+        ledger_seq -> Nullable<BigInt>,
+        ledger_hash -> Nullable<Text>,
+        language -> Text,
+        layout -> Integer,
+        content -> Text,
+        pdf_sha256 -> Text,
+        supersedes -> Nullable<Text>,
+        batch_id -> Nullable<Text>,
+        issued_by -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -243,4 +303,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     platform_invitations,
     support_sessions,
     audit_events,
+    document_images,
+    document_settings,
+    certificate_batches,
+    certificates,
 );

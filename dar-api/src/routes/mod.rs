@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod auth;
+pub mod certificates;
+pub mod documents;
 pub mod health;
 pub mod holdings;
 pub mod invitations;
@@ -30,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(health::readyz)
         .service(health::metrics)
         .service(health::openapi_json)
+        .service(certificates::verify)
         .service(
             web::scope("/api/v1")
                 .service(auth::login)
@@ -37,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(auth::accept_invitation)
                 .service(me::me)
                 .service(me::my_holdings)
+                .service(certificates::mine)
                 .service(tenants::create)
                 .service(tenants::list)
                 .service(tenants::get)
@@ -62,7 +66,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(support::close)
                 .service(support::list)
                 .service(audit::tenant_audit)
-                .service(audit::platform_audit),
+                .service(audit::platform_audit)
+                .service(certificates::issue)
+                .service(certificates::list)
+                .service(certificates::get)
+                .service(certificates::pdf)
+                .service(certificates::request_batch)
+                .service(certificates::batch)
+                .service(certificates::batch_zip)
+                .service(documents::register)
+                .service(documents::history)
+                .service(documents::upload_image)
+                .service(documents::settings)
+                .service(documents::put_settings),
         );
 }
 

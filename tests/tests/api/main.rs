@@ -4,9 +4,11 @@
 mod access;
 mod basics;
 mod breaking;
+mod certificates;
 mod database_rules;
 mod first_year;
 mod idempotency;
 mod migrations;
+mod pdf_tools;
 mod race;
 mod tamper;

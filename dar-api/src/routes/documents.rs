@@ -1,0 +1,344 @@
+//! Register documents (the extract, a holder's history) and what the cooperative prints on
+//! its documents (signatory, logo, signature).
+
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, put, web};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Need, Principal};
+use crate::documents::{as_of_or_today, sha256_hex};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{RequestMeta, StrictJson};
+use crate::routes::certificates::pdf_response;
+use crate::routes::{parse_path_id, tenant_access};
+use crate::state::AppState;
+use dar_core::ids::ShareholderId;
+use dar_core::types::Language;
+use dar_db::audit::{self, NewAuditEvent};
+use dar_db::documents::SettingsRow;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentQuery {
+    /// The register at the end of this date; default today (Brussels).
+    pub as_of: Option<NaiveDate>,
+    /// `nl`, `fr` or `en`; default the cooperative's (or the holder's) language.
+    pub language: Option<String>,
+}
+
+fn language(asked: Option<&str>, default: &str) -> ApiResult<Language> {
+    match asked {
+        Some(l) => Language::parse(l).ok_or_else(|| ApiError::invalid("language", "nl, fr or en")),
+        None => Language::parse(default)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored language {default:?}"))),
+    }
+}
+
+/// The register extract as PDF: every holder per class with totals, as of a date.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/documents/register", tag = "documents",
+    params(("tenant" = String, Path), DocumentQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
+#[get("/tenants/{tenant}/documents/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    query: web::Query<DocumentQuery>,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let q = query.into_inner();
+    let as_of = as_of_or_today(q.as_of)?;
+    let (slug, pdf) = state
+        .db(move |conn| {
+            let (tenant, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let language = language(q.language.as_deref(), &tenant.default_language)?;
+            let today = dar_core::time::brussels_date(Utc::now());
+            let extract =
+                dar_db::extracts::register_extract(conn, &tenant_id, as_of, language, today)?;
+            let started = std::time::Instant::now();
+            let pdf = dar_documents::register_extract(&extract).map_err(ApiError::internal)?;
+            tracing::info!(
+                holders = extract
+                    .sections
+                    .iter()
+                    .map(|s| s.lines.len())
+                    .sum::<usize>(),
+                bytes = pdf.len(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "register extract rendered"
+            );
+            Ok((tenant.slug, pdf))
+        })
+        .await?;
+    Ok(pdf_response(
+        pdf,
+        &format!("register-{slug}-{as_of}.pdf"),
+        None,
+    ))
+}
+
+/// One shareholder's full history as PDF, as of a date.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders/{id}/history.pdf", tag = "documents",
+    params(("tenant" = String, Path), ("id" = String, Path), DocumentQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
+#[get("/tenants/{tenant}/shareholders/{id}/history.pdf")]
+pub async fn history(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    query: web::Query<DocumentQuery>,
+) -> ApiResult<HttpResponse> {
+    let (key, id) = path.into_inner();
+    let holder: ShareholderId = parse_path_id(&id)?;
+    let q = query.into_inner();
+    let as_of = as_of_or_today(q.as_of)?;
+    let (number, pdf) = state
+        .db(move |conn| {
+            let (_, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+            let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
+            let language = language(q.language.as_deref(), &row.language)?;
+            let today = dar_core::time::brussels_date(Utc::now());
+            let history = dar_db::extracts::holder_history(
+                conn, &tenant_id, &holder, as_of, language, today,
+            )?;
+            let pdf = dar_documents::holder_history(&history).map_err(ApiError::internal)?;
+            Ok((row.register_number, pdf))
+        })
+        .await?;
+    Ok(pdf_response(
+        pdf,
+        &format!("history-R{number:05}-{as_of}.pdf"),
+        None,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImageView {
+    pub sha256: String,
+    pub media_type: String,
+}
+
+/// Largest logo or signature accepted.
+const IMAGE_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Uploads a logo or signature (PNG or JPEG, the body itself); refer to it by its SHA-256
+/// in the document settings.
+#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/document-images", tag = "documents",
+    params(("tenant" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "image/png"),
+    responses((status = 201, body = ImageView), (status = 400, body = crate::error::Problem)))]
+#[post("/tenants/{tenant}/document-images")]
+pub async fn upload_image(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    request: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let media_type = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|m| m == "image/png" || m == "image/jpeg")
+        .ok_or_else(|| ApiError::BadRequest {
+            detail: "send the image as the body with Content-Type image/png or image/jpeg".into(),
+            errors: vec![],
+        })?;
+    let bytes = web::Bytes::from_request(&request, &mut payload.into_inner())
+        .await
+        .map_err(|e| ApiError::BadRequest {
+            detail: format!("reading the image: {e}"),
+            errors: vec![],
+        })?;
+    if bytes.len() > IMAGE_LIMIT_BYTES {
+        return Err(ApiError::BadRequest {
+            detail: format!("the image is larger than {IMAGE_LIMIT_BYTES} bytes"),
+            errors: vec![],
+        });
+    }
+    // Decoding proves the bytes are the image they claim to be, before anything is stored.
+    dar_documents::Image::decode(&bytes).map_err(|e| ApiError::BadRequest {
+        detail: e.to_string(),
+        errors: vec![],
+    })?;
+    let sha = sha256_hex(&bytes);
+    let view = ImageView {
+        sha256: sha.clone(),
+        media_type: media_type.clone(),
+    };
+    state
+        .db(move |conn| {
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?;
+            let now = Utc::now();
+            dar_db::documents::store_image(conn, &tenant_id, &sha, &media_type, &bytes, now)?;
+            audit::record(
+                conn,
+                NewAuditEvent {
+                    tenant_id: Some(tenant.id),
+                    actor_user_id: Some(principal.user_id.to_string()),
+                    actor_role: Some(access.actor_role().into()),
+                    action: "document_image.uploaded".into(),
+                    object_type: Some("document_image".into()),
+                    object_id: Some(sha),
+                    request_id: Some(meta.request_id.clone()),
+                    source_ip: meta.source_ip.clone(),
+                    support_session_id: access.support_session_id.clone(),
+                    details: Some(serde_json::json!({ "bytes": bytes.len() })),
+                },
+                now,
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSettings {
+    /// Who signs certificates for the cooperative; no signature block without it.
+    pub signatory_name: Option<String>,
+    /// e.g. "Chair of the board".
+    pub signatory_title: Option<String>,
+    /// SHA-256 of an uploaded image.
+    pub logo_sha256: Option<String>,
+    pub signature_sha256: Option<String>,
+}
+
+impl From<SettingsRow> for DocumentSettings {
+    fn from(r: SettingsRow) -> Self {
+        DocumentSettings {
+            signatory_name: r.signatory_name,
+            signatory_title: r.signatory_title,
+            logo_sha256: r.logo_sha256,
+            signature_sha256: r.signature_sha256,
+        }
+    }
+}
+
+/// What the cooperative's documents carry.
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/document-settings", tag = "documents",
+    params(("tenant" = String, Path)), responses((status = 200, body = DocumentSettings)))]
+#[get("/tenants/{tenant}/document-settings")]
+pub async fn settings(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let row = state
+        .db(move |conn| {
+            let (_, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            Ok(dar_db::documents::settings(conn, &tenant_id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(DocumentSettings::from(row)))
+}
+
+fn optional_text(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
+    match value.map(|v| v.trim().to_string()) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) if v.chars().count() > 200 => {
+            Err(ApiError::invalid(field, "at most 200 characters"))
+        }
+        Some(v) => Ok(Some(v)),
+    }
+}
+
+fn optional_sha(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.len() == 64 && v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) => {
+            Ok(Some(v))
+        }
+        Some(_) => Err(ApiError::invalid(
+            field,
+            "the lowercase hex SHA-256 an image upload returned",
+        )),
+    }
+}
+
+/// Replaces what the cooperative's documents carry. Certificates issued before keep what
+/// they were issued with.
+#[utoipa::path(put, path = "/api/v1/tenants/{tenant}/document-settings", tag = "documents",
+    request_body = DocumentSettings, params(("tenant" = String, Path)),
+    responses((status = 200, body = DocumentSettings)))]
+#[put("/tenants/{tenant}/document-settings")]
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    body: StrictJson<DocumentSettings>,
+) -> ApiResult<HttpResponse> {
+    let key = path.into_inner();
+    let b = body.0;
+    let signatory_name = optional_text("signatory_name", b.signatory_name)?;
+    let signatory_title = optional_text("signatory_title", b.signatory_title)?;
+    if signatory_title.is_some() && signatory_name.is_none() {
+        return Err(ApiError::invalid(
+            "signatory_title",
+            "give the signatory's name with their title",
+        ));
+    }
+    let logo_sha256 = optional_sha("logo_sha256", b.logo_sha256)?;
+    let signature_sha256 = optional_sha("signature_sha256", b.signature_sha256)?;
+    let row = state
+        .db(move |conn| {
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?;
+            let now = Utc::now();
+            let row = dar_db::documents::put_settings(
+                conn,
+                SettingsRow {
+                    tenant_id: tenant_id.to_string(),
+                    signatory_name,
+                    signatory_title,
+                    logo_sha256,
+                    signature_sha256,
+                    updated_at: dar_core::chain::storage_precision(now).naive_utc(),
+                },
+            )?;
+            audit::record(
+                conn,
+                NewAuditEvent {
+                    tenant_id: Some(tenant.id),
+                    actor_user_id: Some(principal.user_id.to_string()),
+                    actor_role: Some(access.actor_role().into()),
+                    action: "document_settings.changed".into(),
+                    object_type: Some("document_settings".into()),
+                    object_id: Some(tenant_id.to_string()),
+                    request_id: Some(meta.request_id.clone()),
+                    source_ip: meta.source_ip.clone(),
+                    support_session_id: access.support_session_id.clone(),
+                    details: Some(serde_json::json!({
+                        "signatory_name": row.signatory_name,
+                        "logo_sha256": row.logo_sha256,
+                        "signature_sha256": row.signature_sha256,
+                    })),
+                },
+                now,
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(DocumentSettings::from(row)))
+}

@@ -1,0 +1,21 @@
+//! The register's documents as PDF: share certificates, the register extract and one
+//! holder's history. Each is a plain function from the content in
+//! [`dar_core::documents`] to bytes; the same content always gives the same bytes.
+
+mod certificate;
+mod error;
+mod fonts;
+mod history;
+mod images;
+mod labels;
+mod layout;
+mod parts;
+mod pdf;
+mod qr;
+mod register;
+
+pub use certificate::certificate;
+pub use error::DocumentError;
+pub use history::holder_history;
+pub use images::{Image, Images};
+pub use register::register_extract;
