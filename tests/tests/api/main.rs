@@ -4,6 +4,7 @@
 mod access;
 mod basics;
 mod breaking;
+mod certificate_rules;
 mod certificates;
 mod database_rules;
 mod first_year;
