@@ -34,7 +34,8 @@ pub const PASSWORD: &str = "demo-password-2026";
 const LEGAL_NAME: &str = "Coöperatieve Energie Ünie cv";
 const SEED: u64 = 20_230_110;
 const ACTOR: &str = "demo";
-const HOLDERS: usize = 300;
+/// Shareholders of the demo cooperative unless asked for more (benchmarks ask for 50,000).
+pub const HOLDERS: usize = 300;
 /// The first holders, admitted at the founding; only they subscribe class A.
 const FOUNDERS: usize = 25;
 const TRANSFERS_B: usize = 40;
@@ -232,6 +233,12 @@ const ASCII_FOLD: &[(&str, char)] = &[
 /// Loads the demo cooperative, or returns `None` when a tenant with its slug exists.
 /// Returns a summary for the operator: what was loaded and how to log in.
 pub fn load(db: &Database) -> anyhow::Result<Option<String>> {
+    load_sized(db, HOLDERS)
+}
+
+/// [`load`] with `holders` shareholders (at least the founders and the legal entities).
+pub fn load_sized(db: &Database, holders: usize) -> anyhow::Result<Option<String>> {
+    let holders = holders.max(FOUNDERS + LEGAL.len());
     let mut conn = db.conn()?;
     match tenants::find(&mut conn, SLUG) {
         Ok(_) => return Ok(None),
@@ -242,16 +249,16 @@ pub fn load(db: &Database) -> anyhow::Result<Option<String>> {
     let today = dar_core::time::brussels_date(Utc::now());
     // One transaction: a failed load leaves no half-built tenant that the next run would
     // take for a finished one (and SQLite syncs once instead of once per entry).
-    let summary = diesel::Connection::transaction(&mut *conn, |conn| build(conn, today))?;
+    let summary = diesel::Connection::transaction(&mut *conn, |conn| build(conn, today, holders))?;
     Ok(Some(summary))
 }
 
-fn build(conn: &mut DbConnection, today: NaiveDate) -> anyhow::Result<String> {
+fn build(conn: &mut DbConnection, today: NaiveDate, holders: usize) -> anyhow::Result<String> {
     let mut rng = StdRng::seed_from_u64(SEED);
     let yesterday = today.pred_opt().context("today has a yesterday")?;
     let tenant = create_tenant(conn, &mut rng)?;
     let class_a = create_classes(conn, &tenant)?;
-    let plan = shareholder_plan(&mut rng, today - Days::new(90));
+    let plan = shareholder_plan(&mut rng, today - Days::new(90), holders);
     let rows = create_shareholders(conn, &tenant, &plan)?;
     let mut register = Register::new(tenant, class_a, &rows)?;
     for (date, step) in schedule(&mut rng, &plan, yesterday) {
@@ -412,24 +419,39 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
 }
 
 /// The members in admission order, so that register numbers follow admission.
-fn shareholder_plan(rng: &mut StdRng, last_admission: NaiveDate) -> Vec<NewShareholder> {
-    let dates = admission_dates(rng, last_admission);
-    let legal_slots = rand::seq::index::sample(rng, HOLDERS, LEGAL.len()).into_vec();
+fn shareholder_plan(
+    rng: &mut StdRng,
+    last_admission: NaiveDate,
+    holders: usize,
+) -> Vec<NewShareholder> {
+    let dates = admission_dates(rng, last_admission, holders);
+    let legal_slots = rand::seq::index::sample(rng, holders, LEGAL.len()).into_vec();
+    let mut national_numbers = std::collections::HashSet::new();
     dates
         .into_iter()
         .enumerate()
         .map(
             |(i, admitted)| match legal_slots.iter().position(|&slot| slot == i) {
                 Some(k) => legal_entity(rng, LEGAL[k], admitted),
-                None => natural_person(rng, admitted),
+                None => {
+                    let mut person = natural_person(rng, admitted);
+                    // A large demo draws the same birth date and serial twice; the register
+                    // rightly refuses a second holder with the same number.
+                    if let Some(number) = &person.identity.national_number
+                        && !national_numbers.insert(number.clone())
+                    {
+                        person.identity.national_number = None;
+                    }
+                    person
+                }
             },
         )
         .collect()
 }
 
-fn admission_dates(rng: &mut StdRng, last: NaiveDate) -> Vec<NaiveDate> {
+fn admission_dates(rng: &mut StdRng, last: NaiveDate, holders: usize) -> Vec<NaiveDate> {
     let first_after_founding = founded() + Days::new(21);
-    let mut later: Vec<NaiveDate> = (FOUNDERS..HOLDERS)
+    let mut later: Vec<NaiveDate> = (FOUNDERS..holders)
         .map(|_| random_date(rng, first_after_founding, last))
         .collect();
     later.sort();
@@ -1134,7 +1156,7 @@ mod tests {
     #[test]
     fn every_planned_member_has_valid_identifiers_and_a_plain_email() {
         let mut rng = StdRng::seed_from_u64(SEED);
-        let plan = shareholder_plan(&mut rng, date(2026, 8, 1));
+        let plan = shareholder_plan(&mut rng, date(2026, 8, 1), HOLDERS);
         assert_eq!(plan.len(), HOLDERS);
         assert_eq!(
             plan.iter().filter(|p| p.kind == "legal").count(),

@@ -29,7 +29,11 @@ enum Command {
     /// Recompute every tenant's hash chain; exits non-zero if any is broken.
     Verify,
     /// Load a demo cooperative with a few hundred shareholders and their history.
-    Demo,
+    Demo {
+        /// How many shareholders (e.g. 50000 for a benchmark).
+        #[arg(long, default_value_t = dar_api::demo::HOLDERS)]
+        holders: usize,
+    },
 }
 
 #[actix_web::main]
@@ -40,7 +44,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
             if demo {
-                load_demo(&settings)?;
+                load_demo(&settings, dar_api::demo::HOLDERS)?;
             }
             let app = dar_api::startup::build(settings.clone()).context("starting")?;
             tracing::info!(listen = %settings.listen, docs = %format!("{}/docs", settings.public_url), "DAR is serving");
@@ -79,16 +83,16 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::bail!("{broken} ledger(s) broken");
             }
         }
-        Command::Demo => load_demo(&settings)?,
+        Command::Demo { holders } => load_demo(&settings, holders)?,
     }
     Ok(())
 }
 
-fn load_demo(settings: &Settings) -> anyhow::Result<()> {
+fn load_demo(settings: &Settings, holders: usize) -> anyhow::Result<()> {
     let db = dar_db::Database::connect(&settings.database_url, 2)?;
     db.migrate()?;
     dar_api::bootstrap::ensure_coordinator(&db, settings)?;
-    match dar_api::demo::load(&db)? {
+    match dar_api::demo::load_sized(&db, holders)? {
         Some(summary) => println!("{summary}"),
         None => println!("the demo cooperative exists already"),
     }

@@ -10,6 +10,7 @@ use crate::layout::{Column, Table};
 use crate::parts::{self, FOOTER_SIZE};
 use crate::pdf::{self, Meta};
 
+/// Renders one holder's ledger lines and their holdings at the end.
 pub fn holder_history(history: &HolderHistory) -> Result<Vec<u8>, DocumentError> {
     let fonts = crate::fonts::fonts()?;
     let l = labels(history.language);

@@ -12,6 +12,7 @@ use crate::pdf::{self, Meta};
 
 const TABLE_SIZE: f32 = 7.5;
 
+/// Renders the register as of a date: one section per class, then a summary.
 pub fn register_extract(extract: &RegisterExtract) -> Result<Vec<u8>, DocumentError> {
     let fonts = crate::fonts::fonts()?;
     let l = labels(extract.language);
