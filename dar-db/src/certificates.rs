@@ -125,11 +125,10 @@ fn compose(
     let mut holdings = holdings_of(conn, &ctx.tenant, holders, moment)?;
     let identities = identities_on(conn, &ctx.tenant, &ids, ctx.as_of)?;
     let current = current_certificates(conn, &ctx.tenant, &ids)?;
-    let mut number = last_number(conn, &ctx.tenant)?;
+    let first_number = last_number(conn, &ctx.tenant)? + 1;
 
     let mut rows = Vec::with_capacity(holders.len());
-    for holder in holders {
-        number += 1;
+    for (number, holder) in (first_number..).zip(holders) {
         let id = CertificateId::new();
         let identity = identities.get(&holder.id);
         let lines = holdings
