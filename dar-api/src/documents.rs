@@ -176,7 +176,8 @@ impl BatchRunner {
         }
     }
 
-    fn sweep(&self) -> Result<(), StoreError> {
+    /// Starts every queued batch and takes over every abandoned one this instance can claim.
+    pub fn sweep(&self) -> Result<(), StoreError> {
         let mut conn = self.db.conn()?;
         let stale = Utc::now() - STALE_AFTER;
         for (tenant, id) in certificates::open_batches(&mut conn, stale)? {

@@ -224,3 +224,72 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    a_batch_left_running_by_a_stopped_instance_is_taken_over_and_finished,
+    |app| async move {
+        let (t, admin, holder, _) = fixture(&app, "cert-resume").await;
+        let second = app.create_person(&t, &admin, "Bram", "Aerts").await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": second, "quantity": 1, "effective_date": "2026-01-05"}))
+        .await;
+        // A batch an instance claimed and then stopped beating for two minutes, after it had
+        // issued nothing.
+        let id = uuid::Uuid::now_v7().to_string();
+        let user = app.get_ok("/api/v1/me", &admin).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let stale = (chrono::Utc::now() - chrono::Duration::minutes(2)).naive_utc();
+        {
+            let mut conn = app.db.conn().unwrap();
+            dar_db::certificates::create_batch(
+                &mut conn,
+                &dar_db::certificates::BatchRow {
+                    tenant_id: t.clone(),
+                    id: id.clone(),
+                    status: "running".into(),
+                    as_of: Some(dar_tests::today()),
+                    selection: None,
+                    up_to_register_number: 2,
+                    total: 2,
+                    done: 0,
+                    last_register_number: 0,
+                    error: None,
+                    requested_by: user,
+                    created_at: stale,
+                    heartbeat_at: Some(stale),
+                    finished_at: None,
+                },
+            )
+            .unwrap();
+        }
+        let runner = dar_api::documents::BatchRunner::new(
+            app.db.clone(),
+            std::sync::Arc::new(dar_api::documents::ImageCache::default()),
+            "http://dar.test",
+        );
+        runner.sweep().unwrap();
+        let path = format!("/api/v1/tenants/{t}/certificate-batches/{id}");
+        let mut batch = Value::Null;
+        for _ in 0..300 {
+            batch = app.get_ok(&path, &admin).await;
+            if batch["status"] == "done" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(batch["status"], "done", "{batch}");
+        assert_eq!(batch["done"], 2);
+        let listed = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/certificates?shareholder_id={holder}"),
+                &admin,
+            )
+            .await;
+        assert_eq!(
+            listed["items"].as_array().unwrap().len(),
+            2,
+            "the holder's first certificate and the batch's"
+        );
+    }
+);
