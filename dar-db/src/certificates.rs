@@ -279,43 +279,19 @@ pub(crate) fn money(cents: i64) -> Result<Money, StoreError> {
     Money::from_cents(cents).map_err(|e| StoreError::Corrupt(format!("amount {cents}: {e}")))
 }
 
-/// Holdings by holder id. A run of consecutive register numbers is read with one range
-/// query; a scattered selection holder by holder, so it never reads the whole register.
+/// Holdings by holder id, one indexed query per holder: a range over register numbers
+/// cannot use the ledger's holder indexes and would read the tenant's whole ledger for
+/// every slice of a batch.
 fn holdings_of(
     conn: &mut DbConnection,
     tenant: &TenantId,
     holders: &[ShareholderRow],
     moment: Moment,
 ) -> Result<HashMap<String, Vec<HoldingRow>>, StoreError> {
-    let mut by_holder: HashMap<String, Vec<HoldingRow>> = HashMap::new();
-    let (Some(min), Some(max)) = (
-        holders.iter().map(|h| h.register_number).min(),
-        holders.iter().map(|h| h.register_number).max(),
-    ) else {
-        return Ok(by_holder);
-    };
-    let wanted: HashSet<&str> = holders.iter().map(|h| h.id.as_str()).collect();
-    let rows = if max - min < 4 * holders.len() as i64 {
-        ledger::holdings_between(conn, tenant, moment, min - 1, max)?
-    } else {
-        let mut rows = Vec::new();
-        for holder in holders {
-            rows.extend(ledger::holder_holdings(
-                conn,
-                tenant,
-                &parse_id(&holder.id)?,
-                moment,
-            )?);
-        }
-        rows
-    };
-    for row in rows {
-        if wanted.contains(row.shareholder_id.as_str()) {
-            by_holder
-                .entry(row.shareholder_id.clone())
-                .or_default()
-                .push(row);
-        }
+    let mut by_holder = HashMap::with_capacity(holders.len());
+    for holder in holders {
+        let rows = ledger::holder_holdings(conn, tenant, &parse_id(&holder.id)?, moment)?;
+        by_holder.insert(holder.id.clone(), rows);
     }
     Ok(by_holder)
 }

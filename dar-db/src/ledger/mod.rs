@@ -753,27 +753,6 @@ pub fn holder_holdings(
         .load(conn)?)
 }
 
-/// The holdings of every holder whose register number is in `(after, up_to]`, at a moment;
-/// how documents read the register a slice at a time.
-pub fn holdings_between(
-    conn: &mut DbConnection,
-    tenant: &TenantId,
-    moment: Moment,
-    after: i64,
-    up_to: i64,
-) -> Result<Vec<HoldingRow>, StoreError> {
-    let sql = format!(
-        "{HOLDINGS_SQL} AND s.register_number > ? AND s.register_number <= ?{HOLDINGS_TAIL}"
-    );
-    Ok(diesel::sql_query(placeholders(conn.backend(), &sql))
-        .bind::<Text, _>(tenant.to_string())
-        .bind::<Date, _>(moment.as_of)
-        .bind::<BigInt, _>(moment.as_of_seq)
-        .bind::<BigInt, _>(after)
-        .bind::<BigInt, _>(up_to)
-        .load(conn)?)
-}
-
 /// Share class codes by class id, for showing entries.
 pub fn class_codes(
     conn: &mut DbConnection,
