@@ -738,18 +738,49 @@ pub fn holdings(
 }
 
 /// One holder's holdings at a moment.
+///
+/// Reads the holder's entries through the holder indexes (`ledger_entries_to_idx`,
+/// `ledger_entries_from_idx`) rather than the `ledger_legs` view: SQLite materialises the
+/// view for the whole tenant before filtering it. The unary `+` keeps `seq` out of index
+/// choice, since the planner would otherwise prefer the `(tenant_id, seq)` key and scan
+/// every entry of the tenant (measured: 34 ms against 0.03 ms for one holder of 50,000).
 pub fn holder_holdings(
     conn: &mut DbConnection,
     tenant: &TenantId,
     holder: &ShareholderId,
     moment: Moment,
 ) -> Result<Vec<HoldingRow>, StoreError> {
-    let sql = format!("{HOLDINGS_SQL} AND l.shareholder_id = ?{HOLDINGS_TAIL}");
-    Ok(diesel::sql_query(placeholders(conn.backend(), &sql))
-        .bind::<Text, _>(tenant.to_string())
+    const SQL: &str = "
+SELECT s.id AS shareholder_id, s.register_number AS register_number, c.code AS share_class,
+       CAST(SUM(l.quantity) AS BIGINT) AS quantity,
+       CAST(SUM(l.capital_cents) AS BIGINT) AS capital_cents,
+       CAST(SUM(l.paid_cents) AS BIGINT) AS paid_cents
+  FROM (SELECT share_class_id, sign * quantity AS quantity, sign * capital_cents AS capital_cents,
+               sign * paid_cents AS paid_cents
+          FROM ledger_entries
+         WHERE tenant_id = ? AND to_shareholder_id = ? AND movement_date <= ? AND +seq <= ?
+        UNION ALL
+        SELECT share_class_id, -sign * quantity, -sign * capital_cents, -sign * paid_cents
+          FROM ledger_entries
+         WHERE tenant_id = ? AND from_shareholder_id = ? AND movement_date <= ? AND +seq <= ?) l
+  JOIN shareholders s ON s.tenant_id = ? AND s.id = ?
+  JOIN share_classes c ON c.tenant_id = ? AND c.id = l.share_class_id
+ GROUP BY s.id, s.register_number, c.code
+HAVING SUM(l.quantity) <> 0 OR SUM(l.paid_cents) <> 0
+ ORDER BY c.code";
+    let (t, h) = (tenant.to_string(), holder.to_string());
+    Ok(diesel::sql_query(placeholders(conn.backend(), SQL))
+        .bind::<Text, _>(&t)
+        .bind::<Text, _>(&h)
         .bind::<Date, _>(moment.as_of)
         .bind::<BigInt, _>(moment.as_of_seq)
-        .bind::<Text, _>(holder.to_string())
+        .bind::<Text, _>(&t)
+        .bind::<Text, _>(&h)
+        .bind::<Date, _>(moment.as_of)
+        .bind::<BigInt, _>(moment.as_of_seq)
+        .bind::<Text, _>(&t)
+        .bind::<Text, _>(&h)
+        .bind::<Text, _>(&t)
         .load(conn)?)
 }
 
