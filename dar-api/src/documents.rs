@@ -130,7 +130,12 @@ pub fn issue(
     let mut render = |content: &CertificateContent| -> Result<String, StoreError> {
         dar_documents::certificate(content, &images)
             .map(|pdf| sha256_hex(&pdf))
-            .map_err(|e| StoreError::Corrupt(format!("rendering certificate: {e}")))
+            .map_err(|e| match e {
+                // The settings changed between reading the images and taking the lock:
+                // nothing was issued, and a retry reads the new ones.
+                dar_documents::DocumentError::MissingImage(_) => StoreError::Contention,
+                other => StoreError::Corrupt(format!("rendering certificate: {other}")),
+            })
     };
     Ok(certificates::issue(conn, ctx, holders, &mut render)?)
 }

@@ -22,6 +22,22 @@ pub(crate) fn new_pages(fonts: &crate::fonts::Fonts) -> Pages<'_> {
     )
 }
 
+/// The legal name followed by the legal form, unless the name already ends with it (many
+/// cooperatives register their name as "… cv").
+fn name_with_form(name: &str, form: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let ends_with_form = !form.is_empty()
+        && words.last().is_some_and(|last| {
+            last.trim_matches(|c: char| c == '.')
+                .eq_ignore_ascii_case(form.trim_matches('.'))
+        });
+    if form.is_empty() || ends_with_form {
+        name.to_string()
+    } else {
+        format!("{name} {form}")
+    }
+}
+
 /// The cooperative as it heads every document, in a column starting at `x`.
 pub(crate) fn cooperative(
     pages: &mut Pages<'_>,
@@ -30,8 +46,8 @@ pub(crate) fn cooperative(
     x: f32,
     width: f32,
 ) {
-    let name = format!("{} {}", coop.legal_name.trim(), coop.legal_form.trim());
-    pages.paragraph_in(x, width, Face::Bold, 13.0, name.trim(), Align::Left);
+    let name = name_with_form(coop.legal_name.trim(), coop.legal_form.trim());
+    pages.paragraph_in(x, width, Face::Bold, 13.0, &name, Align::Left);
     pages.gap(1.0);
     let number = format!("{} {}", labels.enterprise_number, coop.enterprise_number);
     pages.paragraph_in(x, width, Face::Regular, 9.0, &number, Align::Left);
@@ -156,4 +172,20 @@ pub(crate) fn ledger_point(pages: &mut Pages<'_>, labels: &Labels, ledger: &Ledg
         6.5,
         &format!("{}: {}", labels.ledger_hash, ledger.hash),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_with_form;
+
+    #[test]
+    fn the_legal_form_is_added_once() {
+        assert_eq!(name_with_form("Energie Ünie", "cv"), "Energie Ünie cv");
+        assert_eq!(name_with_form("Energie Ünie cv", "cv"), "Energie Ünie cv");
+        assert_eq!(
+            name_with_form("Énergie Commune SC", "sc"),
+            "Énergie Commune SC"
+        );
+        assert_eq!(name_with_form("Energie Ünie", ""), "Energie Ünie");
+    }
 }
