@@ -50,8 +50,18 @@ impl ImageCache {
                 .iter()
                 .filter_map(|s| s.signature_image.as_ref()),
         );
+        self.images(conn, tenant, wanted)
+    }
+
+    /// The images with these SHA-256s, ready to render with.
+    pub fn images<'a>(
+        &self,
+        conn: &mut DbConnection,
+        tenant: &TenantId,
+        shas: impl IntoIterator<Item = &'a String>,
+    ) -> ApiResult<Images> {
         let mut images = Images::default();
-        for sha in wanted {
+        for sha in shas {
             images.insert(self.get(conn, tenant, sha)?);
         }
         Ok(images)
@@ -119,14 +129,14 @@ pub fn issue(
     // Images are loaded before the issuing transaction takes the tenant lock; the render
     // callback then only reads the prepared set.
     let settings = dar_db::documents::settings(conn, &tenant)?;
-    let mut images = Images::default();
-    for sha in settings
-        .logo_sha256
-        .iter()
-        .chain(settings.signature_sha256.iter())
-    {
-        images.insert(cache.get(conn, &tenant, sha)?);
-    }
+    let images = cache.images(
+        conn,
+        &tenant,
+        settings
+            .logo_sha256
+            .iter()
+            .chain(settings.signature_sha256.iter()),
+    )?;
     let mut render = |content: &CertificateContent| -> Result<String, StoreError> {
         dar_documents::certificate(content, &images)
             .map(|pdf| sha256_hex(&pdf))
@@ -254,8 +264,14 @@ impl BatchRunner {
         let as_of = batch
             .as_of
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("batch without a date")))?;
+        // A selection is read once; "all" is read a slice at a time, so 50,000 holders are
+        // never in memory together.
+        let selected = match &selection {
+            Some(ids) => Some(certificates::holders_by_id(conn, tenant, ids)?),
+            None => None,
+        };
         loop {
-            let holders = match &selection {
+            let holders = match &selected {
                 None => certificates::active_holders_between(
                     conn,
                     tenant,
@@ -263,12 +279,12 @@ impl BatchRunner {
                     batch.up_to_register_number,
                     SLICE,
                 )?,
-                Some(ids) => {
-                    let mut chosen = certificates::holders_by_id(conn, tenant, ids)?;
-                    chosen.retain(|h| h.register_number > after);
-                    chosen.truncate(SLICE as usize);
-                    chosen
-                }
+                Some(chosen) => chosen
+                    .iter()
+                    .filter(|h| h.register_number > after)
+                    .take(SLICE as usize)
+                    .cloned()
+                    .collect(),
             };
             let Some(last) = holders.last().map(|h| h.register_number) else {
                 return Ok(());

@@ -62,22 +62,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
     }
 }
 
-/// Refuses a body that is not declared as JSON (`application/json` or `…+json`).
-pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
-    let is_json = req
-        .headers()
+/// The body's declared media type, lower-case and without parameters ("" when none).
+pub fn media_type(req: &HttpRequest) -> String {
+    req.headers()
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            let mime = v
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            mime == "application/json" || mime.ends_with("+json")
-        });
-    if is_json {
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Refuses a body that is not declared as JSON (`application/json` or `…+json`).
+pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    let mime = media_type(req);
+    if mime == "application/json" || mime.ends_with("+json") {
         Ok(())
     } else {
         Err(ApiError::BadRequest {

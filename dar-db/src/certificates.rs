@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use crate::connection::DbConnection;
 use crate::documents;
 use crate::error::StoreError;
-use crate::ledger::{self, HoldingRow, Moment};
+use crate::ledger::{self, Moment, Position};
 use crate::schema::{certificate_batches, certificates, shareholder_versions, shareholders};
 use crate::share_classes::{self, ShareClassRow};
 use crate::shareholders::{ShareholderRow, VersionRow};
@@ -117,9 +117,10 @@ fn compose(
         title: settings.signatory_title.clone(),
         signature_image: settings.signature_sha256.clone(),
     });
+    // By id: positions name their class by id.
     let classes: HashMap<String, ShareClassRow> = share_classes::list(conn, &ctx.tenant)?
         .into_iter()
-        .map(|c| (c.code.clone(), c))
+        .map(|c| (c.id.clone(), c))
         .collect();
     let ids: Vec<String> = holders.iter().map(|h| h.id.clone()).collect();
     let mut holdings = holdings_of(conn, &ctx.tenant, holders, moment)?;
@@ -131,12 +132,13 @@ fn compose(
     for (number, holder) in (first_number..).zip(holders) {
         let id = CertificateId::new();
         let identity = identities.get(&holder.id);
-        let lines = holdings
+        let mut lines = holdings
             .remove(&holder.id)
             .unwrap_or_default()
             .into_iter()
-            .map(|h| holding_line(&classes, h))
+            .map(|p| holding_line(&classes, p))
             .collect::<Result<Vec<_>, _>>()?;
+        lines.sort_by(|a, b| a.class.code.cmp(&b.class.code));
         let language = Language::parse(&holder.language)
             .ok_or_else(|| StoreError::Corrupt(format!("language {:?}", holder.language)))?;
         let content = CertificateContent {
@@ -262,16 +264,16 @@ pub fn class_terms(class: &ShareClassRow) -> Result<ClassTerms, StoreError> {
 
 fn holding_line(
     classes: &HashMap<String, ShareClassRow>,
-    h: HoldingRow,
+    p: Position,
 ) -> Result<HoldingLine, StoreError> {
     let class = classes
-        .get(&h.share_class)
-        .ok_or_else(|| StoreError::Corrupt(format!("class {:?}", h.share_class)))?;
+        .get(&p.share_class_id)
+        .ok_or_else(|| StoreError::Corrupt(format!("class {:?}", p.share_class_id)))?;
     Ok(HoldingLine {
         class: class_terms(class)?,
-        quantity: h.quantity,
-        subscribed: money(h.capital_cents)?,
-        paid_up: money(h.paid_cents)?,
+        quantity: p.quantity,
+        subscribed: money(p.capital_cents)?,
+        paid_up: money(p.paid_cents)?,
     })
 }
 
@@ -279,19 +281,18 @@ pub(crate) fn money(cents: i64) -> Result<Money, StoreError> {
     Money::from_cents(cents).map_err(|e| StoreError::Corrupt(format!("amount {cents}: {e}")))
 }
 
-/// Holdings by holder id, one indexed query per holder: a range over register numbers
-/// cannot use the ledger's holder indexes and would read the tenant's whole ledger for
-/// every slice of a batch.
+/// Positions by holder id. The caller knows the holders and the classes already, so only
+/// the ledger is read (two indexed queries per holder).
 fn holdings_of(
     conn: &mut DbConnection,
     tenant: &TenantId,
     holders: &[ShareholderRow],
     moment: Moment,
-) -> Result<HashMap<String, Vec<HoldingRow>>, StoreError> {
+) -> Result<HashMap<String, Vec<Position>>, StoreError> {
     let mut by_holder = HashMap::with_capacity(holders.len());
     for holder in holders {
-        let rows = ledger::holder_holdings(conn, tenant, &parse_id(&holder.id)?, moment)?;
-        by_holder.insert(holder.id.clone(), rows);
+        let positions = ledger::holder_positions(conn, tenant, &parse_id(&holder.id)?, moment)?;
+        by_holder.insert(holder.id.clone(), positions);
     }
     Ok(by_holder)
 }
@@ -541,6 +542,19 @@ pub fn batch(
         .first(conn)?)
 }
 
+/// A batch no worker is running: queued, or running without a heartbeat since
+/// `stale_before`.
+#[diesel::dsl::auto_type]
+fn claimable(stale_before: NaiveDateTime) -> _ {
+    let queued: &'static str = "queued";
+    let running: &'static str = "running";
+    certificate_batches::status
+        .eq(queued)
+        .or(certificate_batches::status
+            .eq(running)
+            .and(certificate_batches::heartbeat_at.lt(stale_before)))
+}
+
 /// Claims a batch for this worker: a queued one, or a running one whose worker stopped
 /// beating before `stale_before`. Returns whether the claim won.
 pub fn claim_batch(
@@ -553,13 +567,7 @@ pub fn claim_batch(
     let claimed = diesel::update(
         certificate_batches::table
             .find((tenant.to_string(), id.to_string()))
-            .filter(
-                certificate_batches::status
-                    .eq("queued")
-                    .or(certificate_batches::status
-                        .eq("running")
-                        .and(certificate_batches::heartbeat_at.lt(to_db_time(stale_before)))),
-            ),
+            .filter(claimable(to_db_time(stale_before))),
     )
     .set((
         certificate_batches::status.eq("running"),
@@ -575,13 +583,7 @@ pub fn open_batches(
     stale_before: DateTime<Utc>,
 ) -> Result<Vec<(String, String)>, StoreError> {
     Ok(certificate_batches::table
-        .filter(
-            certificate_batches::status
-                .eq("queued")
-                .or(certificate_batches::status
-                    .eq("running")
-                    .and(certificate_batches::heartbeat_at.lt(to_db_time(stale_before)))),
-        )
+        .filter(claimable(to_db_time(stale_before)))
         .select((certificate_batches::tenant_id, certificate_batches::id))
         .load(conn)?)
 }

@@ -10,13 +10,15 @@ use crate::auth::{Need, Principal, authorize};
 use crate::documents::{self, as_of_or_today, certificate_pdf, verify_base};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
-use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
+use crate::routes::{
+    Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access, tenant_event,
+};
 use crate::state::AppState;
 use dar_core::documents::CertificateContent;
 use dar_core::ids::{CertificateBatchId, CertificateId, ShareholderId, TenantId};
 use dar_core::types::Role;
 use dar_db::DbConnection;
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit;
 use dar_db::certificates::{self, BatchRow, CertificateRow, IssueContext};
 use dar_db::ledger::Moment;
 
@@ -117,23 +119,20 @@ pub async fn issue(
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nothing was issued")))?;
             audit::record(
                 conn,
-                NewAuditEvent {
-                    tenant_id: Some(tenant.id.clone()),
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some(access.actor_role().into()),
-                    action: "certificate.issued".into(),
-                    object_type: Some("certificate".into()),
-                    object_id: Some(row.id.clone()),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    support_session_id: access.support_session_id.clone(),
-                    details: Some(serde_json::json!({
+                tenant_event(
+                    &principal,
+                    &access,
+                    &meta,
+                    &tenant.id,
+                    "certificate.issued",
+                    ("certificate", &row.id),
+                    serde_json::json!({
                         "number": row.number,
                         "shareholder_id": row.shareholder_id,
                         "as_of": row.as_of,
                         "supersedes": row.supersedes,
-                    })),
-                },
+                    }),
+                ),
                 now,
             )?;
             Ok(row)
@@ -601,18 +600,15 @@ pub async fn request_batch(
             certificates::create_batch(conn, &row)?;
             audit::record(
                 conn,
-                NewAuditEvent {
-                    tenant_id: Some(tenant.id.clone()),
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some(access.actor_role().into()),
-                    action: "certificate_batch.requested".into(),
-                    object_type: Some("certificate_batch".into()),
-                    object_id: Some(row.id.clone()),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    support_session_id: access.support_session_id.clone(),
-                    details: Some(serde_json::json!({ "total": total, "as_of": as_of })),
-                },
+                tenant_event(
+                    &principal,
+                    &access,
+                    &meta,
+                    &tenant.id,
+                    "certificate_batch.requested",
+                    ("certificate_batch", &row.id),
+                    serde_json::json!({ "total": total, "as_of": as_of }),
+                ),
                 now,
             )?;
             Ok((tenant_id, row))

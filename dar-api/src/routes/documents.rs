@@ -11,11 +11,11 @@ use crate::documents::{as_of_or_today, sha256_hex};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::certificates::pdf_response;
-use crate::routes::{parse_path_id, tenant_access};
+use crate::routes::{parse_path_id, tenant_access, tenant_event};
 use crate::state::AppState;
 use dar_core::ids::ShareholderId;
 use dar_core::types::Language;
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit;
 use dar_db::documents::SettingsRow;
 
 #[derive(Deserialize, IntoParams)]
@@ -142,17 +142,7 @@ pub async fn upload_image(
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
-    let media_type = request
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
+    let media_type = Some(crate::request::media_type(&request))
         .filter(|m| m == "image/png" || m == "image/jpeg")
         .ok_or_else(|| ApiError::BadRequest {
             detail: "send the image as the body with Content-Type image/png or image/jpeg".into(),
@@ -188,18 +178,15 @@ pub async fn upload_image(
             dar_db::documents::store_image(conn, &tenant_id, &sha, &media_type, &bytes, now)?;
             audit::record(
                 conn,
-                NewAuditEvent {
-                    tenant_id: Some(tenant.id),
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some(access.actor_role().into()),
-                    action: "document_image.uploaded".into(),
-                    object_type: Some("document_image".into()),
-                    object_id: Some(sha),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    support_session_id: access.support_session_id.clone(),
-                    details: Some(serde_json::json!({ "bytes": bytes.len() })),
-                },
+                tenant_event(
+                    &principal,
+                    &access,
+                    &meta,
+                    &tenant.id,
+                    "document_image.uploaded",
+                    ("document_image", &sha),
+                    serde_json::json!({ "bytes": bytes.len() }),
+                ),
                 now,
             )?;
             Ok(())
@@ -319,22 +306,19 @@ pub async fn put_settings(
             )?;
             audit::record(
                 conn,
-                NewAuditEvent {
-                    tenant_id: Some(tenant.id),
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some(access.actor_role().into()),
-                    action: "document_settings.changed".into(),
-                    object_type: Some("document_settings".into()),
-                    object_id: Some(tenant_id.to_string()),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    support_session_id: access.support_session_id.clone(),
-                    details: Some(serde_json::json!({
+                tenant_event(
+                    &principal,
+                    &access,
+                    &meta,
+                    &tenant.id,
+                    "document_settings.changed",
+                    ("document_settings", &tenant.id),
+                    serde_json::json!({
                         "signatory_name": row.signatory_name,
                         "logo_sha256": row.logo_sha256,
                         "signature_sha256": row.signature_sha256,
-                    })),
-                },
+                    }),
+                ),
                 now,
             )?;
             Ok(row)

@@ -96,6 +96,30 @@ pub fn tenant_access(
     Ok((tenant, id, access))
 }
 
+/// The audit event of a change the caller made to a tenant's `object_type` `object_id`.
+pub fn tenant_event(
+    principal: &Principal,
+    access: &Access,
+    meta: &RequestMeta,
+    tenant_id: &str,
+    action: &str,
+    object: (&str, &str),
+    details: serde_json::Value,
+) -> dar_db::audit::NewAuditEvent {
+    dar_db::audit::NewAuditEvent {
+        tenant_id: Some(tenant_id.to_string()),
+        actor_user_id: Some(principal.user_id.to_string()),
+        actor_role: Some(access.actor_role().into()),
+        action: action.into(),
+        object_type: Some(object.0.into()),
+        object_id: Some(object.1.into()),
+        request_id: Some(meta.request_id.clone()),
+        source_ip: meta.source_ip.clone(),
+        support_session_id: access.support_session_id.clone(),
+        details: Some(details),
+    }
+}
+
 /// A page of a list and the cursor for the next one.
 #[derive(Serialize, ToSchema)]
 pub struct Page<T: ToSchema> {
