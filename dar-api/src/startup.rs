@@ -6,7 +6,7 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, middleware, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
-use utoipa_redoc::{Redoc, Servable};
+use utoipa_redoc::Redoc;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
@@ -56,6 +56,7 @@ pub fn build_with(
         batches,
     });
     let app_state = state.clone();
+    let docs_page = web::Data::new(Redoc::new(crate::openapi::document()).to_html());
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(count_responses))
@@ -70,7 +71,11 @@ pub fn build_with(
             )
             .app_data(web::PayloadConfig::new(crate::request::JSON_LIMIT_BYTES))
             .configure(crate::routes::configure)
-            .service(Redoc::with_url("/docs", crate::openapi::document()))
+            .service(
+                web::resource("/docs")
+                    .app_data(docs_page.clone())
+                    .route(web::get().to(docs)),
+            )
             .default_service(web::to(not_found))
     })
     .listen(listener)?
@@ -80,6 +85,12 @@ pub fn build_with(
         server,
         state,
     })
+}
+
+async fn docs(page: web::Data<String>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.get_ref().clone())
 }
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
