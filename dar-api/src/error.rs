@@ -59,6 +59,9 @@ pub enum ApiError {
     Ledger(LedgerError),
     #[error("{0}")]
     Unavailable(String),
+    /// The body is larger than the service reads.
+    #[error("the body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -72,6 +75,22 @@ impl ApiError {
                 field: field.into(),
                 message,
             }],
+        }
+    }
+
+    /// A request that could not be read, with every field found wrong.
+    pub fn bad_fields(errors: Vec<FieldProblem>) -> Self {
+        ApiError::BadRequest {
+            detail: summary(&errors),
+            errors,
+        }
+    }
+
+    /// Well-formed values that break a rule, every one found.
+    pub fn invalid_fields(errors: Vec<FieldProblem>) -> Self {
+        ApiError::Validation {
+            detail: summary(&errors),
+            errors,
         }
     }
 
@@ -90,6 +109,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::Ledger(e) => ledger_code(e),
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::TooLarge { .. } => "payload-too-large",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -104,6 +124,7 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict",
             ApiError::Ledger(_) => "The register rules refuse this entry",
             ApiError::Unavailable(_) => "Temporarily unavailable",
+            ApiError::TooLarge { .. } => "The request is too large",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -116,6 +137,13 @@ impl ApiError {
             ApiError::Unauthenticated(why) | ApiError::Forbidden(why) => {
                 (Some((*why).to_string()), vec![])
             }
+            ApiError::Ledger(e) => (
+                Some(e.to_string()),
+                vec![FieldProblem {
+                    field: e.field().into(),
+                    message: e.to_string(),
+                }],
+            ),
             ApiError::NotFound => (None, vec![]),
             ApiError::Internal(_) => (
                 Some("the error was logged; please retry or report it".into()),
@@ -133,9 +161,28 @@ impl ApiError {
     }
 }
 
+/// One sentence for the `detail` of a problem that lists fields.
+fn summary(errors: &[FieldProblem]) -> String {
+    match errors {
+        [] => "the request is invalid".into(),
+        [one] if one.field.is_empty() => one.message.clone(),
+        [one] => format!("{}: {}", one.field, one.message),
+        many => format!(
+            "{} fields are invalid: {}",
+            many.len(),
+            many.iter()
+                .map(|p| format!("{}: {}", p.field, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    }
+}
+
 fn ledger_code(e: &LedgerError) -> &'static str {
     match e {
         LedgerError::MissingEffectiveDate => "missing-effective-date",
+        LedgerError::BeforeRegisterEpoch { .. } => "before-register-epoch",
+        LedgerError::BeforeAdmission { .. } => "before-admission",
         LedgerError::PeriodLocked { .. } => "period-locked",
         LedgerError::FutureDate { .. } => "future-date",
         LedgerError::InsufficientShares { .. } => "insufficient-shares",
@@ -166,6 +213,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -209,7 +257,7 @@ impl From<StoreError> for ApiError {
                 ApiError::Ledger(e) => ApiError::Validation {
                     detail: format!("entry {index}: {e}"),
                     errors: vec![FieldProblem {
-                        field: format!("entries[{index}]"),
+                        field: format!("entries[{index}].{}", e.field()),
                         message: e.to_string(),
                     }],
                 },

@@ -60,15 +60,12 @@ pub fn build_with(
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(count_responses))
+            .wrap(middleware::from_fn(crate::request::refuse_unclean_path))
             .wrap(middleware::from_fn(echo_request_id))
             .wrap(middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
             .wrap(TracingLogger::default())
             .app_data(app_state.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|e, _| crate::request::bad_query(e).into()),
-            )
             .app_data(web::PayloadConfig::new(crate::request::JSON_LIMIT_BYTES))
             .configure(crate::routes::configure)
             .service(

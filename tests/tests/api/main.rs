@@ -9,6 +9,7 @@ mod certificates;
 mod database_rules;
 mod first_year;
 mod idempotency;
+mod input_policy;
 mod migrations;
 mod pdf_tools;
 mod race;
