@@ -62,6 +62,9 @@ pub enum ApiError {
     /// The body is larger than the service reads.
     #[error("the body is larger than {limit} bytes")]
     TooLarge { limit: usize },
+    /// Too many failed logins: retry after this many seconds.
+    #[error("too many failed attempts; retry in {retry_after} seconds")]
+    TooManyAttempts { retry_after: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -110,6 +113,7 @@ impl ApiError {
             ApiError::Ledger(e) => ledger_code(e),
             ApiError::Unavailable(_) => "unavailable",
             ApiError::TooLarge { .. } => "payload-too-large",
+            ApiError::TooManyAttempts { .. } => "too-many-attempts",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -125,6 +129,7 @@ impl ApiError {
             ApiError::Ledger(_) => "The register rules refuse this entry",
             ApiError::Unavailable(_) => "Temporarily unavailable",
             ApiError::TooLarge { .. } => "The request is too large",
+            ApiError::TooManyAttempts { .. } => "Too many failed attempts",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -214,6 +219,7 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -221,7 +227,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         match self {
             // Logged once, here, with the whole cause chain; the client sees only the code.
-            ApiError::Internal(e) => tracing::error!(error = ?e, "request failed"),
+            ApiError::Internal(e) => tracing::error!(error = %cause_chain(e), "request failed"),
             ApiError::Unavailable(why) => {
                 tracing::warn!(error = %why, "request failed: unavailable")
             }
@@ -232,8 +238,17 @@ impl ResponseError for ApiError {
         if matches!(self, ApiError::Unauthenticated(_)) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
+        if let ApiError::TooManyAttempts { retry_after } = self {
+            response.insert_header(("Retry-After", retry_after.to_string()));
+        }
         response.json(self.problem())
     }
+}
+
+/// An error and its causes on one line ("outer: inner: root"). Not `{:?}`: anyhow's `Debug`
+/// adds a multi-line backtrace whenever `RUST_BACKTRACE` is set, kilobytes per failed request.
+pub fn cause_chain(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace(['\r', '\n'], " ")
 }
 
 impl From<StoreError> for ApiError {
@@ -326,6 +341,23 @@ mod tests {
                 .unwrap();
         assert!(!body.to_string().contains("secret"));
         assert_eq!(body["status"], 500);
+    }
+
+    #[test]
+    fn an_internal_error_is_logged_as_its_cause_chain_on_one_line() {
+        use anyhow::Context;
+        let e = Err::<(), _>(anyhow::anyhow!("connection reset\nby peer"))
+            .context("reading holdings")
+            .context("rendering the register")
+            .unwrap_err();
+        let line = cause_chain(&e);
+        assert_eq!(
+            line,
+            "rendering the register: reading holdings: connection reset by peer"
+        );
+        // What `error = ?e` used to log: the chain on several lines, plus the backtrace
+        // when one was captured.
+        assert!(format!("{e:?}").contains('\n'));
     }
 
     #[test]

@@ -32,8 +32,8 @@ impl FromRequest for RequestMeta {
             .unwrap_or_default();
         ready(Ok(RequestMeta {
             request_id,
-            // The peer address, not X-Forwarded-For, which any client can write.
-            source_ip: req.peer_addr().map(|a| a.ip().to_string()),
+            // The peer address; X-Forwarded-For only from a trusted proxy.
+            source_ip: client_ip(req).map(|ip| ip.to_string()),
             method: req.method().to_string(),
             path: req.path().to_string(),
         }))
@@ -69,6 +69,14 @@ pub async fn refuse_unclean_path(
         }
         None => next.call(req).await.map(|r| r.map_into_left_body()),
     }
+}
+
+/// The client's address as the audit log and the login throttle see it.
+pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let trusted = req
+        .app_data::<web::Data<crate::state::AppState>>()
+        .map_or(&[][..], |state| &state.settings.trusted_proxies[..]);
+    crate::auth::throttle::client_ip(req, trusted)
 }
 
 /// Largest JSON body accepted (a batch of 1,000 entries fits comfortably).

@@ -49,6 +49,7 @@ pub fn build_with(
     batches.start_sweeper();
     let state = web::Data::new(AppState {
         tokens: TokenKeys::new(&settings.jwt_secret.0),
+        login_throttle: crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone()),
         db,
         settings,
         writer,
@@ -61,6 +62,7 @@ pub fn build_with(
         App::new()
             .wrap(middleware::from_fn(count_responses))
             .wrap(middleware::from_fn(crate::request::refuse_unclean_path))
+            .wrap(middleware::from_fn(crate::telemetry::log_outcome))
             .wrap(middleware::from_fn(echo_request_id))
             .wrap(middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
             .wrap(TracingLogger::default())

@@ -10,7 +10,7 @@ use crate::to_db_time;
 use dar_core::ids::{ShareholderId, TenantId};
 
 /// Who a shareholder is: the part of the record that is kept as versions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Identity {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -28,7 +28,7 @@ pub struct Identity {
     pub language: String,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = shareholders)]
 pub struct ShareholderRow {
     pub tenant_id: String,
@@ -57,7 +57,7 @@ pub struct ShareholderRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = shareholder_versions)]
 pub struct VersionRow {
     pub tenant_id: String,
@@ -81,6 +81,81 @@ pub struct VersionRow {
     pub iban: Option<String>,
     pub language: String,
 }
+
+crate::redact::debug_masked!(Identity {
+    shown: [enterprise_number, country, language],
+    masked: [
+        first_name,
+        last_name,
+        legal_name,
+        national_number,
+        birth_date,
+        street,
+        postal_code,
+        city,
+        email,
+        phone,
+        iban,
+    ],
+});
+
+crate::redact::debug_masked!(ShareholderRow {
+    shown: [
+        tenant_id,
+        id,
+        register_number,
+        kind,
+        status,
+        admission_date,
+        exit_date,
+        exit_reason,
+        version,
+        enterprise_number,
+        country,
+        language,
+        created_at,
+    ],
+    masked: [
+        first_name,
+        last_name,
+        legal_name,
+        national_number,
+        birth_date,
+        street,
+        postal_code,
+        city,
+        email,
+        phone,
+        iban,
+    ],
+});
+
+crate::redact::debug_masked!(VersionRow {
+    shown: [
+        tenant_id,
+        shareholder_id,
+        version,
+        valid_from,
+        recorded_at,
+        actor,
+        enterprise_number,
+        country,
+        language,
+    ],
+    masked: [
+        first_name,
+        last_name,
+        legal_name,
+        national_number,
+        birth_date,
+        street,
+        postal_code,
+        city,
+        email,
+        phone,
+        iban,
+    ],
+});
 
 impl ShareholderRow {
     pub fn identity(&self) -> Identity {

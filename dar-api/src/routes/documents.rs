@@ -100,13 +100,24 @@ pub async fn history(
     let as_of = as_of_or_today(q.as_of)?;
     let (number, pdf) = state
         .db(move |conn| {
-            let (_, tenant_id, _) =
+            let (_, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+            let counterparties = if access.sees_counterparties() {
+                dar_db::extracts::Counterparties::Named
+            } else {
+                dar_db::extracts::Counterparties::Withheld
+            };
             let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
             let language = language(q.language.as_deref(), &row.language)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let history = dar_db::extracts::holder_history(
-                conn, &tenant_id, &holder, as_of, language, today,
+                conn,
+                &tenant_id,
+                &holder,
+                as_of,
+                language,
+                today,
+                counterparties,
             )?;
             let pdf = dar_documents::holder_history(&history).map_err(ApiError::internal)?;
             Ok((row.register_number, pdf))

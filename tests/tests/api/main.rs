@@ -14,3 +14,4 @@ mod migrations;
 mod pdf_tools;
 mod race;
 mod tamper;
+mod throttling;
