@@ -11,6 +11,10 @@ use utoipa::ToSchema;
 /// Base of every problem `type` URI; the fragment is the stable code clients switch on.
 const TYPE_BASE: &str = "https://dar.coop/problems/";
 
+/// What a 503 tells the client to wait before retrying: locks and reconnections clear in
+/// about that time.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
+
 /// One invalid input field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldProblem {
@@ -59,6 +63,10 @@ pub enum ApiError {
     Ledger(LedgerError),
     #[error("{0}")]
     Unavailable(String),
+    /// The database connection broke while a write committed: it may or may not have been
+    /// done. A client retries with the same Idempotency-Key, or checks first.
+    #[error("{0}")]
+    OutcomeUnknown(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -90,6 +98,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::Ledger(e) => ledger_code(e),
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::OutcomeUnknown(_) => "outcome-unknown",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -104,6 +113,7 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict",
             ApiError::Ledger(_) => "The register rules refuse this entry",
             ApiError::Unavailable(_) => "Temporarily unavailable",
+            ApiError::OutcomeUnknown(_) => "Outcome unknown",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -165,7 +175,9 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::OutcomeUnknown(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -177,12 +189,18 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(why) => {
                 tracing::warn!(error = %why, "request failed: unavailable")
             }
+            ApiError::OutcomeUnknown(why) => {
+                tracing::warn!(error = %why, "request failed: outcome unknown")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/problem+json");
         if matches!(self, ApiError::Unauthenticated(_)) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if matches!(self, ApiError::Unavailable(_) | ApiError::OutcomeUnknown(_)) {
+            response.insert_header(("Retry-After", RETRY_AFTER_SECONDS.to_string()));
         }
         response.json(self.problem())
     }
@@ -231,6 +249,16 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Contention => ApiError::Unavailable("the register is busy; retry".into()),
             StoreError::Unavailable(msg) => ApiError::Unavailable(msg),
+            StoreError::Busy(_) => ApiError::Unavailable("the database is busy; retry".into()),
+            StoreError::ConnectionLost(_) => {
+                ApiError::Unavailable("the database connection was lost; retry".into())
+            }
+            StoreError::OutcomeUnknown(_) => ApiError::OutcomeUnknown(
+                "the database connection was lost while the change was committed, so it may \
+                 or may not have been made: retry with the same Idempotency-Key (ledger \
+                 entries), or read the current state before retrying"
+                    .into(),
+            ),
             other => ApiError::internal(other),
         }
     }

@@ -147,7 +147,7 @@ pub fn update(
     id: &TenantId,
     changes: &TenantChanges,
 ) -> Result<TenantRow, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let current = lock(conn, id)?;
         if let (Some(Some(new)), Some(old)) = (changes.locked_until, current.locked_until)
             && new < old

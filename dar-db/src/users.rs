@@ -255,6 +255,34 @@ pub fn create_invitation(
     Ok(row)
 }
 
+/// The email an open (tenant or platform) invitation with this token hash is for, without
+/// claiming it: what accepting must prepare (check or hash a password) before its
+/// transaction.
+pub fn invitation_email(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, StoreError> {
+    let now_db = to_db_time(now);
+    let tenant: Option<String> = invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now_db))
+        .select(invitations::email)
+        .first(conn)
+        .optional()?;
+    if tenant.is_some() {
+        return Ok(tenant);
+    }
+    Ok(platform_invitations::table
+        .filter(platform_invitations::token_hash.eq(token_hash))
+        .filter(platform_invitations::accepted_at.is_null())
+        .filter(platform_invitations::expires_at.gt(now_db))
+        .select(platform_invitations::email)
+        .first(conn)
+        .optional()?)
+}
+
 /// Claims an open invitation by its token hash; it can be accepted once.
 pub fn claim_invitation(
     conn: &mut DbConnection,

@@ -112,6 +112,8 @@ pub struct TestApp {
     server: actix_web::dev::ServerHandle,
     pub client: reqwest::Client,
     pub db: Database,
+    /// The running app's shared state (its ledger writer, batch runner, …).
+    pub state: actix_web::web::Data<dar_api::state::AppState>,
     pub backend: Backend,
     pub coordinator: String,
     _test_db: TestDb,
@@ -149,6 +151,7 @@ impl TestApp {
             dar_api::startup::build_with(db.clone(), settings, listener).expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port);
         let server = app.server.handle();
+        let state = app.state.clone();
         tokio::spawn(app.server);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -159,6 +162,7 @@ impl TestApp {
             server,
             client,
             db,
+            state,
             backend,
             coordinator: String::new(),
             _test_db: test_db,

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::{password, tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
-use crate::state::AppState;
+use crate::state::{AppState, Audited};
 use dar_core::ids::UserId;
 use dar_core::types::Role;
 use dar_db::audit::{self, NewAuditEvent};
@@ -59,10 +59,13 @@ pub async fn login(
                 ..Default::default()
             };
             match user {
+                // The password was checked above, outside the transaction: it is slow.
                 Some(user) if matches && !user.disabled => {
-                    audit::record(conn, event("login", Some(user.id.clone())), now)?;
-                    let id: UserId = user.id.parse().map_err(ApiError::internal)?;
-                    issue_pair(conn, &st, &id, &uuid::Uuid::now_v7().to_string())
+                    dar_db::write_transaction(conn, |conn| {
+                        audit::record(conn, event("login", Some(user.id.clone())), now)?;
+                        let id: UserId = user.id.parse().map_err(ApiError::internal)?;
+                        issue_pair(conn, &st, &id, &uuid::Uuid::now_v7().to_string())
+                    })
                 }
                 other => {
                     audit::record(conn, event("login.failed", other.map(|u| u.id)), now)?;
@@ -196,49 +199,61 @@ pub async fn accept_invitation(
         password: pw,
         display_name,
     } = body.0;
-    let view = state
+    let token_hash = tokens::token_hash(&token);
+    let hash = token_hash.clone();
+    let existing = state
         .db(move |conn| {
-            diesel::Connection::transaction(conn, |conn| {
-                let now = Utc::now();
-                let claimed = claim(conn, &tokens::token_hash(&token), now)?;
-                let user = match users::find_by_email(conn, &claimed.email)? {
-                    Some(existing) => {
-                        if !password::verify(&pw, &existing.password_hash) {
-                            return Err(ApiError::Unauthenticated(
-                                "give the password of the existing account",
-                            ));
-                        }
-                        existing
-                    }
-                    None => {
-                        password::check_strength(&pw)?;
-                        users::create(
-                            conn,
-                            &claimed.email,
-                            &password::hash(&pw)?,
-                            display_name.as_deref(),
-                            now,
-                        )?
-                    }
-                };
-                let user_id: UserId = user.id.parse().map_err(ApiError::internal)?;
-                users::add_grant(conn, &user_id, &claimed.grant, now)?;
-                audit::record(
-                    conn,
-                    NewAuditEvent {
-                        tenant_id: claimed.grant.tenant_id.map(|t| t.to_string()),
-                        actor_user_id: Some(user.id.clone()),
-                        action: "invitation.accepted".into(),
-                        object_type: Some("invitation".into()),
-                        object_id: Some(claimed.id.clone()),
-                        request_id: Some(meta.request_id.clone()),
-                        source_ip: meta.source_ip.clone(),
-                        details: Some(serde_json::json!({ "role": claimed.grant.role.as_str() })),
-                        ..Default::default()
-                    },
-                    now,
-                )?;
-                user_view(conn, &user)
+            let email =
+                users::invitation_email(conn, &hash, Utc::now())?.ok_or(ApiError::NotFound)?;
+            Ok(users::find_by_email(conn, &email)?)
+        })
+        .await?;
+    // Argon2 is slow on purpose, so the password is checked (or hashed for the new account)
+    // before the transaction, which then holds its locks only for the writes.
+    let known_hash = existing.as_ref().map(|u| u.password_hash.clone());
+    let new_hash = web::block(move || match known_hash {
+        Some(stored) if password::verify(&pw, &stored) => Ok(None),
+        Some(_) => Err(ApiError::Unauthenticated(
+            "give the password of the existing account",
+        )),
+        None => {
+            password::check_strength(&pw)?;
+            password::hash(&pw).map(Some)
+        }
+    })
+    .await??;
+    let view = state
+        .write(move |conn| {
+            let now = Utc::now();
+            let claimed = claim(conn, &token_hash, now)?;
+            let user = match (users::find_by_email(conn, &claimed.email)?, new_hash) {
+                (Some(user), None) if existing.as_ref().is_some_and(|e| e.id == user.id) => user,
+                (None, Some(hash)) => {
+                    users::create(conn, &claimed.email, &hash, display_name.as_deref(), now)?
+                }
+                // The account was created (or removed) while the password was checked.
+                _ => {
+                    return Err(ApiError::Unavailable(
+                        "the account changed while this invitation was accepted; retry".into(),
+                    ));
+                }
+            };
+            let user_id: UserId = user.id.parse().map_err(ApiError::internal)?;
+            users::add_grant(conn, &user_id, &claimed.grant, now)?;
+            let event = NewAuditEvent {
+                tenant_id: claimed.grant.tenant_id.map(|t| t.to_string()),
+                actor_user_id: Some(user.id.clone()),
+                action: "invitation.accepted".into(),
+                object_type: Some("invitation".into()),
+                object_id: Some(claimed.id.clone()),
+                request_id: Some(meta.request_id.clone()),
+                source_ip: meta.source_ip.clone(),
+                details: Some(serde_json::json!({ "role": claimed.grant.role.as_str() })),
+                ..Default::default()
+            };
+            Ok(Audited {
+                value: user_view(conn, &user)?,
+                event,
             })
         })
         .await?;

@@ -11,11 +11,11 @@ use crate::request::{RequestMeta, StrictJson};
 use crate::routes::holdings::{HoldingView, MomentQuery};
 use crate::routes::tenants::Address;
 use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
-use crate::state::AppState;
+use crate::state::{AppState, Audited, Change};
 use dar_core::identifiers::{EnterpriseNumber, Iban, NationalNumber};
 use dar_core::ids::ShareholderId;
 use dar_core::types::{Language, ShareholderKind, ShareholderStatus};
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit::NewAuditEvent;
 use dar_db::shareholders::{self, Identity, NewShareholder, ShareholderRow};
 
 const NAME_MAX: usize = 200;
@@ -269,39 +269,37 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let b = body.0;
+    let actor = principal.user_id.to_string();
     let out = state
-        .db(move |conn| {
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
-            let identity = identity_from(&b, &tenant.default_language)?;
-            check_identity(b.kind, &identity)?;
-            let now = Utc::now();
-            let today = dar_core::time::brussels_date(now);
-            let admission_date = b.admission_date.unwrap_or(today);
-            if admission_date > today {
-                return Err(ApiError::invalid("admission_date", "is in the future"));
-            }
-            let new = NewShareholder {
-                kind: b.kind.as_str().into(),
-                admission_date,
-                identity,
-            };
-            let row =
-                shareholders::create(conn, &tenant_id, new, &principal.user_id.to_string(), now)?;
-            audit::record(
-                conn,
-                audit_event(
-                    &principal,
-                    &access,
-                    &meta,
-                    &tenant.id,
-                    "shareholder.created",
-                    &row.id,
-                ),
-                now,
-            )?;
-            Ok(view(&row, &access))
-        })
+        .tenant_write(
+            principal,
+            meta,
+            key,
+            Need::WriteRegister,
+            move |conn, scope| {
+                let (tenant, tenant_id, access) = (&scope.tenant, scope.id, &scope.access);
+                let identity = identity_from(&b, &tenant.default_language)?;
+                check_identity(b.kind, &identity)?;
+                let now = Utc::now();
+                let today = dar_core::time::brussels_date(now);
+                let admission_date = b.admission_date.unwrap_or(today);
+                if admission_date > today {
+                    return Err(ApiError::invalid("admission_date", "is in the future"));
+                }
+                let new = NewShareholder {
+                    kind: b.kind.as_str().into(),
+                    admission_date,
+                    identity,
+                };
+                let row = shareholders::create(conn, &tenant_id, new, &actor, now)?;
+                Ok(Change {
+                    value: view(&row, access),
+                    action: "shareholder.created",
+                    object: ("shareholder", row.id),
+                    details: None,
+                })
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(out))
 }
@@ -438,7 +436,7 @@ pub async fn update(
     let holder: ShareholderId = parse_path_id(&id)?;
     let b = body.0;
     let out = state
-        .db(move |conn| {
+        .write(move |conn| {
             let need = if b.touches_more_than_contact() {
                 Need::WriteRegister
             } else {
@@ -568,9 +566,9 @@ pub async fn update(
                     reason,
                 )?;
             }
-            audit::record(
-                conn,
-                audit_event(
+            Ok(Audited {
+                value: view(&row, &access),
+                event: audit_event(
                     &principal,
                     &access,
                     &meta,
@@ -578,9 +576,7 @@ pub async fn update(
                     "shareholder.updated",
                     &row.id,
                 ),
-                now,
-            )?;
-            Ok(view(&row, &access))
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
