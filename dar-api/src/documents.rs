@@ -192,6 +192,7 @@ pub struct BatchRunner {
     cache: Arc<ImageCache>,
     public_url: Arc<str>,
     queue: Arc<BatchQueue>,
+    workers: Arc<std::sync::Once>,
     zip_streams: Arc<Semaphore>,
 }
 
@@ -236,12 +237,18 @@ impl BatchRunner {
             cache,
             public_url: public_url.into(),
             queue: Arc::default(),
+            workers: Arc::new(std::sync::Once::new()),
             zip_streams: Arc::new(Semaphore::new(ZIP_STREAMS_MAX)),
         }
     }
 
-    /// Starts the worker threads, which run batches one after another.
-    pub fn start_workers(&self) {
+    /// Starts the worker threads, which run batches one after another (once, with the first
+    /// batch).
+    fn start_workers(&self) {
+        self.workers.call_once(|| self.spawn_workers());
+    }
+
+    fn spawn_workers(&self) {
         for n in 0..BATCH_WORKERS {
             let runner = self.clone();
             let spawned = std::thread::Builder::new()
@@ -324,6 +331,7 @@ impl BatchRunner {
 
     /// Queues a batch for a worker; it runs if this instance can claim it then.
     pub fn spawn(&self, tenant: TenantId, id: CertificateBatchId) {
+        self.start_workers();
         self.queue.push(tenant, id);
     }
 

@@ -46,7 +46,6 @@ pub fn build_with(
     let writer = LedgerWriter::start(db.clone(), settings.ledger_writers);
     let images = std::sync::Arc::new(ImageCache::default());
     let batches = BatchRunner::new(db.clone(), images.clone(), &settings.public_url);
-    batches.start_workers();
     batches.start_sweeper();
     let state = web::Data::new(AppState {
         tokens: TokenKeys::new(&settings.jwt_secret.0),

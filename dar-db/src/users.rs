@@ -255,19 +255,15 @@ pub fn create_invitation(
     Ok(row)
 }
 
-/// The email an open (tenant or platform) invitation with this token hash is for, without
+/// The email a (tenant or platform) invitation with this token hash is for, without
 /// claiming it: what accepting must prepare (check or hash a password) before its
-/// transaction.
+/// transaction. Whether it is still open is the claim's to say.
 pub fn invitation_email(
     conn: &mut DbConnection,
     token_hash: &str,
-    now: DateTime<Utc>,
 ) -> Result<Option<String>, StoreError> {
-    let now_db = to_db_time(now);
     let tenant: Option<String> = invitations::table
         .filter(invitations::token_hash.eq(token_hash))
-        .filter(invitations::accepted_at.is_null())
-        .filter(invitations::expires_at.gt(now_db))
         .select(invitations::email)
         .first(conn)
         .optional()?;
@@ -276,8 +272,6 @@ pub fn invitation_email(
     }
     Ok(platform_invitations::table
         .filter(platform_invitations::token_hash.eq(token_hash))
-        .filter(platform_invitations::accepted_at.is_null())
-        .filter(platform_invitations::expires_at.gt(now_db))
         .select(platform_invitations::email)
         .first(conn)
         .optional()?)

@@ -137,12 +137,21 @@ pub fn settings(url: DatabaseUrl, writers: usize) -> Settings {
 impl TestApp {
     /// Starts the app on `backend`; `None` when that backend is not available here.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, Clone::clone).await
+    }
+
+    /// Starts the app on `backend`, reaching its fresh database at the URL `reach` makes of
+    /// the database's own (e.g. through a proxy the test controls).
+    pub async fn spawn_with(
+        backend: Backend,
+        reach: impl FnOnce(&DatabaseUrl) -> DatabaseUrl,
+    ) -> Option<TestApp> {
         if std::env::var("TEST_LOG").is_ok() {
             dar_api::telemetry::init();
         }
         let test_db = TestDb::new(backend)?;
         let writers = if backend == Backend::Sqlite { 1 } else { 4 };
-        let settings = settings(test_db.url.clone(), writers);
+        let settings = settings(reach(&test_db.url), writers);
         let db = Database::connect(&settings.database_url, settings.pool_size).expect("connecting");
         db.migrate().expect("migrating");
         dar_api::bootstrap::ensure_coordinator(&db, &settings).expect("bootstrap");

@@ -203,8 +203,7 @@ pub async fn accept_invitation(
     let hash = token_hash.clone();
     let existing = state
         .db(move |conn| {
-            let email =
-                users::invitation_email(conn, &hash, Utc::now())?.ok_or(ApiError::NotFound)?;
+            let email = users::invitation_email(conn, &hash)?.ok_or(ApiError::NotFound)?;
             Ok(users::find_by_email(conn, &email)?)
         })
         .await?;

@@ -2,14 +2,19 @@
 //! Every test that touches storage runs on SQLite and on PostgreSQL.
 
 mod access;
+mod audit_atomicity;
 mod basics;
+mod bounded;
 mod breaking;
 mod certificate_rules;
 mod certificates;
+mod concurrency;
 mod database_rules;
 mod first_year;
 mod idempotency;
 mod migrations;
+mod outage;
 mod pdf_tools;
 mod race;
+mod supervision;
 mod tamper;
