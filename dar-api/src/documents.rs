@@ -647,3 +647,23 @@ pub fn as_of_or_today(as_of: Option<NaiveDate>) -> ApiResult<NaiveDate> {
         Some(_) => Err(ApiError::invalid("as_of", "must not be in the future")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_batch_records_the_real_cause_not_internal_error() {
+        let e = ApiError::internal(anyhow::anyhow!("disk full").context("writing certificates"));
+        assert_eq!(e.to_string(), "internal error");
+        assert_eq!(cause(&e), "writing certificates: disk full");
+    }
+
+    #[test]
+    fn a_busy_database_is_retried_not_failed() {
+        assert!(is_retryable(&ApiError::from(StoreError::Busy(
+            "database is locked".into()
+        ))));
+        assert!(!is_retryable(&ApiError::NotFound));
+    }
+}

@@ -309,6 +309,26 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_commit_is_a_503_outcome_unknown_with_retry_after() {
+        let e = ApiError::from(StoreError::OutcomeUnknown("server closed".into()));
+        let response = e.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get("retry-after").unwrap(), "1");
+        assert_eq!(
+            e.problem().type_,
+            "https://dar.coop/problems/outcome-unknown"
+        );
+    }
+
+    #[test]
+    fn a_locked_database_is_a_503_with_retry_after_not_a_500() {
+        let e = ApiError::from(StoreError::Busy("database is locked".into()));
+        let response = e.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.headers().contains_key("retry-after"));
+    }
+
+    #[test]
     fn a_batch_failure_points_at_the_entry() {
         let e = ApiError::from(StoreError::InBatch {
             index: 2,

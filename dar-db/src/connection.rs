@@ -352,3 +352,67 @@ pub fn placeholders(backend: Backend, sql: &str) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn lost() -> Error {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection,
+            Box::new("server closed the connection unexpectedly".to_string()),
+        )
+    }
+
+    #[test]
+    fn a_connection_lost_at_commit_leaves_the_outcome_unknown() {
+        assert!(matches!(
+            commit_failure(lost(), true),
+            StoreError::OutcomeUnknown(_)
+        ));
+    }
+
+    #[test]
+    fn a_connection_lost_releasing_a_savepoint_committed_nothing() {
+        assert!(matches!(
+            commit_failure(lost(), false),
+            StoreError::ConnectionLost(_)
+        ));
+    }
+
+    #[test]
+    fn a_locked_sqlite_database_is_busy_not_an_internal_error() {
+        let e = StoreError::from(Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("database is locked".to_string()),
+        ));
+        assert!(matches!(e, StoreError::Busy(_)));
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn an_immediate_write_transaction_nests_as_a_savepoint_and_rolls_back() {
+        let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
+        conn.batch_execute("CREATE TABLE t (x INTEGER)").unwrap();
+        let outcome = write_transaction(&mut conn, |conn| {
+            conn.batch_execute("INSERT INTO t VALUES (1)")?;
+            let inner = write_transaction(conn, |conn| {
+                conn.batch_execute("INSERT INTO t VALUES (2)")?;
+                Err::<(), _>(StoreError::Conflict("undo the inner one".into()))
+            });
+            assert!(inner.is_err());
+            Ok::<_, StoreError>(())
+        });
+        assert!(outcome.is_ok());
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let n: N = diesel::sql_query("SELECT COUNT(*) AS n FROM t")
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(n.n, 1);
+    }
+}

@@ -304,17 +304,27 @@ on_both_backends!(
     }
 );
 
+/// Holders in the batches: more than one slice each, so the batches' transactions overlap.
+const HOLDERS: usize = 150;
+
 on_both_backends!(
     three_concurrent_certificate_batches_all_finish_done,
     |app| async move {
         let (t, admin) = app.tenant_with_admin("three-batches").await;
         app.create_class(&t, &admin, "A", "100.00", "free").await;
-        for i in 0..6 {
+        let mut entries = Vec::new();
+        for i in 0..HOLDERS {
             let h = app
                 .create_person(&t, &admin, "Lid", &format!("Nummer {i}"))
                 .await;
-            app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": h, "quantity": 1, "effective_date": "2024-02-01"})).await;
+            entries.push(json!({"kind": "issue", "share_class": "A", "to": h, "quantity": 1, "effective_date": "2024-02-01"}));
         }
+        app.post_ok(
+            &format!("/api/v1/tenants/{t}/ledger/batch"),
+            &admin,
+            &json!({ "entries": entries }),
+        )
+        .await;
         let path = format!("/api/v1/tenants/{t}/certificate-batches");
         let requested =
             join_all((0..3).map(|_| async { app.post(&path, &admin, &json!({})).await })).await;
@@ -335,7 +345,7 @@ on_both_backends!(
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             assert_eq!(batch["status"], "done", "{batch}");
-            assert_eq!(batch["done"], 6, "{batch}");
+            assert_eq!(batch["done"], HOLDERS, "{batch}");
         }
     }
 );
