@@ -26,7 +26,7 @@ pub fn ensure_coordinator(db: &Database, settings: &Settings) -> anyhow::Result<
     }
     let hash = password::hash(&pw.0).map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = Utc::now();
-    diesel::Connection::transaction(&mut *conn, |conn| {
+    dar_db::write_transaction(&mut conn, |conn| {
         let user = users::create(conn, email, &hash, Some("Coordinator"), now)?;
         let id = user
             .id

@@ -249,7 +249,7 @@ pub fn load_sized(db: &Database, holders: usize) -> anyhow::Result<Option<String
     let today = dar_core::time::brussels_date(Utc::now());
     // One transaction: a failed load leaves no half-built tenant that the next run would
     // take for a finished one (and SQLite syncs once instead of once per entry).
-    let summary = diesel::Connection::transaction(&mut *conn, |conn| build(conn, today, holders))?;
+    let summary = dar_db::write_transaction(&mut conn, |conn| build(conn, today, holders))?;
     Ok(Some(summary))
 }
 

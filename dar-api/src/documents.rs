@@ -6,15 +6,16 @@
 //! holder downloads today is the one that was issued, byte for byte (its SHA-256 is
 //! recorded and checked).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use actix_web::ResponseError;
 use actix_web::web::Bytes;
 use chrono::{NaiveDate, Utc};
-use diesel::Connection;
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{ApiError, ApiResult};
 use dar_core::documents::CertificateContent;
@@ -28,6 +29,16 @@ use dar_documents::{Image, Images};
 const SLICE: i64 = 100;
 /// A running batch whose worker has not reported for this long is taken over.
 const STALE_AFTER: Duration = Duration::from_secs(60);
+/// Threads that issue batches. Batches wait their turn in the database (`queued`), so a
+/// burst of requests queues instead of starting a thread each.
+pub const BATCH_WORKERS: usize = 2;
+/// ZIP downloads streamed at once, each on its own thread; one more gets 503 with
+/// Retry-After. Each renders every certificate of its batch, so a few saturate the CPU.
+pub const ZIP_STREAMS_MAX: usize = 4;
+/// How long a batch keeps retrying a slice the database refused for a passing reason (a
+/// lock, a lost connection). Well under `STALE_AFTER`, so a batch is never run twice; after
+/// that it is left `running` and the sweeper resumes it later.
+const RETRY_FOR: Duration = Duration::from_secs(30);
 
 /// Decoded logos and signatures by SHA-256. Images are content-addressed and never change,
 /// so an entry never goes stale; decoding once keeps batch rendering cheap.
@@ -125,20 +136,37 @@ pub fn issue(
     ctx: &IssueContext<'_>,
     holders: &[dar_db::shareholders::ShareholderRow],
 ) -> ApiResult<Vec<CertificateRow>> {
-    let tenant = ctx.tenant;
-    // Images are loaded before the issuing transaction takes the tenant lock; the render
-    // callback then only reads the prepared set.
-    let settings = dar_db::documents::settings(conn, &tenant)?;
-    let images = cache.images(
+    let images = issuing_images(conn, cache, &ctx.tenant)?;
+    issue_with(conn, &images, ctx, holders)
+}
+
+/// The images certificates are issued with now. Loaded before the issuing transaction
+/// takes the tenant lock; the render callback then only reads the prepared set.
+pub fn issuing_images(
+    conn: &mut DbConnection,
+    cache: &ImageCache,
+    tenant: &TenantId,
+) -> ApiResult<Images> {
+    let settings = dar_db::documents::settings(conn, tenant)?;
+    cache.images(
         conn,
-        &tenant,
+        tenant,
         settings
             .logo_sha256
             .iter()
             .chain(settings.signature_sha256.iter()),
-    )?;
+    )
+}
+
+/// Issues certificates for `holders` with images prepared by [`issuing_images`].
+pub fn issue_with(
+    conn: &mut DbConnection,
+    images: &Images,
+    ctx: &IssueContext<'_>,
+    holders: &[dar_db::shareholders::ShareholderRow],
+) -> ApiResult<Vec<CertificateRow>> {
     let mut render = |content: &CertificateContent| -> Result<String, StoreError> {
-        dar_documents::certificate(content, &images)
+        dar_documents::certificate(content, images)
             .map(|pdf| sha256_hex(&pdf))
             .map_err(|e| match e {
                 // The settings changed between reading the images and taking the lock:
@@ -155,13 +183,51 @@ pub fn verify_base(public_url: &str) -> String {
     format!("{public_url}/verify/")
 }
 
-/// Runs certificate batches: the one just asked for, and any left behind by a stopped
-/// instance (found by a periodic sweep).
+/// Runs certificate batches on a fixed set of threads: the one just asked for, and any left
+/// behind by a stopped instance (found by a periodic sweep). Also bounds the threads that
+/// stream batch ZIPs.
 #[derive(Clone)]
 pub struct BatchRunner {
     db: Database,
     cache: Arc<ImageCache>,
     public_url: Arc<str>,
+    queue: Arc<BatchQueue>,
+    workers: Arc<std::sync::Once>,
+    zip_streams: Arc<Semaphore>,
+}
+
+/// Batches in arrival order, and the set of them that keeps each in the queue once.
+type Waiting = (
+    std::collections::VecDeque<(TenantId, CertificateBatchId)>,
+    HashSet<CertificateBatchId>,
+);
+
+/// Batches waiting for a worker thread, each once.
+#[derive(Default)]
+struct BatchQueue {
+    waiting: Mutex<Waiting>,
+    ready: std::sync::Condvar,
+}
+
+impl BatchQueue {
+    fn push(&self, tenant: TenantId, id: CertificateBatchId) {
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        if waiting.1.insert(id) {
+            waiting.0.push_back((tenant, id));
+            self.ready.notify_one();
+        }
+    }
+
+    fn pop(&self) -> (TenantId, CertificateBatchId) {
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some((tenant, id)) = waiting.0.pop_front() {
+                waiting.1.remove(&id);
+                return (tenant, id);
+            }
+            waiting = self.ready.wait(waiting).unwrap_or_else(|e| e.into_inner());
+        }
+    }
 }
 
 impl BatchRunner {
@@ -170,7 +236,67 @@ impl BatchRunner {
             db,
             cache,
             public_url: public_url.into(),
+            queue: Arc::default(),
+            workers: Arc::new(std::sync::Once::new()),
+            zip_streams: Arc::new(Semaphore::new(ZIP_STREAMS_MAX)),
         }
+    }
+
+    /// Starts the worker threads, which run batches one after another (once, with the first
+    /// batch).
+    fn start_workers(&self) {
+        self.workers.call_once(|| self.spawn_workers());
+    }
+
+    fn spawn_workers(&self) {
+        for n in 0..BATCH_WORKERS {
+            let runner = self.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("dar-batch-{n}"))
+                .spawn(move || {
+                    loop {
+                        let (tenant, id) = runner.queue.pop();
+                        let span =
+                            tracing::info_span!("certificate_batch", tenant = %tenant, batch = %id);
+                        let _entered = span.enter();
+                        // A panic stops this batch (the sweeper resumes it), not the worker.
+                        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            runner.run(tenant, id)
+                        }));
+                        match ran {
+                            Ok(Ok(())) => {}
+                            Ok(Err(e)) => tracing::error!(error = %e, "certificate batch stopped"),
+                            Err(_) => tracing::error!("certificate batch panicked"),
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start a batch worker");
+            }
+        }
+    }
+
+    /// A permit to stream one batch ZIP, or 503 when as many are streaming as allowed.
+    pub fn zip_permit(&self) -> ApiResult<OwnedSemaphorePermit> {
+        self.zip_streams.clone().try_acquire_owned().map_err(|_| {
+            ApiError::Unavailable("as many archives are being downloaded as allowed; retry".into())
+        })
+    }
+
+    /// Streams a finished batch as a ZIP on one of the bounded ZIP threads.
+    pub fn stream_zip(
+        &self,
+        tenant: TenantId,
+        batch: CertificateBatchId,
+    ) -> ApiResult<impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + use<>> {
+        let permit = self.zip_permit()?;
+        Ok(stream_batch_zip(
+            self.db.clone(),
+            self.cache.clone(),
+            tenant,
+            batch,
+            permit,
+        ))
     }
 
     /// Starts the sweep that picks up queued and abandoned batches.
@@ -203,49 +329,77 @@ impl BatchRunner {
         Ok(())
     }
 
-    /// Runs a batch on its own thread if this instance can claim it.
+    /// Queues a batch for a worker; it runs if this instance can claim it then.
     pub fn spawn(&self, tenant: TenantId, id: CertificateBatchId) {
-        let runner = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name("dar-batch".into())
-            .spawn(move || {
-                let span = tracing::info_span!("certificate_batch", tenant = %tenant, batch = %id);
-                let _entered = span.enter();
-                if let Err(e) = runner.run(tenant, id) {
-                    tracing::error!(error = %e, "certificate batch stopped");
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "could not start a batch thread");
-        }
+        self.start_workers();
+        self.queue.push(tenant, id);
     }
 
-    fn run(&self, tenant: TenantId, id: CertificateBatchId) -> Result<(), StoreError> {
+    fn run(&self, tenant: TenantId, id: CertificateBatchId) -> ApiResult<()> {
         let mut conn = self.db.conn()?;
+        let result = self.run_on(&mut conn, tenant, id);
+        if result
+            .as_ref()
+            .is_err_and(|e| e.status_code().is_server_error())
+        {
+            conn.mark_suspect();
+        }
+        result
+    }
+
+    fn run_on(
+        &self,
+        conn: &mut DbConnection,
+        tenant: TenantId,
+        id: CertificateBatchId,
+    ) -> ApiResult<()> {
         let now = Utc::now();
-        if !certificates::claim_batch(&mut conn, &tenant, &id, now - STALE_AFTER, now)? {
+        let claimed = retrying(|| {
+            Ok(certificates::claim_batch(
+                conn,
+                &tenant,
+                &id,
+                now - STALE_AFTER,
+                now,
+            )?)
+        })?;
+        if !claimed {
             return Ok(());
         }
-        let batch = certificates::batch(&mut conn, &tenant, &id)?;
+        let batch = certificates::batch(conn, &tenant, &id)?;
         tracing::info!(
             total = batch.total,
             done = batch.done,
             "certificate batch running"
         );
-        let outcome = self.issue_all(&mut conn, &tenant, &id, &batch);
+        let outcome = self.issue_all(conn, &tenant, &id, &batch);
         let error = match &outcome {
             Ok(()) => None,
-            Err(e) => Some(e.to_string()),
+            // Still busy after retrying for a while: left `running`, so the sweeper resumes
+            // it once its heartbeat is stale, instead of failing a batch that can succeed.
+            Err(e) if is_retryable(e) => {
+                tracing::warn!(error = %cause(e), "certificate batch paused; it will be resumed");
+                return Ok(());
+            }
+            Err(e) => Some(cause(e)),
         };
-        certificates::finish_batch(&mut conn, &tenant, &id, error, Utc::now())?;
-        let finished = certificates::batch(&mut conn, &tenant, &id)?;
+        retrying(|| {
+            Ok(certificates::finish_batch(
+                conn,
+                &tenant,
+                &id,
+                error.clone(),
+                Utc::now(),
+            )?)
+        })?;
+        let finished = certificates::batch(conn, &tenant, &id)?;
         tracing::info!(
             status = %finished.status,
             done = finished.done,
             total = finished.total,
             "certificate batch finished"
         );
-        outcome.map_err(|e| StoreError::Corrupt(e.to_string()))
+        outcome
     }
 
     fn issue_all(
@@ -299,15 +453,48 @@ impl BatchRunner {
                 verify_base: &verify_base,
                 now,
             };
-            conn.transaction::<_, ApiError, _>(|conn| {
-                let issued = issue(conn, &self.cache, &ctx, &holders)?;
-                certificates::advance_batch(conn, tenant, id, issued.len() as i64, last, now)?;
-                Ok(())
+            retrying(|| {
+                let images = issuing_images(conn, &self.cache, tenant)?;
+                dar_db::write_transaction(conn, |conn| {
+                    let issued = issue_with(conn, &images, &ctx, &holders)?;
+                    certificates::advance_batch(conn, tenant, id, issued.len() as i64, last, now)?;
+                    Ok(())
+                })
             })?;
             after = last;
             done += holders.len() as i64;
             tracing::info!(done, total = batch.total, "certificate batch progress");
         }
+    }
+}
+
+/// Whether an error is passing (a lock, a lost connection, a busy pool): the same work may
+/// simply be tried again.
+fn is_retryable(e: &ApiError) -> bool {
+    matches!(e, ApiError::Unavailable(_))
+}
+
+/// Runs `f` again while it fails for a passing reason, backing off, for up to `RETRY_FOR`.
+fn retrying<T>(mut f: impl FnMut() -> ApiResult<T>) -> ApiResult<T> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(50);
+    loop {
+        match f() {
+            Err(e) if is_retryable(&e) && started.elapsed() < RETRY_FOR => {
+                tracing::debug!(error = %e, "certificate batch retrying");
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// What a failed batch records: the real cause, not the client-facing "internal error".
+fn cause(e: &ApiError) -> String {
+    match e {
+        ApiError::Internal(inner) => format!("{inner:#}"),
+        other => other.to_string(),
     }
 }
 
@@ -363,26 +550,34 @@ impl Write for ChannelWriter {
 
 /// Streams a finished batch as a ZIP: one PDF per certificate, rendered from its record a
 /// page of certificates at a time, so memory stays flat however large the batch.
-pub fn stream_batch_zip(
+fn stream_batch_zip(
     db: Database,
     cache: Arc<ImageCache>,
     tenant: TenantId,
     batch: CertificateBatchId,
+    permit: OwnedSemaphorePermit,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let span = tracing::Span::current();
-    std::thread::spawn(move || {
-        let _entered = span.enter();
-        let error_tx = tx.clone();
-        let writer = ChannelWriter {
-            tx,
-            buf: Vec::with_capacity(CHUNK),
-        };
-        if let Err(e) = write_zip(&db, &cache, &tenant, &batch, writer) {
-            tracing::warn!(error = %e, "batch ZIP stream stopped");
-            let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
-        }
-    });
+    let spawned = std::thread::Builder::new()
+        .name("dar-zip".into())
+        .spawn(move || {
+            // Held until the archive is written or the client went away.
+            let _permit = permit;
+            let _entered = span.enter();
+            let error_tx = tx.clone();
+            let writer = ChannelWriter {
+                tx,
+                buf: Vec::with_capacity(CHUNK),
+            };
+            if let Err(e) = write_zip(&db, &cache, &tenant, &batch, writer) {
+                tracing::warn!(error = %e, "batch ZIP stream stopped");
+                let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start a ZIP thread");
+    }
     futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     })
@@ -395,8 +590,22 @@ fn write_zip(
     batch: &CertificateBatchId,
     out: ChannelWriter,
 ) -> anyhow::Result<()> {
-    use zip::write::SimpleFileOptions;
     let mut conn = db.conn()?;
+    let written = write_zip_on(&mut conn, cache, tenant, batch, out);
+    if written.is_err() {
+        conn.mark_suspect();
+    }
+    written
+}
+
+fn write_zip_on(
+    conn: &mut DbConnection,
+    cache: &ImageCache,
+    tenant: &TenantId,
+    batch: &CertificateBatchId,
+    out: ChannelWriter,
+) -> anyhow::Result<()> {
+    use zip::write::SimpleFileOptions;
     let mut zip = zip::ZipWriter::new_stream(out);
     // PDFs are compressed already; a fixed timestamp keeps the archive reproducible.
     let options = SimpleFileOptions::default()
@@ -404,12 +613,12 @@ fn write_zip(
         .large_file(false);
     let mut after = 0;
     loop {
-        let rows = certificates::of_batch(&mut conn, tenant, batch, after, SLICE)?;
+        let rows = certificates::of_batch(conn, tenant, batch, after, SLICE)?;
         let Some(last) = rows.last().map(|r| r.number) else {
             break;
         };
         for row in &rows {
-            let pdf = certificate_pdf(&mut conn, cache, row).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let pdf = certificate_pdf(conn, cache, row).map_err(|e| anyhow::anyhow!("{e}"))?;
             let content = row.content()?;
             zip.start_file(file_name(&content), options)?;
             zip.write_all(&pdf)?;
@@ -436,5 +645,25 @@ pub fn as_of_or_today(as_of: Option<NaiveDate>) -> ApiResult<NaiveDate> {
         None => Ok(today),
         Some(d) if d <= today => Ok(d),
         Some(_) => Err(ApiError::invalid("as_of", "must not be in the future")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_batch_records_the_real_cause_not_internal_error() {
+        let e = ApiError::internal(anyhow::anyhow!("disk full").context("writing certificates"));
+        assert_eq!(e.to_string(), "internal error");
+        assert_eq!(cause(&e), "writing certificates: disk full");
+    }
+
+    #[test]
+    fn a_busy_database_is_retried_not_failed() {
+        assert!(is_retryable(&ApiError::from(StoreError::Busy(
+            "database is locked".into()
+        ))));
+        assert!(!is_retryable(&ApiError::NotFound));
     }
 }

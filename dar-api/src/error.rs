@@ -11,6 +11,10 @@ use utoipa::ToSchema;
 /// Base of every problem `type` URI; the fragment is the stable code clients switch on.
 const TYPE_BASE: &str = "https://dar.coop/problems/";
 
+/// What a 503 tells the client to wait before retrying: locks and reconnections clear in
+/// about that time.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
+
 /// One invalid input field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldProblem {
@@ -65,6 +69,10 @@ pub enum ApiError {
     /// Too many failed logins: retry after this many seconds.
     #[error("too many failed attempts; retry in {retry_after} seconds")]
     TooManyAttempts { retry_after: u64 },
+    /// The database connection broke while a write committed: it may or may not have been
+    /// done. A client retries with the same Idempotency-Key, or checks first.
+    #[error("{0}")]
+    OutcomeUnknown(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -114,6 +122,7 @@ impl ApiError {
             ApiError::Unavailable(_) => "unavailable",
             ApiError::TooLarge { .. } => "payload-too-large",
             ApiError::TooManyAttempts { .. } => "too-many-attempts",
+            ApiError::OutcomeUnknown(_) => "outcome-unknown",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -130,6 +139,7 @@ impl ApiError {
             ApiError::Unavailable(_) => "Temporarily unavailable",
             ApiError::TooLarge { .. } => "The request is too large",
             ApiError::TooManyAttempts { .. } => "Too many failed attempts",
+            ApiError::OutcomeUnknown(_) => "Outcome unknown",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -217,7 +227,9 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::OutcomeUnknown(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -231,6 +243,9 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(why) => {
                 tracing::warn!(error = %why, "request failed: unavailable")
             }
+            ApiError::OutcomeUnknown(why) => {
+                tracing::warn!(error = %why, "request failed: outcome unknown")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -240,6 +255,9 @@ impl ResponseError for ApiError {
         }
         if let ApiError::TooManyAttempts { retry_after } = self {
             response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if matches!(self, ApiError::Unavailable(_) | ApiError::OutcomeUnknown(_)) {
+            response.insert_header(("Retry-After", RETRY_AFTER_SECONDS.to_string()));
         }
         response.json(self.problem())
     }
@@ -294,6 +312,16 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Contention => ApiError::Unavailable("the register is busy; retry".into()),
             StoreError::Unavailable(msg) => ApiError::Unavailable(msg),
+            StoreError::Busy(_) => ApiError::Unavailable("the database is busy; retry".into()),
+            StoreError::ConnectionLost(_) => {
+                ApiError::Unavailable("the database connection was lost; retry".into())
+            }
+            StoreError::OutcomeUnknown(_) => ApiError::OutcomeUnknown(
+                "the database connection was lost while the change was committed, so it may \
+                 or may not have been made: retry with the same Idempotency-Key (ledger \
+                 entries), or read the current state before retrying"
+                    .into(),
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -358,6 +386,26 @@ mod tests {
         // What `error = ?e` used to log: the chain on several lines, plus the backtrace
         // when one was captured.
         assert!(format!("{e:?}").contains('\n'));
+    }
+
+    #[test]
+    fn a_lost_commit_is_a_503_outcome_unknown_with_retry_after() {
+        let e = ApiError::from(StoreError::OutcomeUnknown("server closed".into()));
+        let response = e.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get("retry-after").unwrap(), "1");
+        assert_eq!(
+            e.problem().type_,
+            "https://dar.coop/problems/outcome-unknown"
+        );
+    }
+
+    #[test]
+    fn a_locked_database_is_a_503_with_retry_after_not_a_500() {
+        let e = ApiError::from(StoreError::Busy("database is locked".into()));
+        let response = e.error_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(response.headers().contains_key("retry-after"));
     }
 
     #[test]

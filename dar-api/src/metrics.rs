@@ -8,6 +8,7 @@ static RESPONSES_2XX: AtomicU64 = AtomicU64::new(0);
 static RESPONSES_4XX: AtomicU64 = AtomicU64::new(0);
 static RESPONSES_5XX: AtomicU64 = AtomicU64::new(0);
 static ENTRIES_POSTED: AtomicU64 = AtomicU64::new(0);
+static WRITER_PANICS: AtomicU64 = AtomicU64::new(0);
 
 pub fn count_response(status: u16) {
     let counter = match status {
@@ -20,6 +21,11 @@ pub fn count_response(status: u16) {
 
 pub fn count_entries(n: usize) {
     ENTRIES_POSTED.fetch_add(n as u64, Ordering::Relaxed);
+}
+
+/// A ledger writer thread panicked (and was replaced).
+pub fn count_writer_panic() {
+    WRITER_PANICS.fetch_add(1, Ordering::Relaxed);
 }
 
 pub fn render() -> String {
@@ -43,6 +49,15 @@ pub fn render() -> String {
         out,
         "dar_ledger_entries_posted_total {}",
         ENTRIES_POSTED.load(Ordering::Relaxed)
+    );
+    out.push_str(
+        "# HELP dar_ledger_writer_panics_total Ledger writer threads that panicked and were replaced.\n",
+    );
+    out.push_str("# TYPE dar_ledger_writer_panics_total counter\n");
+    let _ = writeln!(
+        out,
+        "dar_ledger_writer_panics_total {}",
+        WRITER_PANICS.load(Ordering::Relaxed)
     );
     out
 }

@@ -2,8 +2,16 @@
 //! its queue and posting them in one transaction (one commit, one fsync). Requests of one
 //! tenant always go to the same thread, so a busy tenant's appends are grouped rather than
 //! queued on its row lock, and per-tenant order is kept without waiting on the database.
+//!
+//! The threads are supervised: a panic while posting a group fails that group's requests
+//! only (with "outcome unknown" when it happened after the database work began, since the
+//! group may have committed), is logged and counted, and a new thread takes over the queue.
+//! `/readyz` reports a writer that is down.
 
 use std::hash::{Hash, Hasher};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use chrono::Utc;
@@ -23,75 +31,263 @@ struct Job {
     span: tracing::Span,
 }
 
+/// One writer thread's queue and whether a thread is serving it.
+struct Shard {
+    queue: mpsc::Sender<Job>,
+    alive: Arc<AtomicBool>,
+}
+
 #[derive(Clone)]
 pub struct LedgerWriter {
-    queues: Vec<mpsc::Sender<Job>>,
+    shards: Arc<Vec<Shard>>,
+    #[cfg(feature = "test-faults")]
+    faults: Arc<faults::Faults>,
 }
 
 impl LedgerWriter {
     pub fn start(db: Database, writers: usize) -> Self {
-        let queues = (0..writers.max(1))
-            .map(|i| {
-                let (tx, rx) = mpsc::channel(QUEUE_MAX);
-                let db = db.clone();
-                thread::Builder::new()
-                    .name(format!("ledger-writer-{i}"))
-                    .spawn(move || run(db, rx))
-                    .expect("spawning a writer thread");
-                tx
+        #[cfg(feature = "test-faults")]
+        let faults = Arc::new(faults::Faults::default());
+        let shards = (0..writers.max(1))
+            .map(|index| {
+                let (queue, rx) = mpsc::channel(QUEUE_MAX);
+                let alive = Arc::new(AtomicBool::new(false));
+                let worker = Worker {
+                    index,
+                    db: db.clone(),
+                    alive: alive.clone(),
+                    #[cfg(feature = "test-faults")]
+                    faults: faults.clone(),
+                };
+                worker.spawn(rx);
+                Shard { queue, alive }
             })
             .collect();
-        LedgerWriter { queues }
+        LedgerWriter {
+            shards: Arc::new(shards),
+            #[cfg(feature = "test-faults")]
+            faults,
+        }
     }
 
     /// Posts a request and waits for its outcome.
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, StoreError> {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         request.tenant_id.hash(&mut hasher);
-        let queue = &self.queues[(hasher.finish() % self.queues.len() as u64) as usize];
+        let shard = &self.shards[(hasher.finish() % self.shards.len() as u64) as usize];
         let (reply, answer) = oneshot::channel();
-        queue
+        shard
+            .queue
             .try_send(Job {
                 request,
                 reply,
                 span: tracing::Span::current(),
             })
-            .map_err(|_| StoreError::Unavailable("the ledger writer queue is full".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("the ledger writer stopped".into()))?
+            .map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => {
+                    StoreError::Unavailable("the ledger writer queue is full".into())
+                }
+                mpsc::error::TrySendError::Closed(_) => {
+                    StoreError::Unavailable("the ledger writer is down".into())
+                }
+            })?;
+        answer.await.map_err(|_| {
+            // The job was dropped without an answer: its thread died outside the guarded
+            // section, where nothing is written.
+            StoreError::Unavailable("the ledger writer stopped".into())
+        })?
+    }
+
+    /// How many writer threads are not running (a panic being recovered, or a thread that
+    /// could not be started again).
+    pub fn down(&self) -> usize {
+        self.shards
+            .iter()
+            .filter(|s| !s.alive.load(Ordering::Acquire))
+            .count()
+    }
+
+    /// Test builds only: the next group that holds a request of `tenant` panics before it
+    /// touches the database.
+    #[cfg(feature = "test-faults")]
+    pub fn panic_on_next_group_of(&self, tenant: dar_core::ids::TenantId) {
+        self.faults.arm(tenant);
     }
 }
 
-fn run(db: Database, mut rx: mpsc::Receiver<Job>) {
-    let mut jobs: Vec<Job> = Vec::with_capacity(GROUP_MAX);
-    while let Some(first) = rx.blocking_recv() {
-        jobs.push(first);
-        while jobs.len() < GROUP_MAX {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
+#[cfg(feature = "test-faults")]
+mod faults {
+    use std::sync::Mutex;
+
+    use dar_core::ids::TenantId;
+
+    /// Faults a test arms; compiled only with the `test-faults` feature.
+    #[derive(Default)]
+    pub struct Faults {
+        panic_for: Mutex<Vec<TenantId>>,
+    }
+
+    impl Faults {
+        pub fn arm(&self, tenant: TenantId) {
+            self.panic_for
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(tenant);
+        }
+
+        /// Panics if a fault is armed for one of these tenants (and disarms it).
+        pub fn trip(&self, tenants: impl Iterator<Item = TenantId>) {
+            let mut armed = self.panic_for.lock().unwrap_or_else(|e| e.into_inner());
+            for tenant in tenants {
+                if let Some(at) = armed.iter().position(|t| *t == tenant) {
+                    armed.remove(at);
+                    drop(armed);
+                    panic!("injected ledger writer fault for tenant {tenant}");
+                }
             }
         }
-        let requests: Vec<AppendRequest> = jobs.iter().map(|j| j.request.clone()).collect();
-        let results = match db.conn() {
-            Ok(mut conn) => ledger::append_group(&mut conn, &requests, Utc::now()),
+    }
+}
+
+/// What a writer thread needs; cloned into the thread that replaces it.
+#[derive(Clone)]
+struct Worker {
+    index: usize,
+    db: Database,
+    alive: Arc<AtomicBool>,
+    #[cfg(feature = "test-faults")]
+    faults: Arc<faults::Faults>,
+}
+
+/// Marks the shard down when its thread ends, however it ends.
+struct AliveGuard(Arc<AtomicBool>);
+
+impl Drop for AliveGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Where a group was when its thread panicked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Nothing was sent to the database: the requests may simply be retried.
+    Preparing,
+    /// The group's transaction may have committed.
+    Posting,
+}
+
+impl Worker {
+    fn spawn(self, rx: mpsc::Receiver<Job>) {
+        let index = self.index;
+        let alive = self.alive.clone();
+        let spawned = thread::Builder::new()
+            .name(format!("ledger-writer-{index}"))
+            .spawn(move || {
+                let handed_back = {
+                    let _guard = AliveGuard(self.alive.clone());
+                    self.alive.store(true, Ordering::Release);
+                    self.run(rx)
+                };
+                if let Some(rx) = handed_back {
+                    // A group panicked: a fresh thread (with a fresh connection) takes over
+                    // the queue, so nothing of the failed one is carried on.
+                    self.spawn(rx);
+                }
+            });
+        if let Err(e) = spawned {
+            alive.store(false, Ordering::Release);
+            tracing::error!(writer = index, error = %e, "could not start a ledger writer thread");
+        }
+    }
+
+    /// Posts groups until the queue closes (`None`), or until a group panics: then its
+    /// requests are answered and the queue is handed back for a new thread.
+    fn run(&self, mut rx: mpsc::Receiver<Job>) -> Option<mpsc::Receiver<Job>> {
+        let mut jobs: Vec<Job> = Vec::with_capacity(GROUP_MAX);
+        while let Some(first) = rx.blocking_recv() {
+            jobs.push(first);
+            while jobs.len() < GROUP_MAX {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            let requests: Vec<AppendRequest> = jobs.iter().map(|j| j.request.clone()).collect();
+            let mut phase = Phase::Preparing;
+            let posted = catch_unwind(AssertUnwindSafe(|| self.post(&requests, &mut phase)));
+            let results = match posted {
+                Ok(results) => results,
+                Err(panic) => {
+                    let message = panic_message(panic.as_ref());
+                    crate::metrics::count_writer_panic();
+                    tracing::error!(
+                        writer = self.index,
+                        group.size = jobs.len(),
+                        panic = %message,
+                        "ledger writer panicked; answering its group and replacing the thread"
+                    );
+                    let error = match phase {
+                        Phase::Preparing => StoreError::Unavailable(
+                            "the ledger writer failed before posting; retry".into(),
+                        ),
+                        Phase::Posting => StoreError::OutcomeUnknown(
+                            "the ledger writer failed while posting".into(),
+                        ),
+                    };
+                    for job in jobs.drain(..) {
+                        let _ = job.reply.send(Err(error.same_again()));
+                    }
+                    return Some(rx);
+                }
+            };
+            debug_assert_eq!(results.len(), jobs.len());
+            tracing::debug!(group.size = jobs.len(), "ledger group posted");
+            for (job, result) in jobs.drain(..).zip(results) {
+                let _entered = job.span.enter();
+                if let Err(e) = &result
+                    && matches!(e, StoreError::Database(_) | StoreError::Corrupt(_))
+                {
+                    tracing::error!(error = ?e, "ledger append failed");
+                }
+                // The caller may have gone away; the entry stands either way.
+                let _ = job.reply.send(result);
+            }
+        }
+        None
+    }
+
+    fn post(
+        &self,
+        requests: &[AppendRequest],
+        phase: &mut Phase,
+    ) -> Vec<Result<Appended, StoreError>> {
+        #[cfg(feature = "test-faults")]
+        self.faults.trip(requests.iter().map(|r| r.tenant_id));
+        *phase = Phase::Posting;
+        match self.db.conn() {
+            Ok(mut conn) => {
+                let results = ledger::append_group(&mut conn, requests, Utc::now());
+                if results
+                    .iter()
+                    .any(|r| r.as_ref().is_err_and(StoreError::suspects_connection))
+                {
+                    conn.mark_suspect();
+                }
+                results
+            }
             Err(e) => requests
                 .iter()
                 .map(|_| Err(StoreError::Unavailable(e.to_string())))
                 .collect(),
-        };
-        debug_assert_eq!(results.len(), jobs.len());
-        tracing::debug!(group.size = jobs.len(), "ledger group posted");
-        for (job, result) in jobs.drain(..).zip(results) {
-            let _entered = job.span.enter();
-            if let Err(e) = &result
-                && matches!(e, StoreError::Database(_) | StoreError::Corrupt(_))
-            {
-                tracing::error!(error = ?e, "ledger append failed");
-            }
-            // The caller may have gone away; the entry stands either way.
-            let _ = job.reply.send(result);
         }
     }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }

@@ -82,7 +82,7 @@ pub fn issue(
     holders: &[ShareholderRow],
     render: &mut Render<'_>,
 ) -> Result<Vec<CertificateRow>, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let tenant = tenants::lock(conn, &ctx.tenant)?;
         if tenant.status != TenantStatus::Active.as_str() {
             return Err(StoreError::TenantInactive {

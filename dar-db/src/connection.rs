@@ -1,8 +1,9 @@
 //! One connection type over both databases, and the pool.
 
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
@@ -115,6 +116,13 @@ pub fn without_password(url: &str) -> String {
     out
 }
 
+/// A pooled connection and whether a request on it failed in a way that may mean the
+/// connection is dead.
+pub struct ManagedConnection {
+    conn: DbConnection,
+    suspect: bool,
+}
+
 /// Opens connections for the pool and sets each SQLite connection up the same way.
 #[derive(Clone, Debug)]
 pub struct Manager {
@@ -122,10 +130,49 @@ pub struct Manager {
 }
 
 impl ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = ManagedConnection;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<ManagedConnection, r2d2::Error> {
+        self.open().map(|conn| ManagedConnection {
+            conn,
+            suspect: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut ManagedConnection) -> Result<(), r2d2::Error> {
+        conn.conn
+            .batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    /// Called when a connection goes back to the pool. diesel's own check only looks at the
+    /// transaction state (a transaction left open, or a manager in error), so a PostgreSQL
+    /// connection whose server went away would be handed out again and again. A connection
+    /// on which a request failed with a server-side error is therefore pinged once before it
+    /// goes back: the round trip is paid only after such a failure, never on the happy path.
+    fn has_broken(&self, conn: &mut ManagedConnection) -> bool {
+        let transaction_broken = std::thread::panicking()
+            || match &mut conn.conn {
+                DbConnection::Pg(c) => diesel::r2d2::R2D2Connection::is_broken(c),
+                DbConnection::Sqlite(c) => diesel::r2d2::R2D2Connection::is_broken(c),
+            };
+        if transaction_broken {
+            return true;
+        }
+        if std::mem::take(&mut conn.suspect) {
+            let dead = self.is_valid(conn).is_err();
+            if dead {
+                tracing::warn!("dropping a pooled database connection that no longer answers");
+            }
+            return dead;
+        }
+        false
+    }
+}
+
+impl Manager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Pg)
@@ -147,23 +194,35 @@ impl ManageConnection for Manager {
             }
         }
     }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        // PostgreSQL connections know when the server went away; SQLite files do not break.
-        match conn {
-            DbConnection::Pg(c) => diesel::r2d2::R2D2Connection::is_broken(c),
-            DbConnection::Sqlite(_) => false,
-        }
-    }
 }
 
 pub type Pool = r2d2::Pool<Manager>;
-pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// A connection borrowed from the pool; it goes back when dropped.
+pub struct PooledConnection(r2d2::PooledConnection<Manager>);
+
+impl PooledConnection {
+    /// Marks the connection as possibly dead (a request on it failed with a server-side
+    /// error): it is pinged before it goes back to the pool, and dropped if it does not
+    /// answer.
+    pub fn mark_suspect(&mut self) {
+        self.0.suspect = true;
+    }
+}
+
+impl Deref for PooledConnection {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.0.conn
+    }
+}
+
+impl DerefMut for PooledConnection {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.0.conn
+    }
+}
 
 /// The database of one installation: a pool and the backend it speaks.
 #[derive(Clone)]
@@ -188,7 +247,7 @@ impl Database {
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             // No `SELECT 1` before every checkout: a broken connection fails its first query,
-            // which the request reports (503), and r2d2 then drops it.
+            // which the request reports (503), and `Manager::has_broken` then drops it.
             .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
@@ -205,6 +264,7 @@ impl Database {
     pub fn conn(&self) -> Result<PooledConnection, StoreError> {
         self.pool
             .get()
+            .map(PooledConnection)
             .map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
@@ -234,11 +294,74 @@ impl Database {
         Ok(!pending)
     }
 
-    /// Runs `f` on a pooled connection on a blocking thread.
+    /// Whether the database answers.
     pub fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
-        diesel::sql_query("SELECT 1").execute(&mut *conn)?;
+        if let Err(e) = diesel::sql_query("SELECT 1").execute(&mut *conn) {
+            conn.mark_suspect();
+            return Err(e.into());
+        }
         Ok(())
+    }
+}
+
+/// Runs `f` in a write transaction and commits, or rolls back if `f` fails.
+///
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`, which takes the database's write
+/// lock at once (waiting up to `busy_timeout` for it). A plain `BEGIN` would take it only at
+/// the first write, and a transaction that has read by then cannot wait for it: SQLite fails
+/// it at once with "database is locked". So every transaction that writes goes through here,
+/// whatever it reads first. PostgreSQL takes row locks as it goes and needs a plain `BEGIN`.
+///
+/// Inside a transaction already open on `conn`, `f` runs in a savepoint.
+///
+/// A lost connection fails with [`StoreError::ConnectionLost`], except when it breaks the
+/// `COMMIT` itself: then the server may have committed, and the error is
+/// [`StoreError::OutcomeUnknown`].
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let begun = match conn {
+        DbConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+        }
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN"),
+    };
+    let top_level = match begun {
+        Ok(()) => true,
+        Err(diesel::result::Error::AlreadyInTransaction) => {
+            Manager::begin_transaction(conn).map_err(StoreError::from)?;
+            false
+        }
+        Err(e) => return Err(StoreError::from(e).into()),
+    };
+    match f(conn) {
+        Ok(value) => match Manager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(e) => Err(commit_failure(e, top_level).into()),
+        },
+        Err(e) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                // The original error says what went wrong; a connection that cannot roll
+                // back is in error and the pool drops it.
+                tracing::warn!(error = %rollback, "rolling back a failed write transaction failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+fn commit_failure(e: diesel::result::Error, top_level: bool) -> StoreError {
+    let commit_error = match e {
+        diesel::result::Error::RollbackErrorOnCommit { commit_error, .. } => *commit_error,
+        other => other,
+    };
+    match StoreError::from(commit_error) {
+        StoreError::ConnectionLost(message) if top_level => StoreError::OutcomeUnknown(message),
+        other => other,
     }
 }
 
@@ -283,6 +406,65 @@ pub fn placeholders(backend: Backend, sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn lost() -> Error {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection,
+            Box::new("server closed the connection unexpectedly".to_string()),
+        )
+    }
+
+    #[test]
+    fn a_connection_lost_at_commit_leaves_the_outcome_unknown() {
+        assert!(matches!(
+            commit_failure(lost(), true),
+            StoreError::OutcomeUnknown(_)
+        ));
+    }
+
+    #[test]
+    fn a_connection_lost_releasing_a_savepoint_committed_nothing() {
+        assert!(matches!(
+            commit_failure(lost(), false),
+            StoreError::ConnectionLost(_)
+        ));
+    }
+
+    #[test]
+    fn a_locked_sqlite_database_is_busy_not_an_internal_error() {
+        let e = StoreError::from(Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("database is locked".to_string()),
+        ));
+        assert!(matches!(e, StoreError::Busy(_)));
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn an_immediate_write_transaction_nests_as_a_savepoint_and_rolls_back() {
+        let mut conn = DbConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap());
+        conn.batch_execute("CREATE TABLE t (x INTEGER)").unwrap();
+        let outcome = write_transaction(&mut conn, |conn| {
+            conn.batch_execute("INSERT INTO t VALUES (1)")?;
+            let inner = write_transaction(conn, |conn| {
+                conn.batch_execute("INSERT INTO t VALUES (2)")?;
+                Err::<(), _>(StoreError::Conflict("undo the inner one".into()))
+            });
+            assert!(inner.is_err());
+            Ok::<_, StoreError>(())
+        });
+        assert!(outcome.is_ok());
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let n: N = diesel::sql_query("SELECT COUNT(*) AS n FROM t")
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(n.n, 1);
+    }
 
     #[test]
     fn a_database_url_debug_form_hides_the_password() {

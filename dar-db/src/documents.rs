@@ -40,7 +40,7 @@ pub fn store_image(
     bytes: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         if image(conn, tenant, sha256)?.is_some() {
             return Ok(());
         }
@@ -85,7 +85,7 @@ pub fn settings(conn: &mut DbConnection, tenant: &TenantId) -> Result<SettingsRo
 /// Replaces the settings. An image must have been uploaded to this tenant first (the
 /// composite foreign key refuses another tenant's image).
 pub fn put_settings(conn: &mut DbConnection, row: SettingsRow) -> Result<SettingsRow, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let tenant: TenantId = crate::parse_id(&row.tenant_id)?;
         for (field, sha) in [
             ("logo_sha256", &row.logo_sha256),

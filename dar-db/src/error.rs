@@ -36,6 +36,17 @@ pub enum StoreError {
     Contention,
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// Another transaction holds the lock this one needs (SQLite BUSY/LOCKED, a PostgreSQL
+    /// deadlock or lock timeout): nothing was written, the caller may retry.
+    #[error("the database is busy; retry: {0}")]
+    Busy(String),
+    /// The connection to the database broke before the transaction committed: nothing was
+    /// written, the caller may retry.
+    #[error("the connection to the database was lost: {0}")]
+    ConnectionLost(String),
+    /// The connection broke while committing: the transaction may or may not have committed.
+    #[error("the connection to the database was lost while committing: {0}")]
+    OutcomeUnknown(String),
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("configuration: {0}")]
@@ -44,6 +55,57 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Database(DieselError),
+}
+
+impl StoreError {
+    /// Whether the same request may simply be tried again: nothing was written and the
+    /// cause is passing (a lock, a lost connection, a pool that is exhausted).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Busy(_)
+                | StoreError::Contention
+                | StoreError::ConnectionLost(_)
+                | StoreError::Unavailable(_)
+        )
+    }
+
+    /// The same answer again, for every request of a group that failed together on a
+    /// retryable error or an unknown outcome.
+    pub fn same_again(&self) -> StoreError {
+        match self {
+            StoreError::Busy(m) => StoreError::Busy(m.clone()),
+            StoreError::Contention => StoreError::Contention,
+            StoreError::ConnectionLost(m) => StoreError::ConnectionLost(m.clone()),
+            StoreError::OutcomeUnknown(m) => StoreError::OutcomeUnknown(m.clone()),
+            StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+            other => StoreError::Unavailable(other.to_string()),
+        }
+    }
+
+    /// Whether the connection this error came from may be dead and should be checked before
+    /// it is used again.
+    pub fn suspects_connection(&self) -> bool {
+        matches!(
+            self,
+            StoreError::ConnectionLost(_) | StoreError::OutcomeUnknown(_) | StoreError::Database(_)
+        )
+    }
+}
+
+/// SQLite reports a held lock as SQLITE_BUSY ("database is locked") or SQLITE_LOCKED
+/// ("database table is locked"); diesel passes both on as `Unknown` with that message.
+/// PostgreSQL deadlocks (40P01) and lock timeouts (55P03) also arrive as `Unknown`, and
+/// diesel does not expose the SQLSTATE, so the server's (English) message is matched.
+fn is_lock_message(message: &str) -> bool {
+    const LOCKED: [&str; 5] = [
+        "database is locked",
+        "database table is locked",
+        "database schema is locked",
+        "deadlock detected",
+        "lock timeout",
+    ];
+    LOCKED.iter().any(|m| message.contains(m))
 }
 
 impl From<DieselError> for StoreError {
@@ -65,8 +127,16 @@ impl From<DieselError> for StoreError {
                 match kind {
                     DatabaseErrorKind::SerializationFailure => StoreError::Contention,
                     DatabaseErrorKind::UniqueViolation => StoreError::Conflict(message),
+                    DatabaseErrorKind::ClosedConnection
+                    | DatabaseErrorKind::UnableToSendCommand => StoreError::ConnectionLost(message),
+                    _ if is_lock_message(&message) => StoreError::Busy(message),
                     _ => StoreError::Database(DieselError::DatabaseError(kind, info)),
                 }
+            }
+            // diesel's transaction manager gives up on a connection whose transaction state it
+            // lost track of, which in practice is a connection that died mid-transaction.
+            DieselError::BrokenTransactionManager => {
+                StoreError::ConnectionLost("the connection's transaction state is lost".into())
             }
             other => StoreError::Database(other),
         }

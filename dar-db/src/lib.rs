@@ -19,7 +19,9 @@ pub mod support;
 pub mod tenants;
 pub mod users;
 
-pub use connection::{Backend, Database, DatabaseUrl, DbConnection, PooledConnection};
+pub use connection::{
+    Backend, Database, DatabaseUrl, DbConnection, PooledConnection, write_transaction,
+};
 pub use error::StoreError;
 
 use chrono::{DateTime, NaiveDateTime, Utc};

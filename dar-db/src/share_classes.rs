@@ -61,7 +61,7 @@ pub fn create(
     new: NewShareClass,
     now: DateTime<Utc>,
 ) -> Result<ShareClassRow, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         crate::tenants::lock(conn, tenant)?;
         if find_by_code(conn, tenant, &new.code)?.is_some() {
             return Err(StoreError::Conflict(format!(

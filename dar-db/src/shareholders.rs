@@ -238,7 +238,7 @@ pub fn create(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<ShareholderRow, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         crate::tenants::lock(conn, tenant)?;
         insert_locked(conn, tenant, new, actor, now)
     })
@@ -515,7 +515,7 @@ pub fn change_identity(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<ShareholderRow, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         crate::tenants::lock(conn, tenant)?;
         let current = get(conn, tenant, id)?;
         if current.identity() == identity {
@@ -581,7 +581,7 @@ pub fn set_status(
     exit_date: Option<NaiveDate>,
     exit_reason: Option<String>,
 ) -> Result<ShareholderRow, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         crate::tenants::lock(conn, tenant)?;
         diesel::update(shareholders::table.find((tenant.to_string(), id.to_string())))
             .set((

@@ -183,7 +183,7 @@ pub fn update(
     if changes.is_empty() {
         return get(conn, id);
     }
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let current = lock(conn, id)?;
         if let (Some(Some(new)), Some(old)) = (changes.locked_until, current.locked_until)
             && new < old

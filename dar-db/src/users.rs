@@ -279,6 +279,28 @@ pub fn create_invitation(
     Ok(row)
 }
 
+/// The email a (tenant or platform) invitation with this token hash is for, without
+/// claiming it: what accepting must prepare (check or hash a password) before its
+/// transaction. Whether it is still open is the claim's to say.
+pub fn invitation_email(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<String>, StoreError> {
+    let tenant: Option<String> = invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(invitations::email)
+        .first(conn)
+        .optional()?;
+    if tenant.is_some() {
+        return Ok(tenant);
+    }
+    Ok(platform_invitations::table
+        .filter(platform_invitations::token_hash.eq(token_hash))
+        .select(platform_invitations::email)
+        .first(conn)
+        .optional()?)
+}
+
 /// Claims an open invitation by its token hash; it can be accepted once.
 pub fn claim_invitation(
     conn: &mut DbConnection,

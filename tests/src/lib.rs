@@ -112,6 +112,8 @@ pub struct TestApp {
     server: actix_web::dev::ServerHandle,
     pub client: reqwest::Client,
     pub db: Database,
+    /// The running app's shared state (its ledger writer, batch runner, …).
+    pub state: actix_web::web::Data<dar_api::state::AppState>,
     pub backend: Backend,
     pub coordinator: String,
     _test_db: TestDb,
@@ -148,12 +150,21 @@ pub fn test_throttle() -> dar_api::auth::throttle::ThrottleSettings {
 impl TestApp {
     /// Starts the app on `backend`; `None` when that backend is not available here.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, Clone::clone).await
+    }
+
+    /// Starts the app on `backend`, reaching its fresh database at the URL `reach` makes of
+    /// the database's own (e.g. through a proxy the test controls).
+    pub async fn spawn_with(
+        backend: Backend,
+        reach: impl FnOnce(&DatabaseUrl) -> DatabaseUrl,
+    ) -> Option<TestApp> {
         if std::env::var("TEST_LOG").is_ok() {
             dar_api::telemetry::init();
         }
         let test_db = TestDb::new(backend)?;
         let writers = if backend == Backend::Sqlite { 1 } else { 4 };
-        let settings = settings(test_db.url.clone(), writers);
+        let settings = settings(reach(&test_db.url), writers);
         let db = Database::connect(&settings.database_url, settings.pool_size).expect("connecting");
         db.migrate().expect("migrating");
         dar_api::bootstrap::ensure_coordinator(&db, &settings).expect("bootstrap");
@@ -162,6 +173,7 @@ impl TestApp {
             dar_api::startup::build_with(db.clone(), settings, listener).expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port);
         let server = app.server.handle();
+        let state = app.state.clone();
         tokio::spawn(app.server);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -172,6 +184,7 @@ impl TestApp {
             server,
             client,
             db,
+            state,
             backend,
             coordinator: String::new(),
             _test_db: test_db,

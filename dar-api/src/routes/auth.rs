@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::auth::{password, throttle, tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
-use crate::state::AppState;
+use crate::state::{AppState, Audited};
 use dar_core::ids::UserId;
 use dar_core::types::Role;
 use dar_db::audit::{self, NewAuditEvent};
@@ -66,12 +66,15 @@ pub async fn login(
                 ..Default::default()
             };
             match user {
+                // The password was checked above, outside the transaction: it is slow.
                 Some(user) if matches && !user.disabled => {
                     st.login_throttle
                         .succeeded(&account, ip, std::time::Instant::now());
-                    audit::record(conn, event("login", Some(user.id.clone())), now)?;
-                    let id: UserId = user.id.parse().map_err(ApiError::internal)?;
-                    issue_pair(conn, &st, &id, &uuid::Uuid::now_v7().to_string())
+                    dar_db::write_transaction(conn, |conn| {
+                        audit::record(conn, event("login", Some(user.id.clone())), now)?;
+                        let id: UserId = user.id.parse().map_err(ApiError::internal)?;
+                        issue_pair(conn, &st, &id, &uuid::Uuid::now_v7().to_string())
+                    })
                 }
                 other => {
                     let user_id = other.map(|u| u.id);
@@ -218,75 +221,90 @@ pub async fn accept_invitation(
         display_name,
     } = body.0;
     let ip = meta.source_ip.as_deref().and_then(|ip| ip.parse().ok());
-    let st = state.clone();
-    // Throttling that starts here is audited after the refusal rolled the transaction back.
-    let throttled = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let pending = throttled.clone();
-    let view = state
+    let token_hash = tokens::token_hash(&token);
+    let hash = token_hash.clone();
+    let existing = state
         .db(move |conn| {
-            diesel::Connection::transaction(conn, |conn| {
-                let now = Utc::now();
-                let claimed = claim(conn, &tokens::token_hash(&token), now)?;
-                let user = match users::find_by_email(conn, &claimed.email)? {
-                    Some(existing) => {
-                        // Otherwise an invitation to an existing email would be a way
-                        // around the login throttle: a refused attempt leaves it unclaimed.
-                        let account = users::normalise_email(&existing.email);
-                        let throttle = &st.login_throttle;
-                        throttle.check(&account, ip, std::time::Instant::now())?;
-                        if !password::verify(&pw, &existing.password_hash) {
-                            let started = throttle.failed(&account, ip, std::time::Instant::now());
-                            pending.lock().unwrap_or_else(|e| e.into_inner()).extend(
-                                started.iter().map(|s| {
-                                    throttle::started_event(s, Some(existing.id.clone()), &meta)
-                                }),
-                            );
-                            return Err(ApiError::Unauthenticated(
-                                "give the password of the existing account",
-                            ));
-                        }
-                        throttle.succeeded(&account, ip, std::time::Instant::now());
-                        existing
-                    }
-                    None => {
-                        password::check_strength(&pw)?;
-                        users::create(
-                            conn,
-                            &claimed.email,
-                            &password::hash(&pw)?,
-                            display_name.as_deref(),
-                            now,
-                        )?
-                    }
-                };
-                let user_id: UserId = user.id.parse().map_err(ApiError::internal)?;
-                users::add_grant(conn, &user_id, &claimed.grant, now)?;
-                audit::record(
-                    conn,
-                    NewAuditEvent {
-                        tenant_id: claimed.grant.tenant_id.map(|t| t.to_string()),
-                        actor_user_id: Some(user.id.clone()),
-                        action: "invitation.accepted".into(),
-                        object_type: Some("invitation".into()),
-                        object_id: Some(claimed.id.clone()),
-                        request_id: Some(meta.request_id.clone()),
-                        source_ip: meta.source_ip.clone(),
-                        details: Some(serde_json::json!({ "role": claimed.grant.role.as_str() })),
-                        ..Default::default()
-                    },
-                    now,
-                )?;
-                user_view(conn, &user)
+            let email = users::invitation_email(conn, &hash)?.ok_or(ApiError::NotFound)?;
+            Ok(users::find_by_email(conn, &email)?)
+        })
+        .await?;
+    // Otherwise an invitation to an existing account would be a way around the login
+    // throttle: a refused attempt leaves the invitation unclaimed, to be tried again.
+    let account = existing.as_ref().map(|u| users::normalise_email(&u.email));
+    if let Some(account) = &account {
+        state
+            .login_throttle
+            .check(account, ip, std::time::Instant::now())?;
+    }
+    // Argon2 is slow on purpose, so the password is checked (or hashed for the new account)
+    // before the transaction, which then holds its locks only for the writes.
+    let known_hash = existing.as_ref().map(|u| u.password_hash.clone());
+    let checked = web::block(move || match known_hash {
+        Some(stored) if password::verify(&pw, &stored) => Ok(None),
+        Some(_) => Err(ApiError::Unauthenticated(
+            "give the password of the existing account",
+        )),
+        None => {
+            password::check_strength(&pw)?;
+            password::hash(&pw).map(Some)
+        }
+    })
+    .await?;
+    if let (Some(account), Some(user)) = (&account, &existing) {
+        let now = std::time::Instant::now();
+        if matches!(checked, Err(ApiError::Unauthenticated(_))) {
+            let started = state.login_throttle.failed(account, ip, now);
+            let events: Vec<_> = started
+                .iter()
+                .map(|s| throttle::started_event(s, Some(user.id.clone()), &meta))
+                .collect();
+            if !events.is_empty() {
+                state
+                    .db(move |conn| Ok(audit::record_many(conn, events, Utc::now())?))
+                    .await?;
+            }
+        } else if checked.is_ok() {
+            state.login_throttle.succeeded(account, ip, now);
+        }
+    }
+    let new_hash = checked?;
+    let view = state
+        .write(move |conn| {
+            let now = Utc::now();
+            let claimed = claim(conn, &token_hash, now)?;
+            let user = match (users::find_by_email(conn, &claimed.email)?, new_hash) {
+                (Some(user), None) if existing.as_ref().is_some_and(|e| e.id == user.id) => user,
+                (None, Some(hash)) => {
+                    users::create(conn, &claimed.email, &hash, display_name.as_deref(), now)?
+                }
+                // The account was created (or removed) while the password was checked.
+                _ => {
+                    return Err(ApiError::Unavailable(
+                        "the account changed while this invitation was accepted; retry".into(),
+                    ));
+                }
+            };
+            let user_id: UserId = user.id.parse().map_err(ApiError::internal)?;
+            users::add_grant(conn, &user_id, &claimed.grant, now)?;
+            let event = NewAuditEvent {
+                tenant_id: claimed.grant.tenant_id.map(|t| t.to_string()),
+                actor_user_id: Some(user.id.clone()),
+                action: "invitation.accepted".into(),
+                object_type: Some("invitation".into()),
+                object_id: Some(claimed.id.clone()),
+                request_id: Some(meta.request_id.clone()),
+                source_ip: meta.source_ip.clone(),
+                details: Some(serde_json::json!({ "role": claimed.grant.role.as_str() })),
+                ..Default::default()
+            };
+            Ok(Audited {
+                value: user_view(conn, &user)?,
+                event,
             })
         })
-        .await;
-    let events = std::mem::take(&mut *throttled.lock().unwrap_or_else(|e| e.into_inner()));
-    if !events.is_empty() {
-        state
-            .db(move |conn| Ok(audit::record_many(conn, events, Utc::now())?))
-            .await?;
-    }
-    Ok(HttpResponse::Ok().json(view?))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// An accepted invitation: whom it was for and the grant it gives.

@@ -10,15 +10,12 @@ use crate::auth::{Need, Principal, authorize};
 use crate::documents::{self, as_of_or_today, certificate_pdf, verify_base};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson, StrictQuery};
-use crate::routes::{
-    Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access, tenant_event,
-};
-use crate::state::AppState;
+use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
+use crate::state::{AppState, Change};
 use dar_core::documents::CertificateContent;
 use dar_core::ids::{CertificateBatchId, CertificateId, ShareholderId, TenantId};
 use dar_core::types::Role;
 use dar_db::DbConnection;
-use dar_db::audit;
 use dar_db::certificates::{self, BatchRow, CertificateRow, IssueContext};
 use dar_db::ledger::Moment;
 
@@ -92,52 +89,50 @@ pub async fn issue(
         .map_err(|_| ApiError::invalid("shareholder_id", "not a shareholder id"))?;
     let as_of = as_of_or_today(b.as_of)?;
     let app = state.clone();
+    let issued_by = principal.user_id;
     let row = state
-        .db(move |conn| {
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
-            let holders = certificates::holders_by_id(conn, &tenant_id, &[holder.to_string()])?;
-            if holders.is_empty() {
-                return Err(ApiError::invalid(
-                    "shareholder_id",
-                    "this cooperative has no such shareholder",
-                ));
-            }
-            let now = Utc::now();
-            let base = verify_base(&app.settings.public_url);
-            let ctx = IssueContext {
-                tenant: tenant_id,
-                as_of,
-                issued_on: dar_core::time::brussels_date(now),
-                issued_by: principal.user_id,
-                batch: None,
-                verify_base: &base,
-                now,
-            };
-            let mut rows = documents::issue(conn, &app.images, &ctx, &holders)?;
-            let row = rows
-                .pop()
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nothing was issued")))?;
-            audit::record(
-                conn,
-                tenant_event(
-                    &principal,
-                    &access,
-                    &meta,
-                    &tenant.id,
-                    "certificate.issued",
-                    ("certificate", &row.id),
-                    serde_json::json!({
+        .tenant_write(
+            principal,
+            meta,
+            key,
+            Need::WriteRegister,
+            move |conn, scope| {
+                let tenant_id = scope.id;
+                let holders = certificates::holders_by_id(conn, &tenant_id, &[holder.to_string()])?;
+                if holders.is_empty() {
+                    return Err(ApiError::invalid(
+                        "shareholder_id",
+                        "this cooperative has no such shareholder",
+                    ));
+                }
+                let now = Utc::now();
+                let base = verify_base(&app.settings.public_url);
+                let ctx = IssueContext {
+                    tenant: tenant_id,
+                    as_of,
+                    issued_on: dar_core::time::brussels_date(now),
+                    issued_by,
+                    batch: None,
+                    verify_base: &base,
+                    now,
+                };
+                let mut rows = documents::issue(conn, &app.images, &ctx, &holders)?;
+                let row = rows
+                    .pop()
+                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nothing was issued")))?;
+                Ok(Change {
+                    action: "certificate.issued",
+                    object: ("certificate", row.id.clone()),
+                    details: Some(serde_json::json!({
                         "number": row.number,
                         "shareholder_id": row.shareholder_id,
                         "as_of": row.as_of,
                         "supersedes": row.supersedes,
-                    }),
-                ),
-                now,
-            )?;
-            Ok(row)
-        })
+                    })),
+                    value: row,
+                })
+            },
+        )
         .await?;
     let v = view(&state, &row);
     Ok(HttpResponse::Created()
@@ -557,64 +552,62 @@ pub async fn request_batch(
             Some(parsed)
         }
     };
+    let requested_by = principal.user_id;
     let row = state
-        .db(move |conn| {
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
-            let (total, up_to) = match &selection {
-                None => certificates::active_population(conn, &tenant_id)?,
-                Some(ids) => {
-                    let found = certificates::holders_by_id(conn, &tenant_id, ids)?;
-                    if found.len() != ids.len() {
-                        let known: std::collections::HashSet<&str> =
-                            found.iter().map(|h| h.id.as_str()).collect();
-                        let missing = ids.iter().position(|id| !known.contains(id.as_str()));
-                        return Err(ApiError::invalid(
-                            format!("shareholder_ids[{}]", missing.unwrap_or(0)),
-                            "this cooperative has no such shareholder",
-                        ));
+        .tenant_write(
+            principal,
+            meta,
+            key,
+            Need::WriteRegister,
+            move |conn, scope| {
+                let (tenant, tenant_id) = (&scope.tenant, scope.id);
+                let (total, up_to) = match &selection {
+                    None => certificates::active_population(conn, &tenant_id)?,
+                    Some(ids) => {
+                        let found = certificates::holders_by_id(conn, &tenant_id, ids)?;
+                        if found.len() != ids.len() {
+                            let known: std::collections::HashSet<&str> =
+                                found.iter().map(|h| h.id.as_str()).collect();
+                            let missing = ids.iter().position(|id| !known.contains(id.as_str()));
+                            return Err(ApiError::invalid(
+                                format!("shareholder_ids[{}]", missing.unwrap_or(0)),
+                                "this cooperative has no such shareholder",
+                            ));
+                        }
+                        let up_to = found.iter().map(|h| h.register_number).max().unwrap_or(0);
+                        (found.len() as i64, up_to)
                     }
-                    let up_to = found.iter().map(|h| h.register_number).max().unwrap_or(0);
-                    (found.len() as i64, up_to)
-                }
-            };
-            let now = Utc::now();
-            let row = BatchRow {
-                tenant_id: tenant.id.clone(),
-                id: CertificateBatchId::new().to_string(),
-                status: "queued".into(),
-                as_of: Some(as_of),
-                selection: selection
-                    .as_ref()
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .map_err(ApiError::internal)?,
-                up_to_register_number: up_to,
-                total,
-                done: 0,
-                last_register_number: 0,
-                error: None,
-                requested_by: principal.user_id.to_string(),
-                created_at: dar_core::chain::storage_precision(now).naive_utc(),
-                heartbeat_at: None,
-                finished_at: None,
-            };
-            certificates::create_batch(conn, &row)?;
-            audit::record(
-                conn,
-                tenant_event(
-                    &principal,
-                    &access,
-                    &meta,
-                    &tenant.id,
-                    "certificate_batch.requested",
-                    ("certificate_batch", &row.id),
-                    serde_json::json!({ "total": total, "as_of": as_of }),
-                ),
-                now,
-            )?;
-            Ok((tenant_id, row))
-        })
+                };
+                let now = Utc::now();
+                let row = BatchRow {
+                    tenant_id: tenant.id.clone(),
+                    id: CertificateBatchId::new().to_string(),
+                    status: "queued".into(),
+                    as_of: Some(as_of),
+                    selection: selection
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()
+                        .map_err(ApiError::internal)?,
+                    up_to_register_number: up_to,
+                    total,
+                    done: 0,
+                    last_register_number: 0,
+                    error: None,
+                    requested_by: requested_by.to_string(),
+                    created_at: dar_core::chain::storage_precision(now).naive_utc(),
+                    heartbeat_at: None,
+                    finished_at: None,
+                };
+                certificates::create_batch(conn, &row)?;
+                Ok(Change {
+                    action: "certificate_batch.requested",
+                    object: ("certificate_batch", row.id.clone()),
+                    details: Some(serde_json::json!({ "total": total, "as_of": as_of })),
+                    value: (tenant_id, row),
+                })
+            },
+        )
         .await?;
     let (tenant_id, row) = row;
     state.batches.spawn(tenant_id, parse_path_id(&row.id)?);
@@ -675,7 +668,7 @@ pub async fn batch_zip(
         })
         .await?;
     documents::require_done(&row)?;
-    let stream = documents::stream_batch_zip(state.db.clone(), state.images.clone(), tenant_id, id);
+    let stream = state.batches.stream_zip(tenant_id, id)?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((

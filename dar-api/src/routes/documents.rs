@@ -11,12 +11,11 @@ use crate::documents::{as_of_or_today, sha256_hex};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::certificates::pdf_response;
-use crate::routes::{parse_path_id, tenant_access, tenant_event};
-use crate::state::AppState;
+use crate::routes::{parse_path_id, tenant_access};
+use crate::state::{AppState, Change};
 use crate::validate::{self, Problems};
 use dar_core::ids::ShareholderId;
 use dar_core::types::Language;
-use dar_db::audit;
 use dar_db::documents::SettingsRow;
 
 #[derive(Deserialize, IntoParams)]
@@ -184,26 +183,22 @@ pub async fn upload_image(
         media_type: media_type.clone(),
     };
     state
-        .db(move |conn| {
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?;
-            let now = Utc::now();
-            dar_db::documents::store_image(conn, &tenant_id, &sha, &media_type, &bytes, now)?;
-            audit::record(
-                conn,
-                tenant_event(
-                    &principal,
-                    &access,
-                    &meta,
-                    &tenant.id,
-                    "document_image.uploaded",
-                    ("document_image", &sha),
-                    serde_json::json!({ "bytes": bytes.len() }),
-                ),
-                now,
-            )?;
-            Ok(())
-        })
+        .tenant_write(
+            principal,
+            meta,
+            key,
+            Need::ManageTenant,
+            move |conn, scope| {
+                let now = Utc::now();
+                dar_db::documents::store_image(conn, &scope.id, &sha, &media_type, &bytes, now)?;
+                Ok(Change {
+                    value: (),
+                    action: "document_image.uploaded",
+                    object: ("document_image", sha),
+                    details: Some(serde_json::json!({ "bytes": bytes.len() })),
+                })
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(view))
 }
@@ -301,40 +296,36 @@ pub async fn put_settings(
     let signature_sha256 = optional_sha(&mut problems, "signature_sha256", b.signature_sha256);
     problems.finish()?;
     let row = state
-        .db(move |conn| {
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?;
-            let now = Utc::now();
-            let row = dar_db::documents::put_settings(
-                conn,
-                SettingsRow {
-                    tenant_id: tenant_id.to_string(),
-                    signatory_name,
-                    signatory_title,
-                    logo_sha256,
-                    signature_sha256,
-                    updated_at: dar_core::chain::storage_precision(now).naive_utc(),
-                },
-            )?;
-            audit::record(
-                conn,
-                tenant_event(
-                    &principal,
-                    &access,
-                    &meta,
-                    &tenant.id,
-                    "document_settings.changed",
-                    ("document_settings", &tenant.id),
-                    serde_json::json!({
+        .tenant_write(
+            principal,
+            meta,
+            key,
+            Need::ManageTenant,
+            move |conn, scope| {
+                let now = Utc::now();
+                let row = dar_db::documents::put_settings(
+                    conn,
+                    SettingsRow {
+                        tenant_id: scope.id.to_string(),
+                        signatory_name,
+                        signatory_title,
+                        logo_sha256,
+                        signature_sha256,
+                        updated_at: dar_core::chain::storage_precision(now).naive_utc(),
+                    },
+                )?;
+                Ok(Change {
+                    action: "document_settings.changed",
+                    object: ("document_settings", scope.tenant.id.clone()),
+                    details: Some(serde_json::json!({
                         "signatory_name": row.signatory_name,
                         "logo_sha256": row.logo_sha256,
                         "signature_sha256": row.signature_sha256,
-                    }),
-                ),
-                now,
-            )?;
-            Ok(row)
-        })
+                    })),
+                    value: row,
+                })
+            },
+        )
         .await?;
     Ok(HttpResponse::Ok().json(DocumentSettings::from(row)))
 }

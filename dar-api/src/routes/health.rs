@@ -12,7 +12,7 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The database answers and every migration is applied.
+/// The database answers, every migration is applied and every ledger writer runs.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "ready"), (status = 503, description = "not ready")))]
 #[get("/readyz")]
@@ -30,10 +30,13 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
                 .await
                 .unwrap_or(false)
         };
-    if ready {
+    // A ledger writer that is down leaves its tenants unable to post.
+    let writers_down = state.writer.down();
+    if ready && writers_down == 0 {
         HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
     } else {
-        HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "not ready" }))
+        HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({ "status": "not ready", "ledger_writers_down": writers_down }))
     }
 }
 

@@ -9,10 +9,10 @@ use crate::auth::{Need, Principal, tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::{parse_path_id, tenant_access};
-use crate::state::AppState;
+use crate::state::{AppState, Audited};
 use dar_core::ids::{ShareholderId, TenantId};
 use dar_core::types::Role;
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit::NewAuditEvent;
 
 /// How long an invitation can be accepted.
 const INVITATION_DAYS: i64 = 14;
@@ -97,7 +97,7 @@ pub async fn create(
         (_, None) => None,
     };
     let view = state
-        .db(move |conn| {
+        .write(move |conn| {
             let (tenant, tenant_id, actor_role): (_, TenantId, &str) =
                 if principal.has_platform_role(Role::Coordinator) && role == Role::Admin {
                     let t = dar_db::tenants::find(conn, &key)?;
@@ -131,26 +131,25 @@ pub async fn create(
                 &principal.user_id,
                 now,
             )?;
-            audit::record(
-                conn,
-                NewAuditEvent {
-                    tenant_id: Some(tenant.id.clone()),
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some(actor_role.into()),
-                    action: "invitation.created".into(),
-                    object_type: Some("invitation".into()),
-                    object_id: Some(row.id.clone()),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    details: Some(serde_json::json!({ "role": role.as_str(), "email": row.email })),
-                    ..Default::default()
+            let event = NewAuditEvent {
+                tenant_id: Some(tenant.id.clone()),
+                actor_user_id: Some(principal.user_id.to_string()),
+                actor_role: Some(actor_role.into()),
+                action: "invitation.created".into(),
+                object_type: Some("invitation".into()),
+                object_id: Some(row.id.clone()),
+                request_id: Some(meta.request_id.clone()),
+                source_ip: meta.source_ip.clone(),
+                details: Some(serde_json::json!({ "role": role.as_str(), "email": row.email })),
+                ..Default::default()
+            };
+            Ok(Audited {
+                event,
+                value: InvitationView {
+                    id: row.id,
+                    token,
+                    expires_at: expires,
                 },
-                now,
-            )?;
-            Ok(InvitationView {
-                id: row.id,
-                token,
-                expires_at: expires,
             })
         })
         .await?;
@@ -188,7 +187,7 @@ pub async fn create_platform(
         _ => return Err(ApiError::invalid("role", "must be coordinator or helpdesk")),
     };
     let view = state
-        .db(move |conn| {
+        .write(move |conn| {
             let now = Utc::now();
             let (token, hash) = tokens::opaque_token();
             let expires = now + chrono::Duration::days(INVITATION_DAYS);
@@ -201,25 +200,24 @@ pub async fn create_platform(
                 &principal.user_id,
                 now,
             )?;
-            audit::record(
-                conn,
-                NewAuditEvent {
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some("coordinator".into()),
-                    action: "invitation.created".into(),
-                    object_type: Some("platform_invitation".into()),
-                    object_id: Some(row.id.clone()),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    details: Some(serde_json::json!({ "role": role.as_str(), "email": row.email })),
-                    ..Default::default()
+            let event = NewAuditEvent {
+                actor_user_id: Some(principal.user_id.to_string()),
+                actor_role: Some("coordinator".into()),
+                action: "invitation.created".into(),
+                object_type: Some("platform_invitation".into()),
+                object_id: Some(row.id.clone()),
+                request_id: Some(meta.request_id.clone()),
+                source_ip: meta.source_ip.clone(),
+                details: Some(serde_json::json!({ "role": role.as_str(), "email": row.email })),
+                ..Default::default()
+            };
+            Ok(Audited {
+                event,
+                value: InvitationView {
+                    id: row.id,
+                    token,
+                    expires_at: expires,
                 },
-                now,
-            )?;
-            Ok(InvitationView {
-                id: row.id,
-                token,
-                expires_at: expires,
             })
         })
         .await?;

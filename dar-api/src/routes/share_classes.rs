@@ -9,11 +9,10 @@ use crate::auth::{Need, Principal};
 use crate::error::ApiResult;
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::{money, tenant_access};
-use crate::state::AppState;
+use crate::state::{AppState, Change};
 use crate::validate::Problems;
 use dar_core::money::Money;
 use dar_core::types::TransferRule;
-use dar_db::audit::{self, NewAuditEvent};
 use dar_db::share_classes::{self, NewShareClass, ShareClassRow};
 
 #[derive(Deserialize, ToSchema)]
@@ -117,29 +116,21 @@ pub async fn create(
     };
     let key = path.into_inner();
     let row = state
-        .db(move |conn| {
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
-            let now = Utc::now();
-            let row = share_classes::create(conn, &tenant_id, new, now)?;
-            audit::record(
-                conn,
-                NewAuditEvent {
-                    tenant_id: Some(tenant.id),
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some(access.actor_role().into()),
-                    action: "share_class.created".into(),
-                    object_type: Some("share_class".into()),
-                    object_id: Some(row.id.clone()),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    support_session_id: access.support_session_id.clone(),
+        .tenant_write(
+            principal,
+            meta,
+            key,
+            Need::WriteRegister,
+            move |conn, scope| {
+                let row = share_classes::create(conn, &scope.id, new, Utc::now())?;
+                Ok(Change {
+                    action: "share_class.created",
+                    object: ("share_class", row.id.clone()),
                     details: Some(serde_json::json!({ "code": row.code })),
-                },
-                now,
-            )?;
-            Ok(row)
-        })
+                    value: row,
+                })
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(ShareClassView::from(&row)))
 }

@@ -11,12 +11,12 @@ use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::holdings::{HoldingView, MomentQuery};
 use crate::routes::tenants::Address;
 use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
-use crate::state::AppState;
+use crate::state::{AppState, Audited, Change};
 use crate::validate::{self, Name, Problems};
 use dar_core::identifiers::{EnterpriseNumber, Iban, NationalNumber};
 use dar_core::ids::ShareholderId;
 use dar_core::types::{Language, ShareholderKind, ShareholderStatus};
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit::NewAuditEvent;
 use dar_db::shareholders::{self, Identity, NewShareholder, ShareholderRow};
 
 #[derive(Deserialize, ToSchema)]
@@ -252,45 +252,43 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let b = body.0;
+    let actor = principal.user_id.to_string();
     let out = state
-        .db(move |conn| {
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
-            let mut problems = Problems::new();
-            let identity = identity_from(&mut problems, &b, &tenant.default_language);
-            check_identity(&mut problems, b.kind, &identity);
-            let now = Utc::now();
-            let today = dar_core::time::brussels_date(now);
-            let admission_date = b.admission_date.unwrap_or(today);
-            if admission_date > today {
-                problems.add("admission_date", "is in the future");
-            }
-            problems.check(
-                "admission_date",
-                dar_core::time::not_before(admission_date, dar_core::time::REGISTER_EPOCH),
-            );
-            problems.finish()?;
-            let new = NewShareholder {
-                kind: b.kind.as_str().into(),
-                admission_date,
-                identity,
-            };
-            let row =
-                shareholders::create(conn, &tenant_id, new, &principal.user_id.to_string(), now)?;
-            audit::record(
-                conn,
-                audit_event(
-                    &principal,
-                    &access,
-                    &meta,
-                    &tenant.id,
-                    "shareholder.created",
-                    &row.id,
-                ),
-                now,
-            )?;
-            Ok(view(&row, &access))
-        })
+        .tenant_write(
+            principal,
+            meta,
+            key,
+            Need::WriteRegister,
+            move |conn, scope| {
+                let (tenant, tenant_id, access) = (&scope.tenant, scope.id, &scope.access);
+                let mut problems = Problems::new();
+                let identity = identity_from(&mut problems, &b, &tenant.default_language);
+                check_identity(&mut problems, b.kind, &identity);
+                let now = Utc::now();
+                let today = dar_core::time::brussels_date(now);
+                let admission_date = b.admission_date.unwrap_or(today);
+                if admission_date > today {
+                    problems.add("admission_date", "is in the future");
+                }
+                problems.check(
+                    "admission_date",
+                    dar_core::time::not_before(admission_date, dar_core::time::REGISTER_EPOCH),
+                );
+                problems.finish()?;
+                let new = NewShareholder {
+                    kind: b.kind.as_str().into(),
+                    admission_date,
+                    identity,
+                };
+                let row = shareholders::create(conn, &tenant_id, new, &actor, now)?;
+                Ok(Change {
+                    value: view(&row, access),
+                    action: "shareholder.created",
+                    object: ("shareholder", row.id),
+                    details: None,
+                })
+            },
+        )
         .await?;
     Ok(HttpResponse::Created().json(out))
 }
@@ -433,7 +431,7 @@ pub async fn update(
     let holder: ShareholderId = parse_path_id(&id)?;
     let b = body.0;
     let out = state
-        .db(move |conn| {
+        .write(move |conn| {
             let need = if b.touches_more_than_contact() {
                 Need::WriteRegister
             } else {
@@ -578,9 +576,9 @@ pub async fn update(
                     reason,
                 )?;
             }
-            audit::record(
-                conn,
-                audit_event(
+            Ok(Audited {
+                value: view(&row, &access),
+                event: audit_event(
                     &principal,
                     &access,
                     &meta,
@@ -588,9 +586,7 @@ pub async fn update(
                     "shareholder.updated",
                     &row.id,
                 ),
-                now,
-            )?;
-            Ok(view(&row, &access))
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))

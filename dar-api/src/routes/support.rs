@@ -10,10 +10,10 @@ use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::{parse_path_id, tenant_access};
-use crate::state::AppState;
+use crate::state::{AppState, Audited};
 use dar_core::ids::{SupportSessionId, TenantId};
 use dar_core::types::Role;
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit::NewAuditEvent;
 use dar_db::support::{self, SupportSessionRow};
 
 const DEFAULT_MINUTES: i64 = 60;
@@ -115,7 +115,7 @@ pub async fn open(
     }
     let key = path.into_inner();
     let view = state
-        .db(move |conn| {
+        .write(move |conn| {
             let tenant = dar_db::tenants::find(conn, &key)?;
             let tenant_id: TenantId = parse_path_id(&tenant.id)?;
             let now = Utc::now();
@@ -129,9 +129,9 @@ pub async fn open(
                 now + chrono::Duration::minutes(minutes),
                 now,
             )?;
-            audit::record(
-                conn,
-                event(
+            Ok(Audited {
+                value: SessionView::from(&row),
+                event: event(
                     &principal,
                     "helpdesk",
                     &meta,
@@ -139,9 +139,7 @@ pub async fn open(
                     "support_session.opened",
                     &row,
                 ),
-                now,
-            )?;
-            Ok(SessionView::from(&row))
+            })
         })
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -160,7 +158,7 @@ pub async fn close(
     let (key, id) = path.into_inner();
     let session_id: SupportSessionId = parse_path_id(&id)?;
     let view = state
-        .db(move |conn| {
+        .write(move |conn| {
             let tenant = dar_db::tenants::find(conn, &key)?;
             let tenant_id: TenantId = parse_path_id(&tenant.id)?;
             let session = support::get(conn, &tenant_id, &session_id)?;
@@ -174,9 +172,9 @@ pub async fn close(
             };
             let now = Utc::now();
             let row = support::close(conn, &tenant_id, &session_id, &principal.user_id, now)?;
-            audit::record(
-                conn,
-                event(
+            Ok(Audited {
+                value: SessionView::from(&row),
+                event: event(
                     &principal,
                     role,
                     &meta,
@@ -184,9 +182,7 @@ pub async fn close(
                     "support_session.closed",
                     &row,
                 ),
-                now,
-            )?;
-            Ok(SessionView::from(&row))
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

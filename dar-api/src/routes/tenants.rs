@@ -9,11 +9,11 @@ use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::tenant_access;
-use crate::state::AppState;
+use crate::state::{AppState, Audited};
 use crate::validate::{self, Name, Problems};
 use dar_core::identifiers::EnterpriseNumber;
 use dar_core::types::{Language, Role, TenantStatus, VotingRule};
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit::NewAuditEvent;
 use dar_db::tenants::{self, NewTenant, TenantChanges, TenantRow};
 
 #[derive(Deserialize, ToSchema)]
@@ -175,28 +175,21 @@ pub async fn create(
             .into(),
     };
     let row = state
-        .db(move |conn| {
-            diesel::Connection::transaction(conn, |conn| {
-                let now = Utc::now();
-                let row = tenants::create(conn, new, now)?;
-                audit::record(
-                    conn,
-                    NewAuditEvent {
-                        tenant_id: Some(row.id.clone()),
-                        actor_user_id: Some(principal.user_id.to_string()),
-                        actor_role: Some("coordinator".into()),
-                        action: "tenant.created".into(),
-                        object_type: Some("tenant".into()),
-                        object_id: Some(row.id.clone()),
-                        request_id: Some(meta.request_id.clone()),
-                        source_ip: meta.source_ip.clone(),
-                        details: Some(serde_json::json!({ "slug": row.slug })),
-                        ..Default::default()
-                    },
-                    now,
-                )?;
-                Ok::<_, ApiError>(row)
-            })
+        .write(move |conn| {
+            let row = tenants::create(conn, new, Utc::now())?;
+            let event = NewAuditEvent {
+                tenant_id: Some(row.id.clone()),
+                actor_user_id: Some(principal.user_id.to_string()),
+                actor_role: Some("coordinator".into()),
+                action: "tenant.created".into(),
+                object_type: Some("tenant".into()),
+                object_id: Some(row.id.clone()),
+                request_id: Some(meta.request_id.clone()),
+                source_ip: meta.source_ip.clone(),
+                details: Some(serde_json::json!({ "slug": row.slug })),
+                ..Default::default()
+            };
+            Ok(Audited { event, value: row })
         })
         .await?;
     Ok(HttpResponse::Created().json(TenantView::from(&row)))
@@ -276,6 +269,29 @@ pub struct UpdateTenant {
     pub status: Option<TenantStatus>,
 }
 
+impl UpdateTenant {
+    fn is_empty(&self) -> bool {
+        let UpdateTenant {
+            legal_name,
+            legal_form,
+            address,
+            default_language,
+            voting_rule,
+            locked_until,
+            helpdesk_may_write,
+            status,
+        } = self;
+        legal_name.is_none()
+            && legal_form.is_none()
+            && address.is_none()
+            && default_language.is_none()
+            && voting_rule.is_none()
+            && locked_until.is_none()
+            && helpdesk_may_write.is_none()
+            && status.is_none()
+    }
+}
+
 /// Changes a cooperative's settings: admins change the register's settings, the
 /// coordinator changes the status.
 #[utoipa::path(patch, path = "/api/v1/tenants/{tenant}", tag = "tenants", request_body = UpdateTenant,
@@ -291,8 +307,21 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let b = body.0;
+    if b.is_empty() {
+        // An empty PATCH changes nothing, and so records nothing: it answers like a GET.
+        let row = state
+            .db(move |conn| {
+                if principal.has_platform_role(Role::Coordinator) {
+                    Ok(tenants::find(conn, &key)?)
+                } else {
+                    Ok(tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?.0)
+                }
+            })
+            .await?;
+        return Ok(HttpResponse::Ok().json(TenantView::from(&row)));
+    }
     let row = state
-        .db(move |conn| {
+        .write(move |conn| {
             let coordinator = principal.has_platform_role(Role::Coordinator);
             let register_settings = b.legal_name.is_some()
                 || b.legal_form.is_some()
@@ -342,38 +371,33 @@ pub async fn update(
                 helpdesk_may_write: b.helpdesk_may_write,
                 status: b.status.map(|s| s.as_str().into()),
             };
-            // An empty PATCH changes nothing, and so records nothing.
-            if changes.is_empty() {
-                return Ok(tenant);
-            }
             let updated = tenants::update(conn, &tenant_id, &changes)?;
-            audit::record(
-                conn,
-                NewAuditEvent {
-                    tenant_id: Some(tenant.id.clone()),
-                    actor_user_id: Some(principal.user_id.to_string()),
-                    actor_role: Some(
-                        if coordinator && !register_settings {
-                            "coordinator"
-                        } else {
-                            "admin"
-                        }
-                        .into(),
-                    ),
-                    action: "tenant.updated".into(),
-                    object_type: Some("tenant".into()),
-                    object_id: Some(tenant.id.clone()),
-                    request_id: Some(meta.request_id.clone()),
-                    source_ip: meta.source_ip.clone(),
-                    details: Some(serde_json::json!({
-                        "locked_until": b.locked_until, "helpdesk_may_write": b.helpdesk_may_write,
-                        "status": b.status.map(|s| s.as_str()),
-                    })),
-                    ..Default::default()
-                },
-                Utc::now(),
-            )?;
-            Ok(updated)
+            let event = NewAuditEvent {
+                tenant_id: Some(tenant.id.clone()),
+                actor_user_id: Some(principal.user_id.to_string()),
+                actor_role: Some(
+                    if coordinator && !register_settings {
+                        "coordinator"
+                    } else {
+                        "admin"
+                    }
+                    .into(),
+                ),
+                action: "tenant.updated".into(),
+                object_type: Some("tenant".into()),
+                object_id: Some(tenant.id.clone()),
+                request_id: Some(meta.request_id.clone()),
+                source_ip: meta.source_ip.clone(),
+                details: Some(serde_json::json!({
+                    "locked_until": b.locked_until, "helpdesk_may_write": b.helpdesk_may_write,
+                    "status": b.status.map(|s| s.as_str()),
+                })),
+                ..Default::default()
+            };
+            Ok(Audited {
+                event,
+                value: updated,
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(TenantView::from(&row)))

@@ -175,7 +175,7 @@ pub fn append(
     req: &AppendRequest,
     now: DateTime<Utc>,
 ) -> Result<Appended, StoreError> {
-    conn.transaction(|conn| {
+    crate::write_transaction(conn, |conn| {
         let mut tenant = tenants::lock(conn, &req.tenant_id)?;
         apply(conn, &mut tenant, req, &mut ClassCache::default(), now).map_err(|f| match f {
             Failure::Refused(e) | Failure::Abort(e) => e,
@@ -196,15 +196,10 @@ pub fn append_group(
         return vec![append(conn, &reqs[0], now)];
     }
     if reqs.iter().all(group::is_simple) {
-        match conn.transaction(|conn| group::post(conn, reqs, now)) {
-            Ok(results) => return results,
-            Err(e) => {
-                tracing::debug!(error = %e, group.size = reqs.len(), "group append rolled back; posting one by one");
-                return reqs.iter().map(|r| append(conn, r, now)).collect();
-            }
-        }
+        let grouped = crate::write_transaction(conn, |conn| group::post(conn, reqs, now));
+        return one_by_one_unless_lost(conn, reqs, now, grouped);
     }
-    let grouped = conn.transaction::<_, StoreError, _>(|conn| {
+    let grouped = crate::write_transaction::<_, StoreError, _>(conn, |conn| {
         // Lock in a fixed order so two groups can never wait on each other.
         let mut ids: Vec<TenantId> = reqs.iter().map(|r| r.tenant_id).collect();
         ids.sort();
@@ -228,8 +223,25 @@ pub fn append_group(
         }
         Ok(results)
     });
+    one_by_one_unless_lost(conn, reqs, now, grouped)
+}
+
+/// After a group transaction failed: a refusal the rules did not foresee is isolated by
+/// posting each request on its own. A lock or a lost connection would fail each of them the
+/// same way, and a commit whose outcome is unknown must not be posted again (that could post
+/// it twice), so those errors are every request's answer.
+fn one_by_one_unless_lost(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    now: DateTime<Utc>,
+    grouped: Result<Vec<Result<Appended, StoreError>>, StoreError>,
+) -> Vec<Result<Appended, StoreError>> {
     match grouped {
         Ok(results) => results,
+        Err(e) if e.is_retryable() || matches!(e, StoreError::OutcomeUnknown(_)) => {
+            tracing::warn!(error = %e, group.size = reqs.len(), "group append failed");
+            reqs.iter().map(|_| Err(e.same_again())).collect()
+        }
         Err(e) => {
             tracing::debug!(error = %e, group.size = reqs.len(), "group append rolled back; posting one by one");
             reqs.iter().map(|r| append(conn, r, now)).collect()
@@ -280,7 +292,7 @@ fn apply(
     // A batch: each entry sees the ones before it, so plan and write in turn inside a
     // savepoint that undoes the whole batch on any refusal.
     let head_before = (tenant.ledger_head_seq, tenant.ledger_head_hash.clone());
-    let outcome = conn.transaction(|conn| {
+    let outcome = crate::write_transaction(conn, |conn| {
         let mut records = Vec::with_capacity(req.drafts.len());
         for (index, draft) in req.drafts.iter().enumerate() {
             let in_batch = |error| StoreError::InBatch {

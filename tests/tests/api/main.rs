@@ -2,16 +2,21 @@
 //! Every test that touches storage runs on SQLite and on PostgreSQL.
 
 mod access;
+mod audit_atomicity;
 mod basics;
+mod bounded;
 mod breaking;
 mod certificate_rules;
 mod certificates;
+mod concurrency;
 mod database_rules;
 mod first_year;
 mod idempotency;
 mod input_policy;
 mod migrations;
+mod outage;
 mod pdf_tools;
 mod race;
+mod supervision;
 mod tamper;
 mod throttling;
