@@ -6,6 +6,7 @@
 
 use std::fmt::Display;
 
+use dar_core::ids::{ShareholderId, TenantId};
 use serde::Deserialize;
 
 use crate::error::{ApiError, ApiResult, FieldProblem};
@@ -134,6 +135,107 @@ pub fn address(
         city: optional_text(problems, &field("city"), city, 100),
         country,
     }
+}
+
+/// A shareholder named in a request: their id (`"0190c2f0-…"`) or, as people write it on
+/// paper, their register number (`301`, a JSON number).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HolderRef {
+    Id(ShareholderId),
+    Number(i64),
+}
+
+impl<'de> Deserialize<'de> for HolderRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = HolderRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a shareholder id or register number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HolderRef, E> {
+                v.parse().map(HolderRef::Id).map_err(|_| {
+                    E::custom("must be a shareholder id (a UUID) or a register number (a whole number without quotes)")
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<HolderRef, E> {
+                match i64::try_from(v) {
+                    Ok(n) if n >= 1 => Ok(HolderRef::Number(n)),
+                    _ => Err(E::custom("a register number is a whole number from 1")),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<HolderRef, E> {
+                if v >= 1 {
+                    Ok(HolderRef::Number(v))
+                } else {
+                    Err(E::custom("a register number is a whole number from 1"))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+pub fn holder_ref_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{
+        KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+    };
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .description(Some("the shareholder's id")),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .minimum(Some(1))
+                    .description(Some("the shareholder's register number")),
+            )
+            .build(),
+    )
+}
+
+/// The ids of the holders `refs` name, in order; every register number this register does
+/// not have is reported with its field. A register number never changes hands, so reading
+/// it before a write transaction is safe.
+pub fn resolve_holders(
+    conn: &mut dar_db::DbConnection,
+    tenant: &TenantId,
+    refs: &[(String, HolderRef)],
+) -> ApiResult<Vec<ShareholderId>> {
+    let mut numbers: Vec<i64> = refs
+        .iter()
+        .filter_map(|(_, r)| match r {
+            HolderRef::Number(n) => Some(*n),
+            HolderRef::Id(_) => None,
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let found = dar_db::shareholders::ids_by_register_number(conn, tenant, &numbers)?;
+    let mut problems = Problems::new();
+    let ids = refs
+        .iter()
+        .filter_map(|(field, r)| match r {
+            HolderRef::Id(id) => Some(*id),
+            HolderRef::Number(n) => {
+                let id = found.get(n).copied();
+                if id.is_none() {
+                    problems.add(
+                        field.clone(),
+                        format!("this register has no shareholder with register number {n}"),
+                    );
+                }
+                id
+            }
+        })
+        .collect();
+    problems.finish()?;
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
 use crate::state::{AppState, Change};
+use crate::validate::{HolderRef, holder_ref_schema, resolve_holders};
 use dar_core::documents::CertificateContent;
 use dar_core::ids::{CertificateBatchId, CertificateId, ShareholderId, TenantId};
 use dar_core::types::Role;
@@ -22,7 +23,9 @@ use dar_db::ledger::Moment;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueCertificate {
-    pub shareholder_id: String,
+    /// The shareholder's id, or their register number (a JSON number).
+    #[schema(schema_with = holder_ref_schema)]
+    pub shareholder_id: HolderRef,
     /// The date the holdings are shown for; default today (Brussels).
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
@@ -83,10 +86,6 @@ pub async fn issue(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let b = body.0;
-    let holder: ShareholderId = b
-        .shareholder_id
-        .parse()
-        .map_err(|_| ApiError::invalid("shareholder_id", "not a shareholder id"))?;
     let as_of = as_of_or_today(b.as_of)?;
     let app = state.clone();
     let issued_by = principal.user_id;
@@ -98,6 +97,8 @@ pub async fn issue(
             Need::WriteRegister,
             move |conn, scope| {
                 let tenant_id = scope.id;
+                let refs = [("shareholder_id".to_string(), b.shareholder_id)];
+                let holder = resolve_holders(conn, &tenant_id, &refs)?[0];
                 let holders = certificates::holders_by_id(conn, &tenant_id, &[holder.to_string()])?;
                 if holders.is_empty() {
                     return Err(ApiError::invalid(
@@ -473,8 +474,10 @@ fn verification_page(v: &Verification) -> String {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestBatch {
-    /// Only these shareholders; default every active shareholder.
-    pub shareholder_ids: Option<Vec<String>>,
+    /// Only these shareholders (ids, or register numbers as JSON numbers); default every
+    /// active shareholder.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub shareholder_ids: Option<Vec<HolderRef>>,
     /// Default today (Brussels).
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
@@ -539,18 +542,12 @@ pub async fn request_batch(
                 format!("name between 1 and {MAX_SELECTION} shareholders, or leave it out for all"),
             ));
         }
-        Some(ids) => {
-            let mut parsed = Vec::with_capacity(ids.len());
-            for (i, id) in ids.iter().enumerate() {
-                let id: ShareholderId = id.parse().map_err(|_| {
-                    ApiError::invalid(format!("shareholder_ids[{i}]"), "not a shareholder id")
-                })?;
-                parsed.push(id.to_string());
-            }
-            parsed.sort();
-            parsed.dedup();
-            Some(parsed)
-        }
+        Some(ids) => Some(
+            ids.into_iter()
+                .enumerate()
+                .map(|(i, r)| (format!("shareholder_ids[{i}]"), r))
+                .collect::<Vec<_>>(),
+        ),
     };
     let requested_by = principal.user_id;
     let row = state
@@ -561,6 +558,18 @@ pub async fn request_batch(
             Need::WriteRegister,
             move |conn, scope| {
                 let (tenant, tenant_id) = (&scope.tenant, scope.id);
+                let selection = match &selection {
+                    None => None,
+                    Some(refs) => {
+                        let mut ids: Vec<String> = resolve_holders(conn, &tenant_id, refs)?
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect();
+                        ids.sort();
+                        ids.dedup();
+                        Some(ids)
+                    }
+                };
                 let (total, up_to) = match &selection {
                     None => certificates::active_population(conn, &tenant_id)?,
                     Some(ids) => {

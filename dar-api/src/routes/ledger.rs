@@ -16,6 +16,7 @@ use crate::routes::{
     Page, cursor_key, money, next_cursor, page_limit, parse_path_id, tenant_access,
 };
 use crate::state::AppState;
+use crate::validate::{HolderRef, holder_ref_schema};
 use dar_core::chain::{ChainReport, EntryRecord};
 use dar_core::ids::{EntryId, ShareholderId};
 use dar_core::ledger::{DraftAction, EntryDraft};
@@ -251,68 +252,6 @@ impl EntryInput {
     }
 }
 
-/// A shareholder named in an entry: their id (`"0190c2f0-…"`) or, as people write it on
-/// paper, their register number (`301`, a JSON number).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum HolderRef {
-    Id(ShareholderId),
-    Number(i64),
-}
-
-impl<'de> Deserialize<'de> for HolderRef {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = HolderRef;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a shareholder id or register number")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HolderRef, E> {
-                v.parse().map(HolderRef::Id).map_err(|_| {
-                    E::custom("must be a shareholder id (a UUID) or a register number (a whole number without quotes)")
-                })
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<HolderRef, E> {
-                match i64::try_from(v) {
-                    Ok(n) if n >= 1 => Ok(HolderRef::Number(n)),
-                    _ => Err(E::custom("a register number is a whole number from 1")),
-                }
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<HolderRef, E> {
-                if v >= 1 {
-                    Ok(HolderRef::Number(v))
-                } else {
-                    Err(E::custom("a register number is a whole number from 1"))
-                }
-            }
-        }
-        d.deserialize_any(Visitor)
-    }
-}
-
-fn holder_ref_schema() -> utoipa::openapi::schema::Schema {
-    use utoipa::openapi::schema::{
-        KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
-    };
-    Schema::OneOf(
-        OneOfBuilder::new()
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
-                    .description(Some("the shareholder's id")),
-            )
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-                    .minimum(Some(1))
-                    .description(Some("the shareholder's register number")),
-            )
-            .build(),
-    )
-}
-
 fn bad_field(prefix: &str, field: &str, message: &str) -> ApiError {
     let field = format!("{prefix}{field}");
     ApiError::BadRequest {
@@ -410,54 +349,32 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     Ok(Some(key.to_string()))
 }
 
-/// Turns entries into drafts, reading the ids of holders named by register number. A
-/// register number never changes hands, so reading it before the writer's transaction is
-/// safe. Every unknown number is reported, with its field.
+/// Turns entries into drafts, with holders named by register number resolved to their ids.
 fn resolve_holders(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
     inputs: Vec<EntryInput>,
 ) -> ApiResult<Vec<EntryDraft>> {
     let many = inputs.len() > 1;
-    let mut numbers: Vec<i64> = inputs
+    let refs: Vec<(String, HolderRef)> = inputs
         .iter()
-        .flat_map(EntryInput::holder_refs)
-        .filter_map(|(_, r)| match r {
-            HolderRef::Number(n) => Some(n),
-            HolderRef::Id(_) => None,
-        })
-        .collect();
-    numbers.sort_unstable();
-    numbers.dedup();
-    let found = dar_db::shareholders::ids_by_register_number(conn, tenant, &numbers)?;
-    let mut problems = Vec::new();
-    for (i, input) in inputs.iter().enumerate() {
-        for (field, r) in input.holder_refs() {
-            if let HolderRef::Number(n) = r
-                && !found.contains_key(&n)
-            {
-                problems.push(crate::error::FieldProblem {
-                    field: if many {
-                        format!("entries[{i}].{field}")
-                    } else {
-                        field.to_string()
-                    },
-                    message: format!("this register has no shareholder with register number {n}"),
-                });
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::invalid_fields(problems));
-    }
-    Ok(inputs
-        .into_iter()
-        .map(|input| {
-            input.into_draft(|r| match r {
-                HolderRef::Id(id) => id,
-                HolderRef::Number(n) => found[&n],
+        .enumerate()
+        .flat_map(|(i, input)| {
+            input.holder_refs().into_iter().map(move |(field, r)| {
+                let path = if many {
+                    format!("entries[{i}].{field}")
+                } else {
+                    field.to_string()
+                };
+                (path, r)
             })
         })
+        .collect();
+    let ids = crate::validate::resolve_holders(conn, tenant, &refs)?;
+    let by_ref: HashMap<HolderRef, ShareholderId> = refs.iter().map(|(_, r)| *r).zip(ids).collect();
+    Ok(inputs
+        .into_iter()
+        .map(|input| input.into_draft(|r| by_ref[&r]))
         .collect())
 }
 
@@ -621,7 +538,7 @@ pub async fn post_batch(
 pub struct LedgerQuery {
     pub cursor: Option<String>,
     pub limit: Option<i64>,
-    /// Entries to or from this shareholder.
+    /// Entries to or from this shareholder: their id or their register number.
     pub shareholder: Option<String>,
     /// `issue`, `transfer`, `redemption`, `payment` or `reversal`.
     #[param(value_type = Option<String>)]
@@ -648,15 +565,21 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let query = query.into_inner();
-    let filter = dar_db::ledger::EntryFilter {
-        shareholder: query
-            .shareholder
-            .as_deref()
-            .map(|s| {
-                s.parse()
-                    .map_err(|_| ApiError::invalid("shareholder", "not a shareholder id"))
-            })
-            .transpose()?,
+    let holder: Option<HolderRef> = query
+        .shareholder
+        .as_deref()
+        .map(|s| match s.parse::<i64>() {
+            Ok(n) if n >= 1 => Ok(HolderRef::Number(n)),
+            _ => s.parse().map(HolderRef::Id).map_err(|_| {
+                ApiError::invalid(
+                    "shareholder",
+                    "must be a shareholder id (a UUID) or a register number",
+                )
+            }),
+        })
+        .transpose()?;
+    let mut filter = dar_db::ledger::EntryFilter {
+        shareholder: None,
         kind: query.kind,
         effective_from: query.from,
         effective_to: query.to,
@@ -667,6 +590,11 @@ pub async fn list(
         .db(move |conn| {
             let (_, tenant_id, _) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            if let Some(r) = holder {
+                let refs = [("shareholder".to_string(), r)];
+                filter.shareholder =
+                    Some(crate::validate::resolve_holders(conn, &tenant_id, &refs)?[0]);
+            }
             let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
             let records = dar_db::ledger::list(conn, &tenant_id, &filter, after, limit)?;
             let next_cursor = next_cursor(&records, limit, |r| r.seq);

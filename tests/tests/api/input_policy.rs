@@ -514,6 +514,47 @@ on_both_backends!(a_holder_can_be_named_by_register_number, |app| async move {
     let body = json!({"kind": "transfer", "share_class": "B", "from": 0, "to": 2, "quantity": 1, "effective_date": "2024-06-01"});
     refused_naming(app.post_entry(&t, &admin, &body).await, 400, "from").await;
     assert_eq!(app.head_seq(&t, &admin).await, head);
+    // The ledger filtered by register number, a certificate and a batch by register number.
+    let bram_entries = app
+        .get_ok(&format!("/api/v1/tenants/{t}/ledger?shareholder=2"), &admin)
+        .await;
+    assert_eq!(
+        bram_entries["items"].as_array().unwrap().len(),
+        1,
+        "{bram_entries}"
+    );
+    let cert = app
+        .post_ok(
+            &format!("/api/v1/tenants/{t}/certificates"),
+            &admin,
+            &json!({"shareholder_id": 2}),
+        )
+        .await;
+    assert_eq!(cert["shareholder_id"], json!(bram));
+    let r = app
+        .post(
+            &format!("/api/v1/tenants/{t}/certificates"),
+            &admin,
+            &json!({"shareholder_id": 99}),
+        )
+        .await;
+    refused_naming(r, 422, "shareholder_id").await;
+    let r = app
+        .post(
+            &format!("/api/v1/tenants/{t}/certificate-batches"),
+            &admin,
+            &json!({"shareholder_ids": [1, 98]}),
+        )
+        .await;
+    refused_naming(r, 422, "shareholder_ids[1]").await;
+    let batch = app
+        .post_ok(
+            &format!("/api/v1/tenants/{t}/certificate-batches"),
+            &admin,
+            &json!({"shareholder_ids": [1, 2]}),
+        )
+        .await;
+    assert_eq!(batch["total"], 2, "{batch}");
 });
 
 on_both_backends!(
