@@ -112,15 +112,33 @@ pub fn view(row: &ShareholderRow, access: &Access) -> ShareholderView {
 }
 
 /// A checked identifier in its normalised form; `None` when blank.
-fn checked<T>(
+fn checked<T: AsRef<str>>(
     problems: &mut Problems,
     field: &str,
     value: Option<&str>,
     parse: impl Fn(&str) -> Result<T, dar_core::identifiers::InvalidIdentifier>,
-    show: impl Fn(&T) -> String,
 ) -> Option<String> {
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-    problems.check(field, parse(v)).map(|p| show(&p))
+    problems
+        .check(field, parse(v))
+        .map(|p| p.as_ref().to_string())
+}
+
+fn national_number(problems: &mut Problems, value: Option<&str>) -> Option<String> {
+    checked(problems, "national_number", value, NationalNumber::parse)
+}
+
+fn enterprise_number(problems: &mut Problems, value: Option<&str>) -> Option<String> {
+    checked(
+        problems,
+        "enterprise_number",
+        value,
+        EnterpriseNumber::parse,
+    )
+}
+
+fn iban(problems: &mut Problems, value: Option<&str>) -> Option<String> {
+    checked(problems, "iban", value, Iban::parse)
 }
 
 /// Checks an identity as a whole: who must have which name and number, that a national
@@ -186,20 +204,8 @@ fn identity_from(
         first_name: b.first_name.clone().map(Name::into_string),
         last_name: b.last_name.clone().map(Name::into_string),
         legal_name: b.legal_name.clone().map(Name::into_string),
-        national_number: checked(
-            problems,
-            "national_number",
-            b.national_number.as_deref(),
-            NationalNumber::parse,
-            |n| n.as_str().to_string(),
-        ),
-        enterprise_number: checked(
-            problems,
-            "enterprise_number",
-            b.enterprise_number.as_deref(),
-            EnterpriseNumber::parse,
-            |n| n.as_str().to_string(),
-        ),
+        national_number: national_number(problems, b.national_number.as_deref()),
+        enterprise_number: enterprise_number(problems, b.enterprise_number.as_deref()),
         birth_date: b.birth_date,
         street: address.street,
         postal_code: address.postal_code,
@@ -207,9 +213,7 @@ fn identity_from(
         country: Some(address.country),
         email: validate::email(problems, "email", b.email.as_deref()),
         phone: validate::optional_text(problems, "phone", b.phone.as_deref(), 40),
-        iban: checked(problems, "iban", b.iban.as_deref(), Iban::parse, |i| {
-            i.as_str().to_string()
-        }),
+        iban: iban(problems, b.iban.as_deref()),
         language: b
             .language
             .map_or_else(|| default_language.to_string(), |l| l.as_str().to_string()),
@@ -460,22 +464,12 @@ pub async fn update(
                 identity.legal_name = Some(n.into_string());
             }
             if b.national_number.is_some() {
-                identity.national_number = checked(
-                    &mut problems,
-                    "national_number",
-                    b.national_number.as_deref(),
-                    NationalNumber::parse,
-                    |n| n.as_str().to_string(),
-                );
+                identity.national_number =
+                    national_number(&mut problems, b.national_number.as_deref());
             }
             if b.enterprise_number.is_some() {
-                identity.enterprise_number = checked(
-                    &mut problems,
-                    "enterprise_number",
-                    b.enterprise_number.as_deref(),
-                    EnterpriseNumber::parse,
-                    |n| n.as_str().to_string(),
-                );
+                identity.enterprise_number =
+                    enterprise_number(&mut problems, b.enterprise_number.as_deref());
             }
             identity.birth_date = b.birth_date.or(identity.birth_date);
             if b.email.is_some() {
@@ -493,10 +487,7 @@ pub async fn update(
                 identity.country = Some(a.country);
             }
             if b.iban.is_some() {
-                identity.iban =
-                    checked(&mut problems, "iban", b.iban.as_deref(), Iban::parse, |i| {
-                        i.as_str().to_string()
-                    });
+                identity.iban = iban(&mut problems, b.iban.as_deref());
             }
             if let Some(lang) = b.language {
                 identity.language = lang.as_str().into();
