@@ -59,6 +59,10 @@ pub enum ApiError {
     Ledger(LedgerError),
     #[error("{0}")]
     Unavailable(String),
+    /// Refused by the HTTP layer before a handler could look at it: a body over the size
+    /// limit, a method the resource does not have, a URI too long. The status says which.
+    #[error("{detail}")]
+    Http { status: StatusCode, detail: String },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -90,6 +94,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::Ledger(e) => ledger_code(e),
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Http { status, .. } => http_code(*status),
             ApiError::Internal(_) => "internal",
         }
     }
@@ -104,6 +109,7 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict",
             ApiError::Ledger(_) => "The register rules refuse this entry",
             ApiError::Unavailable(_) => "Temporarily unavailable",
+            ApiError::Http { status, .. } => status.canonical_reason().unwrap_or("Refused"),
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -129,6 +135,43 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail,
             errors,
+        }
+    }
+}
+
+/// The problem code of an error the HTTP layer answers by itself.
+fn http_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "malformed-request",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        413 => "payload-too-large",
+        414 => "uri-too-long",
+        415 => "unsupported-media-type",
+        431 => "headers-too-large",
+        401..=499 => "refused",
+        _ => "internal",
+    }
+}
+
+impl ApiError {
+    /// A request body that could not be read: over the size limit is 413, anything else
+    /// (a broken chunked encoding, a dropped connection) is 400.
+    pub fn unreadable_body(e: &actix_web::Error, limit: usize) -> ApiError {
+        if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(limit)
+        } else {
+            ApiError::BadRequest {
+                detail: format!("the body could not be read: {e}"),
+                errors: vec![],
+            }
+        }
+    }
+
+    pub fn too_large(limit: usize) -> ApiError {
+        ApiError::Http {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            detail: format!("the body is larger than the limit of {limit} bytes"),
         }
     }
 }
@@ -166,6 +209,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Http { status, .. } => *status,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -53,10 +53,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             json?;
-            let bytes = body.await.map_err(|e| ApiError::BadRequest {
-                detail: format!("reading the body: {e}"),
-                errors: vec![],
-            })?;
+            let bytes = body
+                .await
+                .map_err(|e| ApiError::unreadable_body(&e, JSON_LIMIT_BYTES))?;
             parse_json(&bytes).map(StrictJson)
         })
     }
@@ -88,10 +87,7 @@ pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.len() > JSON_LIMIT_BYTES {
-        return Err(ApiError::BadRequest {
-            detail: format!("the body is larger than {JSON_LIMIT_BYTES} bytes"),
-            errors: vec![],
-        });
+        return Err(ApiError::too_large(JSON_LIMIT_BYTES));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);

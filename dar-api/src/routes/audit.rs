@@ -37,7 +37,8 @@ pub struct AuditView {
     pub request_id: Option<String>,
     pub source_ip: Option<String>,
     pub support_session_id: Option<String>,
-    #[schema(value_type = Object)]
+    /// What changed, when the event records it; `null` otherwise.
+    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }
 
@@ -69,7 +70,7 @@ fn page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditView> {
 }
 
 /// The cooperative's audit log, newest first (admins).
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/audit", tag = "audit",
+#[utoipa::path(get, operation_id = "list_tenant_audit_events", path = "/api/v1/tenants/{tenant}/audit", tag = "audit",
     params(("tenant" = String, Path), AuditQuery), responses((status = 200, body = Page<AuditView>)))]
 #[get("/tenants/{tenant}/audit")]
 pub async fn tenant_audit(
@@ -103,7 +104,7 @@ pub async fn tenant_audit(
 }
 
 /// Platform events (logins, onboarding), newest first (coordinator).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditView>)))]
+#[utoipa::path(get, operation_id = "list_platform_audit_events", path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditView>)))]
 #[get("/audit")]
 pub async fn platform_audit(
     state: web::Data<AppState>,

@@ -105,7 +105,7 @@ pub struct RegisterPage {
 }
 
 /// The register: every holding at a moment, by register number and class.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/holdings", tag = "register",
+#[utoipa::path(get, operation_id = "get_register", path = "/api/v1/tenants/{tenant}/holdings", tag = "register",
     params(("tenant" = String, Path), RegisterQuery),
     responses((status = 200, body = RegisterPage)))]
 #[get("/tenants/{tenant}/holdings")]
@@ -168,7 +168,7 @@ pub struct ClassRegisterLine {
 
 /// The minimised register of one class (name, municipality, holding): the legal right of
 /// consultation of every holder of that class.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/class-register", tag = "register",
+#[utoipa::path(get, operation_id = "get_class_register", path = "/api/v1/tenants/{tenant}/class-register", tag = "register",
     params(("tenant" = String, Path), ClassRegisterQuery),
     responses((status = 200, body = Page<ClassRegisterLine>)))]
 #[get("/tenants/{tenant}/class-register")]
