@@ -9,6 +9,7 @@ mod certificates;
 mod database_rules;
 mod edge;
 mod first_year;
+mod fuzz;
 mod idempotency;
 mod migrations;
 mod openapi;
