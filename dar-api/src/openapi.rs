@@ -5,8 +5,9 @@ use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::SchemaType;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Object, Ref, RefOr, Type};
+use utoipa::openapi::{Object, Ref, RefOr, Schema, Type};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
@@ -35,7 +36,7 @@ use crate::routes;
         routes::documents::settings, routes::documents::put_settings,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    modifiers(&BearerAuth, &ErrorResponses),
+    modifiers(&BearerAuth, &ErrorResponses, &WireFormats),
     security(("bearer" = [])),
 )]
 pub struct ApiDoc;
@@ -238,6 +239,155 @@ fn problem_response(status: &str, description: &str) -> RefOr<Response> {
         _ => {}
     }
     RefOr::T(response.build())
+}
+
+/// A decimal amount of euros as the API reads it (`dar_core::money::Money::parse`).
+const MONEY_PATTERN: &str = r"^[0-9]+(\.[0-9]{1,2})?$";
+
+/// The values the API accepts for its coded fields, taken from the `dar-core` enums that
+/// parse them, and the format of money strings: so the document states them (clients get
+/// enums, a fuzzer generates requests that reach the handlers) without a second list.
+struct WireFormats;
+
+fn values<T: 'static>(all: &'static [T], wire: fn(&T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(wire).collect()
+}
+
+impl Modify for WireFormats {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use dar_core::types::{
+            EntryKind, Language, Role, ShareholderKind, ShareholderStatus, TenantStatus,
+            TransferRule, VotingRule,
+        };
+        let language = values(Language::ALL, Language::as_str);
+        let holder_status = values(ShareholderStatus::ALL, ShareholderStatus::as_str);
+        let enums: Vec<(&str, &str, Vec<&str>)> = vec![
+            (
+                "CreateShareClass",
+                "transfer_rule",
+                values(TransferRule::ALL, TransferRule::as_str),
+            ),
+            (
+                "CreateShareholder",
+                "kind",
+                values(ShareholderKind::ALL, ShareholderKind::as_str),
+            ),
+            ("CreateShareholder", "language", language.clone()),
+            ("UpdateShareholder", "language", language.clone()),
+            ("UpdateShareholder", "status", holder_status.clone()),
+            ("CreateTenant", "default_language", language.clone()),
+            (
+                "CreateTenant",
+                "voting_rule",
+                values(VotingRule::ALL, VotingRule::as_str),
+            ),
+            ("UpdateTenant", "default_language", language.clone()),
+            (
+                "UpdateTenant",
+                "voting_rule",
+                values(VotingRule::ALL, VotingRule::as_str),
+            ),
+            (
+                "UpdateTenant",
+                "status",
+                values(TenantStatus::ALL, TenantStatus::as_str),
+            ),
+            (
+                "CreateInvitation",
+                "role",
+                values(
+                    &[Role::Admin, Role::Viewer, Role::Shareholder],
+                    Role::as_str,
+                ),
+            ),
+            (
+                "CreatePlatformInvitation",
+                "role",
+                values(&[Role::Coordinator, Role::Helpdesk], Role::as_str),
+            ),
+            ("IssueInput", "kind", vec![EntryKind::Issue.as_str()]),
+            ("TransferInput", "kind", vec![EntryKind::Transfer.as_str()]),
+            (
+                "RedemptionInput",
+                "kind",
+                vec![EntryKind::Redemption.as_str()],
+            ),
+            ("PaymentInput", "kind", vec![EntryKind::Payment.as_str()]),
+            ("ReversalInput", "kind", vec![EntryKind::Reversal.as_str()]),
+        ];
+        let money = [
+            ("CreateShareClass", "nominal_value"),
+            ("CreateShareClass", "issue_price"),
+            ("IssueInput", "paid"),
+            ("IssueInput", "price_per_share"),
+            ("TransferInput", "price_per_share"),
+            ("RedemptionInput", "amount"),
+            ("PaymentInput", "amount"),
+        ];
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (schema, property, allowed) in enums {
+            if let Some(object) = property_of(&mut components.schemas, schema, property) {
+                set_enum(object, &allowed);
+            }
+        }
+        for (schema, property) in money {
+            if let Some(object) = property_of(&mut components.schemas, schema, property) {
+                object.pattern = Some(MONEY_PATTERN.to_string());
+            }
+        }
+        let parameters: [(&str, &str, Vec<&str>); 4] = [
+            ("list_shareholders", "status", holder_status),
+            (
+                "list_ledger_entries",
+                "kind",
+                values(EntryKind::ALL, EntryKind::as_str),
+            ),
+            ("get_register_pdf", "language", language.clone()),
+            ("get_shareholder_history_pdf", "language", language),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
+                for (id, name, allowed) in &parameters {
+                    if operation.operation_id.as_deref() != Some(*id) {
+                        continue;
+                    }
+                    let parameter = operation
+                        .parameters
+                        .iter_mut()
+                        .flatten()
+                        .find(|p| p.name == *name);
+                    if let Some(RefOr::T(Schema::Object(object))) =
+                        parameter.and_then(|p| p.schema.as_mut())
+                    {
+                        set_enum(object, allowed);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn property_of<'a>(
+    schemas: &'a mut std::collections::BTreeMap<String, RefOr<Schema>>,
+    schema: &str,
+    property: &str,
+) -> Option<&'a mut Object> {
+    let Some(RefOr::T(Schema::Object(object))) = schemas.get_mut(schema) else {
+        panic!("the OpenAPI document has no object schema {schema}");
+    };
+    match object.properties.get_mut(property) {
+        Some(RefOr::T(Schema::Object(property))) => Some(property),
+        _ => panic!("{schema}.{property} is not a plain property"),
+    }
+}
+
+/// Restricts a string to `allowed`; an optional one may still be `null`.
+fn set_enum(object: &mut Object, allowed: &[&str]) {
+    let mut values: Vec<serde_json::Value> = allowed.iter().map(|v| (*v).into()).collect();
+    if matches!(&object.schema_type, SchemaType::Array(types) if types.contains(&Type::Null)) {
+        values.push(serde_json::Value::Null);
+    }
+    object.enum_values = Some(values);
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {
