@@ -112,7 +112,7 @@ fn failures(report: &str) -> &str {
     }
 }
 
-fn fuzz_as(schemathesis: &Path, dir: &Path, base: &str, role: &str, token: &str) -> (bool, String) {
+fn fuzz_as(schemathesis: &Path, dir: &Path, base: &str, run: &str, token: &str) -> (bool, String) {
     let started = Instant::now();
     let output = std::process::Command::new(schemathesis)
         .current_dir(dir)
@@ -143,7 +143,7 @@ fn fuzz_as(schemathesis: &Path, dir: &Path, base: &str, role: &str, token: &str)
         .trim()
         .to_string();
     eprintln!(
-        "fuzz: {role}: {:.1} s, {cases}",
+        "fuzz: {run}: {:.1} s, {cases}",
         started.elapsed().as_secs_f64()
     );
     (output.status.success(), report)
@@ -175,8 +175,9 @@ on_both_backends!(the_api_holds_its_contract_under_fuzzing, |app| async move {
     let mut failed = Vec::new();
     for (role, token) in roles {
         let (schemathesis, dir, base) = (schemathesis.clone(), dir.clone(), base.clone());
+        let run = format!("{role} on {:?}", app.backend);
         let (ok, report) =
-            tokio::task::spawn_blocking(move || fuzz_as(&schemathesis, &dir, &base, role, &token))
+            tokio::task::spawn_blocking(move || fuzz_as(&schemathesis, &dir, &base, &run, &token))
                 .await
                 .expect("fuzz task");
         if !ok {
