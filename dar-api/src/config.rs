@@ -1,10 +1,12 @@
 //! Configuration from the environment (SPEC §6b).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use dar_db::DatabaseUrl;
+
+use crate::auth::throttle::ThrottleSettings;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -21,6 +23,10 @@ pub struct Settings {
     pub pool_size: u32,
     /// Threads that post ledger entries, each grouping concurrent requests into one commit.
     pub ledger_writers: usize,
+    /// Failed logins before back-off, and its durations (README "Login throttling").
+    pub login_throttle: ThrottleSettings,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`DAR_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// A value that must never be printed.
@@ -73,6 +79,16 @@ impl Settings {
             DatabaseUrl::Sqlite(_) => 1,
             DatabaseUrl::Postgres(_) => number("DAR_LEDGER_WRITERS", 4)?.clamp(1, 64) as usize,
         };
+        let trusted_proxies = var("DAR_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<IpAddr>()
+                    .with_context(|| format!("DAR_TRUSTED_PROXIES: {s:?} is not an IP address"))
+            })
+            .collect::<anyhow::Result<_>>()?;
         Ok(Settings {
             database_url,
             listen,
@@ -84,6 +100,8 @@ impl Settings {
             refresh_token_days: number("DAR_REFRESH_TOKEN_DAYS", 30)?.clamp(1, 365),
             pool_size: number("DAR_POOL_SIZE", 16)?.clamp(2, 512) as u32,
             ledger_writers,
+            login_throttle: ThrottleSettings::default(),
+            trusted_proxies,
         })
     }
 }
@@ -104,4 +122,32 @@ fn kept_secret(data_dir: &std::path::Path) -> anyhow::Result<String> {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_debug_form_shows_no_password_or_secret() {
+        let settings = Settings {
+            database_url: DatabaseUrl::parse("postgres://dar:pg-password-42@db:5432/dar").unwrap(),
+            listen: "127.0.0.1:8080".parse().unwrap(),
+            jwt_secret: Secret("jwt-secret-0123456789-0123456789-abc".into()),
+            public_url: "https://register.example.coop".into(),
+            bootstrap_email: None,
+            bootstrap_password: Some(Secret("bootstrap-password-7".into())),
+            access_token_seconds: 900,
+            refresh_token_days: 30,
+            pool_size: 16,
+            ledger_writers: 4,
+            login_throttle: ThrottleSettings::default(),
+            trusted_proxies: vec![],
+        };
+        let debug = format!("{settings:?} {settings:#?}");
+        for secret in ["pg-password-42", "jwt-secret", "bootstrap-password"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("postgres://dar:***@db:5432/dar"), "{debug}");
+    }
 }

@@ -63,6 +63,12 @@ pub enum ApiError {
     /// limit, a method the resource does not have, a URI too long. The status says which.
     #[error("{detail}")]
     Http { status: StatusCode, detail: String },
+    /// The body is larger than the service reads.
+    #[error("the body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    /// Too many failed logins: retry after this many seconds.
+    #[error("too many failed attempts; retry in {retry_after} seconds")]
+    TooManyAttempts { retry_after: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -76,6 +82,22 @@ impl ApiError {
                 field: field.into(),
                 message,
             }],
+        }
+    }
+
+    /// A request that could not be read, with every field found wrong.
+    pub fn bad_fields(errors: Vec<FieldProblem>) -> Self {
+        ApiError::BadRequest {
+            detail: summary(&errors),
+            errors,
+        }
+    }
+
+    /// Well-formed values that break a rule, every one found.
+    pub fn invalid_fields(errors: Vec<FieldProblem>) -> Self {
+        ApiError::Validation {
+            detail: summary(&errors),
+            errors,
         }
     }
 
@@ -95,6 +117,8 @@ impl ApiError {
             ApiError::Ledger(e) => ledger_code(e),
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Http { status, .. } => http_code(*status),
+            ApiError::TooLarge { .. } => "payload-too-large",
+            ApiError::TooManyAttempts { .. } => "too-many-attempts",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -110,6 +134,8 @@ impl ApiError {
             ApiError::Ledger(_) => "The register rules refuse this entry",
             ApiError::Unavailable(_) => "Temporarily unavailable",
             ApiError::Http { status, .. } => status.canonical_reason().unwrap_or("Refused"),
+            ApiError::TooLarge { .. } => "The request is too large",
+            ApiError::TooManyAttempts { .. } => "Too many failed attempts",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -122,6 +148,13 @@ impl ApiError {
             ApiError::Unauthenticated(why) | ApiError::Forbidden(why) => {
                 (Some((*why).to_string()), vec![])
             }
+            ApiError::Ledger(e) => (
+                Some(e.to_string()),
+                vec![FieldProblem {
+                    field: e.field().into(),
+                    message: e.to_string(),
+                }],
+            ),
             ApiError::NotFound => (None, vec![]),
             ApiError::Internal(_) => (
                 Some("the error was logged; please retry or report it".into()),
@@ -169,16 +202,32 @@ impl ApiError {
     }
 
     pub fn too_large(limit: usize) -> ApiError {
-        ApiError::Http {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            detail: format!("the body is larger than the limit of {limit} bytes"),
-        }
+        ApiError::TooLarge { limit }
+    }
+}
+
+/// One sentence for the `detail` of a problem that lists fields.
+fn summary(errors: &[FieldProblem]) -> String {
+    match errors {
+        [] => "the request is invalid".into(),
+        [one] if one.field.is_empty() => one.message.clone(),
+        [one] => format!("{}: {}", one.field, one.message),
+        many => format!(
+            "{} fields are invalid: {}",
+            many.len(),
+            many.iter()
+                .map(|p| format!("{}: {}", p.field, p.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
     }
 }
 
 fn ledger_code(e: &LedgerError) -> &'static str {
     match e {
         LedgerError::MissingEffectiveDate => "missing-effective-date",
+        LedgerError::BeforeRegisterEpoch { .. } => "before-register-epoch",
+        LedgerError::BeforeAdmission { .. } => "before-admission",
         LedgerError::PeriodLocked { .. } => "period-locked",
         LedgerError::FutureDate { .. } => "future-date",
         LedgerError::InsufficientShares { .. } => "insufficient-shares",
@@ -210,6 +259,8 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Http { status, .. } => *status,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -217,7 +268,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         match self {
             // Logged once, here, with the whole cause chain; the client sees only the code.
-            ApiError::Internal(e) => tracing::error!(error = ?e, "request failed"),
+            ApiError::Internal(e) => tracing::error!(error = %cause_chain(e), "request failed"),
             ApiError::Unavailable(why) => {
                 tracing::warn!(error = %why, "request failed: unavailable")
             }
@@ -228,8 +279,17 @@ impl ResponseError for ApiError {
         if matches!(self, ApiError::Unauthenticated(_)) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
+        if let ApiError::TooManyAttempts { retry_after } = self {
+            response.insert_header(("Retry-After", retry_after.to_string()));
+        }
         response.json(self.problem())
     }
+}
+
+/// An error and its causes on one line ("outer: inner: root"). Not `{:?}`: anyhow's `Debug`
+/// adds a multi-line backtrace whenever `RUST_BACKTRACE` is set, kilobytes per failed request.
+pub fn cause_chain(e: &anyhow::Error) -> String {
+    format!("{e:#}").replace(['\r', '\n'], " ")
 }
 
 impl From<StoreError> for ApiError {
@@ -253,7 +313,7 @@ impl From<StoreError> for ApiError {
                 ApiError::Ledger(e) => ApiError::Validation {
                     detail: format!("entry {index}: {e}"),
                     errors: vec![FieldProblem {
-                        field: format!("entries[{index}]"),
+                        field: format!("entries[{index}].{}", e.field()),
                         message: e.to_string(),
                     }],
                 },
@@ -322,6 +382,23 @@ mod tests {
                 .unwrap();
         assert!(!body.to_string().contains("secret"));
         assert_eq!(body["status"], 500);
+    }
+
+    #[test]
+    fn an_internal_error_is_logged_as_its_cause_chain_on_one_line() {
+        use anyhow::Context;
+        let e = Err::<(), _>(anyhow::anyhow!("connection reset\nby peer"))
+            .context("reading holdings")
+            .context("rendering the register")
+            .unwrap_err();
+        let line = cause_chain(&e);
+        assert_eq!(
+            line,
+            "rendering the register: reading holdings: connection reset by peer"
+        );
+        // What `error = ?e` used to log: the chain on several lines, plus the backtrace
+        // when one was captured.
+        assert!(format!("{e:?}").contains('\n'));
     }
 
     #[test]

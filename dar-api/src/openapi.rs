@@ -177,7 +177,9 @@ fn declare_errors(operation: &mut Operation, writes: bool) {
     );
     let body = operation.request_body.is_some();
     let applies = |status: &str| match status {
-        "400" | "422" => body || query || header,
+        // A path parameter that breaks the text policy (a control character) is a 400.
+        "400" => body || query || header || path,
+        "422" => body || query || header,
         "401" | "403" => !public,
         "404" | "414" => path,
         "409" => writes && !public,

@@ -52,6 +52,7 @@ pub fn build_with(
     batches.start_sweeper();
     let state = web::Data::new(AppState {
         tokens: TokenKeys::new(&settings.jwt_secret.0),
+        login_throttle: crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone()),
         db,
         settings,
         writer,
@@ -63,15 +64,13 @@ pub fn build_with(
         App::new()
             .wrap(middleware::from_fn(problem_errors))
             .wrap(middleware::from_fn(count_responses))
+            .wrap(middleware::from_fn(crate::request::refuse_unclean_path))
+            .wrap(middleware::from_fn(crate::telemetry::log_outcome))
             .wrap(middleware::from_fn(echo_request_id))
             .wrap(middleware::DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
             .wrap(TracingLogger::default())
             .app_data(app_state.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|e, _| crate::request::bad_query(e).into()),
-            )
             .app_data(web::PayloadConfig::new(crate::request::JSON_LIMIT_BYTES))
             .configure(crate::routes::configure)
             .service(crate::docs::docs)

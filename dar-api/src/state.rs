@@ -16,6 +16,7 @@ pub struct AppState {
     pub writer: LedgerWriter,
     pub images: std::sync::Arc<ImageCache>,
     pub batches: BatchRunner,
+    pub login_throttle: crate::auth::throttle::LoginThrottle,
 }
 
 impl AppState {

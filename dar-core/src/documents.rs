@@ -159,6 +159,17 @@ pub enum MovementKind {
     Reversal,
 }
 
+/// The other holder of a transfer, as the reader of a history may see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counterparty {
+    /// By name and register number.
+    Named(String),
+    /// Another holder whom the reader may not identify (README "Privacy": a shareholder
+    /// reading their own history); printed as "another shareholder".
+    Withheld,
+}
+
 /// One entry of a holder's history, as it touched that holder.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryLine {
@@ -172,8 +183,8 @@ pub struct HistoryLine {
     pub paid_cents: i64,
     /// What was repaid, for a redemption.
     pub repaid: Option<Money>,
-    /// The other holder of a transfer, by register number and name.
-    pub counterparty: Option<String>,
+    /// The other holder of a transfer.
+    pub counterparty: Option<Counterparty>,
     /// A redemption's or reversal's reason, or "reverses #seq".
     pub note: Option<String>,
     /// Shares held in this class after the line.
@@ -201,7 +212,7 @@ pub fn history_lines(
     holder: crate::ids::ShareholderId,
     entries: &[crate::chain::EntryRecord],
     class_code: impl Fn(&crate::ids::ShareClassId) -> String,
-    name: impl Fn(&crate::ids::ShareholderId) -> String,
+    name: impl Fn(&crate::ids::ShareholderId) -> Counterparty,
 ) -> Vec<HistoryLine> {
     use crate::types::EntryKind;
     let mut touching: Vec<&crate::chain::EntryRecord> = entries
@@ -317,7 +328,12 @@ mod tests {
             entry(3, EntryKind::Issue, "2026-02-01", 7, None, Some(other)),
             entry(4, EntryKind::Redemption, "2026-04-01", 2, Some(me), None),
         ];
-        let lines = history_lines(me, &entries, |_| "A".into(), |_| "R2 Other".into());
+        let lines = history_lines(
+            me,
+            &entries,
+            |_| "A".into(),
+            |_| Counterparty::Named("R2 Other".into()),
+        );
         let summary: Vec<_> = lines
             .iter()
             .map(|l| (l.seq, l.kind, l.quantity, l.balance))
@@ -330,7 +346,10 @@ mod tests {
                 (4, MovementKind::Redemption, -2, 4),
             ]
         );
-        assert_eq!(lines[1].counterparty.as_deref(), Some("R2 Other"));
+        assert_eq!(
+            lines[1].counterparty,
+            Some(Counterparty::Named("R2 Other".into()))
+        );
         assert_eq!(lines[2].repaid, Some(Money::from_cents(180).unwrap()));
         assert_eq!(lines[2].paid_cents, -200);
     }
@@ -345,7 +364,7 @@ mod tests {
             entry(1, EntryKind::Issue, "2026-01-10", 10, None, Some(me)),
             reversal,
         ];
-        let lines = history_lines(me, &entries, |_| "A".into(), |_| String::new());
+        let lines = history_lines(me, &entries, |_| "A".into(), |_| Counterparty::Withheld);
         assert_eq!(lines[1].kind, MovementKind::Reversal);
         assert_eq!(lines[1].quantity, -10);
         assert_eq!(lines[1].balance, 0);

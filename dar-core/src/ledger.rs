@@ -106,12 +106,33 @@ pub struct ClassTerms {
     pub max_shares_per_holder: Option<i64>,
 }
 
-/// A holder as the rules see it: status and every leg they have in the class concerned.
+/// A holder as the rules see it: who they are (for the messages), since when they are a
+/// member, their status and every leg they have in the class concerned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HolderState {
     pub id: ShareholderId,
+    pub label: HolderLabel,
+    pub admitted: NaiveDate,
     pub status: ShareholderStatus,
     pub legs: Vec<Leg>,
+}
+
+/// A holder as a refusal names them: the way the register itself does, by name and
+/// register number, not by an internal id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HolderLabel {
+    pub register_number: i64,
+    pub name: String,
+}
+
+impl std::fmt::Display for HolderLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.name.is_empty() {
+            write!(f, "shareholder no. {}", self.register_number)
+        } else {
+            write!(f, "{} (no. {})", self.name, self.register_number)
+        }
+    }
 }
 
 /// The dates that bound what may be posted: not on or before `locked_until`, not after `today`.
@@ -194,25 +215,31 @@ pub enum LedgerError {
     },
     #[error("{date} is in the future (today is {today})")]
     FutureDate { date: NaiveDate, today: NaiveDate },
-    #[error(
-        "shareholder {holder} holds too few shares of class {class} on {date}: {available} available"
-    )]
+    #[error("{date} lies before {floor}, the earliest date a register can speak of")]
+    BeforeRegisterEpoch { date: NaiveDate, floor: NaiveDate },
+    #[error("{holder} was admitted on {admitted}; an entry for them cannot be dated {date}")]
+    BeforeAdmission {
+        holder: HolderLabel,
+        admitted: NaiveDate,
+        date: NaiveDate,
+    },
+    #[error("{holder} holds too few shares of class {class} on {date}: {available} available")]
     InsufficientShares {
-        holder: ShareholderId,
+        holder: HolderLabel,
         class: String,
         date: NaiveDate,
         available: i64,
     },
-    #[error("the register of shareholder {holder} in class {class} would break on {date}: {rule}")]
+    #[error("the holding of {holder} in class {class} would break on {date}: {rule}")]
     HoldingRule {
-        holder: ShareholderId,
+        holder: HolderLabel,
         class: String,
         date: NaiveDate,
         rule: &'static str,
     },
-    #[error("shareholder {holder} is {status} and cannot receive shares")]
+    #[error("{holder} is {status} and cannot receive shares")]
     HolderNotActive {
-        holder: ShareholderId,
+        holder: HolderLabel,
         status: ShareholderStatus,
     },
     #[error("a transfer needs two different shareholders")]
@@ -245,6 +272,33 @@ pub enum LedgerError {
     TextTooLong { field: &'static str, max: usize },
 }
 
+impl LedgerError {
+    /// The request field the refusal is about, so a form can show it next to that field.
+    pub fn field(&self) -> &'static str {
+        match self {
+            LedgerError::MissingEffectiveDate
+            | LedgerError::PeriodLocked { .. }
+            | LedgerError::FutureDate { .. }
+            | LedgerError::BeforeRegisterEpoch { .. }
+            | LedgerError::BeforeAdmission { .. }
+            | LedgerError::ReversalBeforeEntry { .. } => "effective_date",
+            LedgerError::InsufficientShares { .. } | LedgerError::HoldingRule { .. } => "quantity",
+            LedgerError::HolderNotActive { .. } | LedgerError::SameHolder => "to",
+            LedgerError::NotTransferable { .. } => "share_class",
+            LedgerError::ApprovalRequired { .. } => "external_reference",
+            LedgerError::PaidAboveSubscription { .. } => "paid",
+            LedgerError::RepaymentAbovePaidUp { .. }
+            | LedgerError::AmountTooLarge
+            | LedgerError::ZeroPayment => "amount",
+            LedgerError::ReversalOfReversal { .. } | LedgerError::AlreadyReversed { .. } => {
+                "reverses"
+            }
+            LedgerError::ReasonRequired => "reason",
+            LedgerError::TextTooLong { field, .. } => field,
+        }
+    }
+}
+
 /// Decides what `draft` does to the register, or which rule it would break.
 pub fn plan(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerError> {
     check_text("reason", draft.reason.as_deref())?;
@@ -257,6 +311,7 @@ pub fn plan(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerErr
                 .effective_date
                 .ok_or(LedgerError::MissingEffectiveDate)?;
             check_period(date, &ctx.period)?;
+            check_admission(date, ctx)?;
             let base = Movement {
                 kind: draft.kind(),
                 effective_date: date,
@@ -438,7 +493,7 @@ fn outgoing_share(
     let at_date = holdings::position_at(&holder.legs, date);
     if quantity > available || quantity > at_date.quantity {
         return Err(LedgerError::InsufficientShares {
-            holder: holder.id,
+            holder: holder.label.clone(),
             class: class.code.clone(),
             date,
             available: available.clamp(0, at_date.quantity.max(0)),
@@ -460,9 +515,24 @@ fn check_receiver(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerEr
         && to.status != ShareholderStatus::Active
     {
         return Err(LedgerError::HolderNotActive {
-            holder: to.id,
+            holder: to.label.clone(),
             status: to.status,
         });
+    }
+    Ok(())
+}
+
+/// Nobody holds shares before they were admitted: an entry dated earlier is a typo in the
+/// date or the wrong holder. Reversals take the cancelled entry's date and are exempt.
+fn check_admission(date: NaiveDate, ctx: &PlanContext) -> Result<(), LedgerError> {
+    for holder in [ctx.from.as_ref(), ctx.to.as_ref()].into_iter().flatten() {
+        if date < holder.admitted {
+            return Err(LedgerError::BeforeAdmission {
+                holder: holder.label.clone(),
+                admitted: holder.admitted,
+                date,
+            });
+        }
     }
     Ok(())
 }
@@ -484,21 +554,22 @@ fn check_holders(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerErr
             holdings::first_violation(&legs, ctx.class.max_shares_per_holder)
         {
             let class = ctx.class.code.clone();
+            let holder = state.label.clone();
             return Err(match violation {
                 Violation::NegativeQuantity => LedgerError::InsufficientShares {
-                    holder: holder_id,
+                    holder,
                     class,
                     date,
                     available: holdings::available_from(&state.legs, movement.movement_date).max(0),
                 },
                 Violation::PaidAboveCapital => LedgerError::HoldingRule {
-                    holder: holder_id,
+                    holder,
                     class,
                     date,
                     rule: "the paid-up amount would exceed the subscribed capital",
                 },
                 Violation::AboveMaximum { .. } => LedgerError::HoldingRule {
-                    holder: holder_id,
+                    holder,
                     class,
                     date,
                     rule: "the class's maximum number of shares per holder would be exceeded",
@@ -531,6 +602,12 @@ pub fn receiver_needs_history(draft: &EntryDraft, class: &ClassTerms) -> bool {
 }
 
 fn check_period(date: NaiveDate, period: &Period) -> Result<(), LedgerError> {
+    if date < crate::time::REGISTER_EPOCH {
+        return Err(LedgerError::BeforeRegisterEpoch {
+            date,
+            floor: crate::time::REGISTER_EPOCH,
+        });
+    }
     if let Some(locked_until) = period.locked_until
         && date <= locked_until
     {
@@ -576,6 +653,11 @@ mod tests {
     fn holder(legs: Vec<Leg>) -> HolderState {
         HolderState {
             id: ShareholderId::new(),
+            label: HolderLabel {
+                register_number: 1,
+                name: "Janssens, Anna".into(),
+            },
+            admitted: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
             status: ShareholderStatus::Active,
             legs,
         }

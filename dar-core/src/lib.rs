@@ -1,6 +1,7 @@
 //! The DAR domain: validated identifiers, money, the share ledger and its invariants.
 //! Nothing here knows about HTTP or SQL.
 
+pub mod address;
 pub mod chain;
 pub mod documents;
 pub mod holdings;
@@ -8,5 +9,6 @@ pub mod identifiers;
 pub mod ids;
 pub mod ledger;
 pub mod money;
+pub mod text;
 pub mod time;
 pub mod types;

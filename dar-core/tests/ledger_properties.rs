@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use dar_core::holdings::{self, Leg};
 use dar_core::ids::{EntryId, ShareClassId, ShareholderId};
 use dar_core::ledger::{
-    ClassTerms, DraftAction, EntryDraft, HolderState, Movement, Period, PlanContext,
+    ClassTerms, DraftAction, EntryDraft, HolderLabel, HolderState, Movement, Period, PlanContext,
     ReversalTarget, plan,
 };
 use dar_core::money::{Money, ShareCount};
@@ -109,6 +109,11 @@ impl Register {
     fn state(&self, holder: ShareholderId) -> HolderState {
         HolderState {
             id: holder,
+            label: HolderLabel {
+                register_number: 1,
+                name: String::new(),
+            },
+            admitted: NaiveDate::MIN,
             status: ShareholderStatus::Active,
             legs: self.legs_of(holder),
         }

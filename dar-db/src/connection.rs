@@ -34,8 +34,9 @@ impl DbConnection {
     }
 }
 
-/// Where the data lives, parsed from `DAR_DATABASE_URL`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the data lives, parsed from `DAR_DATABASE_URL`. Its `Debug` form hides a
+/// PostgreSQL password (see [`without_password`]).
+#[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Postgres(String),
     /// A file path, or `:memory:`.
@@ -52,7 +53,8 @@ impl DatabaseUrl {
             Ok(DatabaseUrl::Sqlite(path.to_string()))
         } else {
             Err(StoreError::Config(format!(
-                "DAR_DATABASE_URL must start with sqlite:// or postgres:// (got {url:?})"
+                "DAR_DATABASE_URL must start with sqlite:// or postgres:// (got {:?})",
+                without_password(url)
             )))
         }
     }
@@ -63,6 +65,54 @@ impl DatabaseUrl {
             DatabaseUrl::Sqlite(_) => Backend::Sqlite,
         }
     }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&without_password(url))
+                .finish(),
+            DatabaseUrl::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+        }
+    }
+}
+
+/// The URL with its password replaced by `***`, wherever libpq would read one: in the
+/// user information (`postgres://user:secret@host/db`) or as a `password=` parameter.
+pub fn without_password(url: &str) -> String {
+    let (before_query, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match before_query.split_once("://") {
+        Some((scheme, rest)) => {
+            // The user information ends at the last '@' before the path.
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((userinfo, host)) => match userinfo.split_once(':') {
+                    Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+                    None => format!("{scheme}://{userinfo}@{host}{path}"),
+                },
+                None => before_query.to_string(),
+            }
+        }
+        None => before_query.to_string(),
+    };
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => param.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
 }
 
 /// Opens connections for the pool and sets each SQLite connection up the same way.
@@ -227,5 +277,44 @@ pub fn placeholders(backend: Backend, sql: &str) -> String {
             }
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_debug_form_hides_the_password() {
+        let url = DatabaseUrl::parse("postgres://dar:s3cr%40t@db.example:5432/dar?sslmode=require")
+            .unwrap();
+        let debug = format!("{url:?}");
+        assert!(!debug.contains("s3cr"), "{debug}");
+        assert_eq!(
+            debug,
+            r#"Postgres("postgres://dar:***@db.example:5432/dar?sslmode=require")"#
+        );
+    }
+
+    #[test]
+    fn a_password_parameter_is_hidden_too() {
+        assert_eq!(
+            without_password("postgresql://db/dar?user=dar&password=hunter2&sslmode=disable"),
+            "postgresql://db/dar?user=dar&password=***&sslmode=disable"
+        );
+        assert_eq!(
+            without_password("postgres://p%40ss:w@rd@host/db"),
+            "postgres://p%40ss:***@host/db"
+        );
+        assert_eq!(
+            without_password("postgres://dar@host/db"),
+            "postgres://dar@host/db"
+        );
+    }
+
+    #[test]
+    fn a_refused_url_is_not_echoed_with_its_password() {
+        let e = DatabaseUrl::parse("mysql://root:hunter2@db/dar").unwrap_err();
+        assert!(!e.to_string().contains("hunter2"), "{e}");
     }
 }

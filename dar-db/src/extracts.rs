@@ -14,8 +14,8 @@ use crate::ledger::{self, EntryFilter, Moment};
 use crate::share_classes;
 use crate::tenants;
 use dar_core::documents::{
-    ClassTotals, HolderHistory, HoldingLine, LedgerPoint, RegisterExtract, RegisterLine,
-    RegisterSection, history_lines,
+    ClassTotals, Counterparty, HolderHistory, HoldingLine, LedgerPoint, RegisterExtract,
+    RegisterLine, RegisterSection, history_lines,
 };
 use dar_core::ids::{ShareholderId, TenantId};
 use dar_core::types::Language;
@@ -101,6 +101,15 @@ pub fn register_extract(
     })
 }
 
+/// What a history says about the other holder of a transfer (README "Privacy").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counterparties {
+    /// Name and register number: for those who keep or read the register.
+    Named,
+    /// Nothing: the other holder's identity is not read at all.
+    Withheld,
+}
+
 /// One holder's every movement up to the end of `as_of`, and what they hold then.
 pub fn holder_history(
     conn: &mut DbConnection,
@@ -109,6 +118,7 @@ pub fn holder_history(
     as_of: NaiveDate,
     language: Language,
     generated_on: NaiveDate,
+    counterparties: Counterparties,
 ) -> Result<HolderHistory, StoreError> {
     conn.transaction(|conn| {
         let tenant = tenants::get(conn, tenant_id)?;
@@ -134,13 +144,16 @@ pub fn holder_history(
                 }),
             );
         }
-        let others: Vec<String> = entries
-            .iter()
-            .flat_map(|e| [e.movement.from, e.movement.to])
-            .flatten()
-            .filter(|id| id != holder_id)
-            .map(|id| id.to_string())
-            .collect();
+        let others: Vec<String> = match counterparties {
+            Counterparties::Named => entries
+                .iter()
+                .flat_map(|e| [e.movement.from, e.movement.to])
+                .flatten()
+                .filter(|id| id != holder_id)
+                .map(|id| id.to_string())
+                .collect(),
+            Counterparties::Withheld => Vec::new(),
+        };
         let names: HashMap<String, String> = {
             let identities = identities_on(conn, tenant_id, &others, as_of)?;
             holders_by_id(conn, tenant_id, &others)?
@@ -162,7 +175,12 @@ pub fn holder_history(
                     .get(&class.to_string())
                     .map_or_else(|| class.to_string(), |c| c.code.clone())
             },
-            |other| names.get(&other.to_string()).cloned().unwrap_or_default(),
+            |other| match counterparties {
+                Counterparties::Named => {
+                    Counterparty::Named(names.get(&other.to_string()).cloned().unwrap_or_default())
+                }
+                Counterparties::Withheld => Counterparty::Withheld,
+            },
         );
         let moment = Moment {
             as_of,

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod extracts;
 pub mod ledger;
+mod redact;
 pub mod schema;
 pub mod share_classes;
 pub mod shareholders;

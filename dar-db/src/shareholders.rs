@@ -10,7 +10,7 @@ use crate::to_db_time;
 use dar_core::ids::{ShareholderId, TenantId};
 
 /// Who a shareholder is: the part of the record that is kept as versions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Identity {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -28,7 +28,7 @@ pub struct Identity {
     pub language: String,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = shareholders)]
 pub struct ShareholderRow {
     pub tenant_id: String,
@@ -57,7 +57,7 @@ pub struct ShareholderRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = shareholder_versions)]
 pub struct VersionRow {
     pub tenant_id: String,
@@ -82,6 +82,81 @@ pub struct VersionRow {
     pub language: String,
 }
 
+crate::redact::debug_masked!(Identity {
+    shown: [enterprise_number, country, language],
+    masked: [
+        first_name,
+        last_name,
+        legal_name,
+        national_number,
+        birth_date,
+        street,
+        postal_code,
+        city,
+        email,
+        phone,
+        iban,
+    ],
+});
+
+crate::redact::debug_masked!(ShareholderRow {
+    shown: [
+        tenant_id,
+        id,
+        register_number,
+        kind,
+        status,
+        admission_date,
+        exit_date,
+        exit_reason,
+        version,
+        enterprise_number,
+        country,
+        language,
+        created_at,
+    ],
+    masked: [
+        first_name,
+        last_name,
+        legal_name,
+        national_number,
+        birth_date,
+        street,
+        postal_code,
+        city,
+        email,
+        phone,
+        iban,
+    ],
+});
+
+crate::redact::debug_masked!(VersionRow {
+    shown: [
+        tenant_id,
+        shareholder_id,
+        version,
+        valid_from,
+        recorded_at,
+        actor,
+        enterprise_number,
+        country,
+        language,
+    ],
+    masked: [
+        first_name,
+        last_name,
+        legal_name,
+        national_number,
+        birth_date,
+        street,
+        postal_code,
+        city,
+        email,
+        phone,
+        iban,
+    ],
+});
+
 impl ShareholderRow {
     pub fn identity(&self) -> Identity {
         Identity {
@@ -104,13 +179,12 @@ impl ShareholderRow {
 
     /// The name the register shows: "Last, First" for a person, the legal name otherwise.
     pub fn display_name(&self) -> String {
-        match (&self.legal_name, &self.last_name, &self.first_name) {
-            (Some(legal), _, _) if self.kind == "legal" => legal.clone(),
-            (_, Some(last), Some(first)) => format!("{last}, {first}"),
-            (_, Some(last), None) => last.clone(),
-            (Some(legal), _, _) => legal.clone(),
-            _ => String::new(),
-        }
+        display_name(
+            &self.kind,
+            self.legal_name.as_deref(),
+            self.last_name.as_deref(),
+            self.first_name.as_deref(),
+        )
     }
 }
 
@@ -278,6 +352,108 @@ pub fn get(
         .find((tenant.to_string(), id.to_string()))
         .select(ShareholderRow::as_select())
         .first(conn)?)
+}
+
+/// The ids of the holders with these register numbers; numbers nobody has are absent.
+pub fn ids_by_register_number(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    numbers: &[i64],
+) -> Result<std::collections::HashMap<i64, ShareholderId>, StoreError> {
+    if numbers.is_empty() {
+        return Ok(Default::default());
+    }
+    shareholders::table
+        .filter(shareholders::tenant_id.eq(tenant.to_string()))
+        .filter(shareholders::register_number.eq_any(numbers))
+        .select((shareholders::register_number, shareholders::id))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(n, id)| {
+            id.parse()
+                .map(|id| (n, id))
+                .map_err(|_| StoreError::Corrupt(format!("shareholder id {id:?}")))
+        })
+        .collect()
+}
+
+/// How the register names a holder: "Last, First" for a person, the legal name for a
+/// company.
+pub fn display_name(
+    kind: &str,
+    legal_name: Option<&str>,
+    last_name: Option<&str>,
+    first_name: Option<&str>,
+) -> String {
+    match (legal_name, last_name, first_name) {
+        (Some(legal), _, _) if kind == "legal" => legal.to_string(),
+        (_, Some(last), Some(first)) => format!("{last}, {first}"),
+        (_, Some(last), None) => last.to_string(),
+        (Some(legal), _, _) => legal.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A holder as the ledger rules see them, without their legs.
+#[derive(Clone, Debug)]
+pub struct RuleFacts {
+    pub status: String,
+    pub admitted: NaiveDate,
+    pub label: dar_core::ledger::HolderLabel,
+}
+
+type RuleFactsRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    NaiveDate,
+);
+
+/// The rule facts of `holders` across `tenants`, keyed by (tenant id, holder id).
+pub fn rule_facts(
+    conn: &mut DbConnection,
+    tenants: &[String],
+    holders: &[String],
+) -> Result<std::collections::HashMap<(String, String), RuleFacts>, StoreError> {
+    Ok(shareholders::table
+        .filter(shareholders::tenant_id.eq_any(tenants))
+        .filter(shareholders::id.eq_any(holders))
+        .select((
+            shareholders::tenant_id,
+            shareholders::id,
+            shareholders::status,
+            shareholders::register_number,
+            shareholders::kind,
+            shareholders::legal_name,
+            shareholders::last_name,
+            shareholders::first_name,
+            shareholders::admission_date,
+        ))
+        .load::<RuleFactsRow>(conn)?
+        .into_iter()
+        .map(
+            |(t, h, status, number, kind, legal, last, first, admitted)| {
+                let name = display_name(&kind, legal.as_deref(), last.as_deref(), first.as_deref());
+                let label = dar_core::ledger::HolderLabel {
+                    register_number: number,
+                    name,
+                };
+                (
+                    (t, h),
+                    RuleFacts {
+                        status,
+                        admitted,
+                        label,
+                    },
+                )
+            },
+        )
+        .collect())
 }
 
 /// Which shareholders a list shows.

@@ -135,6 +135,7 @@ pub struct TenantChanges {
     pub street: Option<Option<String>>,
     pub postal_code: Option<Option<String>>,
     pub city: Option<Option<String>>,
+    pub country: Option<String>,
     pub default_language: Option<String>,
     pub voting_rule: Option<String>,
     pub locked_until: Option<Option<NaiveDate>>,
@@ -142,11 +143,46 @@ pub struct TenantChanges {
     pub status: Option<String>,
 }
 
+impl TenantChanges {
+    /// Whether the changes change nothing (an empty PATCH): then there is nothing to write,
+    /// and SQL has no `UPDATE … SET` with nothing after it.
+    pub fn is_empty(&self) -> bool {
+        let TenantChanges {
+            legal_name,
+            legal_form,
+            street,
+            postal_code,
+            city,
+            country,
+            default_language,
+            voting_rule,
+            locked_until,
+            helpdesk_may_write,
+            status,
+        } = self;
+        legal_name.is_none()
+            && legal_form.is_none()
+            && street.is_none()
+            && postal_code.is_none()
+            && city.is_none()
+            && country.is_none()
+            && default_language.is_none()
+            && voting_rule.is_none()
+            && locked_until.is_none()
+            && helpdesk_may_write.is_none()
+            && status.is_none()
+    }
+}
+
+/// Applies `changes`; an empty change set returns the tenant as it is.
 pub fn update(
     conn: &mut DbConnection,
     id: &TenantId,
     changes: &TenantChanges,
 ) -> Result<TenantRow, StoreError> {
+    if changes.is_empty() {
+        return get(conn, id);
+    }
     conn.transaction(|conn| {
         let current = lock(conn, id)?;
         if let (Some(Some(new)), Some(old)) = (changes.locked_until, current.locked_until)

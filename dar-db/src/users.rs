@@ -10,7 +10,7 @@ use crate::to_db_time;
 use dar_core::ids::{InvitationId, ShareholderId, TenantId, UserId};
 use dar_core::types::Role;
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: String,
@@ -20,6 +20,11 @@ pub struct UserRow {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
 }
+
+crate::redact::debug_masked!(UserRow {
+    shown: [id, disabled, created_at],
+    masked: [email, password_hash, display_name],
+});
 
 #[derive(Queryable, Selectable, Insertable, Clone, Debug, PartialEq)]
 #[diesel(table_name = grants)]
@@ -137,7 +142,7 @@ pub fn add_grant(
     Ok(())
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshTokenRow {
     pub id: String,
@@ -148,6 +153,11 @@ pub struct RefreshTokenRow {
     pub used_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
 }
+
+crate::redact::debug_masked!(RefreshTokenRow {
+    shown: [id, user_id, family_id, expires_at, used_at, created_at],
+    masked: [token_hash],
+});
 
 pub fn store_refresh_token(
     conn: &mut DbConnection,
@@ -210,7 +220,7 @@ pub fn use_refresh_token(
     Ok(row)
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = invitations)]
 pub struct InvitationRow {
     pub tenant_id: String,
@@ -224,6 +234,20 @@ pub struct InvitationRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
+
+crate::redact::debug_masked!(InvitationRow {
+    shown: [
+        tenant_id,
+        id,
+        role,
+        shareholder_id,
+        expires_at,
+        accepted_at,
+        created_by,
+        created_at
+    ],
+    masked: [email, token_hash],
+});
 
 #[allow(clippy::too_many_arguments)]
 pub fn create_invitation(
@@ -287,7 +311,7 @@ pub fn claim_invitation(
     Ok(row)
 }
 
-#[derive(Queryable, Selectable, Insertable, Clone, Debug)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = platform_invitations)]
 pub struct PlatformInvitationRow {
     pub id: String,
@@ -299,6 +323,11 @@ pub struct PlatformInvitationRow {
     pub created_by: String,
     pub created_at: NaiveDateTime,
 }
+
+crate::redact::debug_masked!(PlatformInvitationRow {
+    shown: [id, role, expires_at, accepted_at, created_by, created_at],
+    masked: [email, token_hash],
+});
 
 /// Invites someone to a platform role (coordinator or helpdesk).
 pub fn create_platform_invitation(

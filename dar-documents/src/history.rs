@@ -1,7 +1,7 @@
 //! One holder's history: every ledger line that touched them, and what they hold at the
 //! end of it.
 
-use dar_core::documents::HolderHistory;
+use dar_core::documents::{Counterparty, HolderHistory};
 
 use crate::error::DocumentError;
 use crate::fonts::Face;
@@ -9,6 +9,15 @@ use crate::labels::labels;
 use crate::layout::{Column, Table};
 use crate::parts::{self, FOOTER_SIZE};
 use crate::pdf::{self, Meta};
+
+/// The other side of a transfer: its name, or "another shareholder" when it is withheld.
+fn counterparty(counterparty: &Option<Counterparty>, another_shareholder: &str) -> String {
+    match counterparty {
+        Some(Counterparty::Named(name)) => name.clone(),
+        Some(Counterparty::Withheld) => another_shareholder.to_string(),
+        None => String::new(),
+    }
+}
 
 /// Renders one holder's ledger lines and their holdings at the end.
 pub fn holder_history(history: &HolderHistory) -> Result<Vec<u8>, DocumentError> {
@@ -43,7 +52,8 @@ pub fn holder_history(history: &HolderHistory) -> Result<Vec<u8>, DocumentError>
     if history.lines.is_empty() {
         pages.paragraph(Face::Regular, 9.0, l.no_entries);
     } else {
-        let fractions = [0.105, 0.06, 0.11, 0.06, 0.08, 0.12, 0.11, 0.14, 0.135, 0.08];
+        // Wide enough for "another shareholder" on one line.
+        let fractions = [0.105, 0.06, 0.11, 0.06, 0.08, 0.12, 0.11, 0.16, 0.115, 0.08];
         let w = |i: usize| fractions[i] * width;
         pages.begin_table(Table {
             columns: vec![
@@ -71,7 +81,7 @@ pub fn holder_history(history: &HolderHistory) -> Result<Vec<u8>, DocumentError>
                     l.count_change(line.quantity),
                     l.cents_change(line.paid_cents),
                     line.repaid.map(|m| l.money(m)).unwrap_or_default(),
-                    line.counterparty.clone().unwrap_or_default(),
+                    counterparty(&line.counterparty, l.another_shareholder),
                     line.note.clone().unwrap_or_default(),
                     l.count(line.balance),
                 ],

@@ -129,6 +129,19 @@ pub fn settings(url: DatabaseUrl, writers: usize) -> Settings {
         refresh_token_days: 30,
         pool_size: 8,
         ledger_writers: writers,
+        login_throttle: test_throttle(),
+        trusted_proxies: vec![],
+    }
+}
+
+/// The production rule with short waits, so a test sees a back-off start and end: the
+/// first wait (2 s) is long enough for a burst of attempts to arrive inside it.
+pub fn test_throttle() -> dar_api::auth::throttle::ThrottleSettings {
+    dar_api::auth::throttle::ThrottleSettings {
+        first_backoff: std::time::Duration::from_secs(2),
+        max_account_backoff: std::time::Duration::from_secs(3),
+        max_address_backoff: std::time::Duration::from_secs(3),
+        ..Default::default()
     }
 }
 
@@ -165,6 +178,16 @@ impl TestApp {
         };
         app.coordinator = app.login(COORDINATOR_EMAIL, PASSWORD).await;
         Some(app)
+    }
+
+    /// A client whose requests come from another loopback address (127.0.0.0/8), for
+    /// rules that depend on the source address.
+    pub fn client_from(&self, address: &str) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(address.parse::<std::net::IpAddr>().expect("an IP address"))
+            .build()
+            .expect("client")
     }
 
     pub fn db_url(&self) -> DatabaseUrl {

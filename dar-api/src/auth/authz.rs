@@ -64,6 +64,13 @@ impl Access {
         self.role == Role::Admin || self.own_shareholders.contains(holder)
     }
 
+    /// Who was on the other side of a transfer is shown to those who keep or read the
+    /// register (admins, viewers, the helpdesk in a session), not to a shareholder reading
+    /// their own history (README "Privacy").
+    pub fn sees_counterparties(&self) -> bool {
+        self.role != Role::Shareholder
+    }
+
     pub fn actor_role(&self) -> &'static str {
         self.role.as_str()
     }

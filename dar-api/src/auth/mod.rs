@@ -3,6 +3,7 @@
 pub mod authz;
 pub mod password;
 pub mod principal;
+pub mod throttle;
 pub mod tokens;
 
 pub use authz::{Access, Need, authorize};

@@ -8,13 +8,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::request::RequestMeta;
+use crate::request::{RequestMeta, StrictQuery};
 use crate::routes::{Page, cursor_key, next_cursor, page_limit, tenant_access};
 use crate::state::AppState;
 use dar_core::types::Role;
 use dar_db::audit::{self, AuditFilter, AuditRow};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// e.g. `ledger.posted`, `login`, `helpdesk.read`.
@@ -78,7 +79,7 @@ pub async fn tenant_audit(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<AuditQuery>,
+    query: StrictQuery<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let q = query.into_inner();
@@ -109,7 +110,7 @@ pub async fn tenant_audit(
 pub async fn platform_audit(
     state: web::Data<AppState>,
     principal: Principal,
-    query: web::Query<AuditQuery>,
+    query: StrictQuery<AuditQuery>,
 ) -> ApiResult<HttpResponse> {
     if !principal.has_platform_role(Role::Coordinator) {
         return Err(ApiError::Forbidden(

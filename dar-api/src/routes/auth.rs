@@ -5,7 +5,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{password, tokens};
+use crate::auth::{password, throttle, tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::state::AppState;
@@ -32,8 +32,10 @@ pub struct TokenPair {
 }
 
 /// Exchanges email and password for an access token and a refresh token.
+/// Failed attempts slow down per account and per source address (429 with `Retry-After`).
 #[utoipa::path(post, operation_id = "login", security(()), path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = TokenPair), (status = 401, body = crate::error::Problem)))]
+    responses((status = 200, body = TokenPair), (status = 401, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
@@ -41,6 +43,11 @@ pub async fn login(
     body: StrictJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
+    let account = users::normalise_email(&email);
+    let ip = meta.source_ip.as_deref().and_then(|ip| ip.parse().ok());
+    state
+        .login_throttle
+        .check(&account, ip, std::time::Instant::now())?;
     let st = state.clone();
     let pair = state
         .db(move |conn| {
@@ -60,12 +67,24 @@ pub async fn login(
             };
             match user {
                 Some(user) if matches && !user.disabled => {
+                    st.login_throttle
+                        .succeeded(&account, ip, std::time::Instant::now());
                     audit::record(conn, event("login", Some(user.id.clone())), now)?;
                     let id: UserId = user.id.parse().map_err(ApiError::internal)?;
                     issue_pair(conn, &st, &id, &uuid::Uuid::now_v7().to_string())
                 }
                 other => {
-                    audit::record(conn, event("login.failed", other.map(|u| u.id)), now)?;
+                    let user_id = other.map(|u| u.id);
+                    let started = st
+                        .login_throttle
+                        .failed(&account, ip, std::time::Instant::now());
+                    let mut events = vec![event("login.failed", user_id.clone())];
+                    events.extend(
+                        started
+                            .iter()
+                            .map(|s| throttle::started_event(s, user_id.clone(), &meta)),
+                    );
+                    audit::record_many(conn, events, now)?;
                     Err(ApiError::Unauthenticated("wrong email or password"))
                 }
             }
@@ -183,8 +202,10 @@ pub fn user_view(conn: &mut dar_db::DbConnection, user: &users::UserRow) -> ApiR
 
 /// Accepts an invitation: creates the account, or adds the grant to the existing account
 /// with that email (whose password must then be given).
+/// The existing account's password is throttled like a login.
 #[utoipa::path(post, operation_id = "accept_invitation", security(()), path = "/api/v1/auth/accept-invitation", tag = "auth", request_body = AcceptInvitation,
-    responses((status = 200, body = UserView), (status = 404, body = crate::error::Problem)))]
+    responses((status = 200, body = UserView), (status = 404, body = crate::error::Problem),
+        (status = 429, body = crate::error::Problem)))]
 #[post("/auth/accept-invitation")]
 pub async fn accept_invitation(
     state: web::Data<AppState>,
@@ -196,6 +217,11 @@ pub async fn accept_invitation(
         password: pw,
         display_name,
     } = body.0;
+    let ip = meta.source_ip.as_deref().and_then(|ip| ip.parse().ok());
+    let st = state.clone();
+    // Throttling that starts here is audited after the refusal rolled the transaction back.
+    let throttled = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let pending = throttled.clone();
     let view = state
         .db(move |conn| {
             diesel::Connection::transaction(conn, |conn| {
@@ -203,11 +229,23 @@ pub async fn accept_invitation(
                 let claimed = claim(conn, &tokens::token_hash(&token), now)?;
                 let user = match users::find_by_email(conn, &claimed.email)? {
                     Some(existing) => {
+                        // Otherwise an invitation to an existing email would be a way
+                        // around the login throttle: a refused attempt leaves it unclaimed.
+                        let account = users::normalise_email(&existing.email);
+                        let throttle = &st.login_throttle;
+                        throttle.check(&account, ip, std::time::Instant::now())?;
                         if !password::verify(&pw, &existing.password_hash) {
+                            let started = throttle.failed(&account, ip, std::time::Instant::now());
+                            pending.lock().unwrap_or_else(|e| e.into_inner()).extend(
+                                started.iter().map(|s| {
+                                    throttle::started_event(s, Some(existing.id.clone()), &meta)
+                                }),
+                            );
                             return Err(ApiError::Unauthenticated(
                                 "give the password of the existing account",
                             ));
                         }
+                        throttle.succeeded(&account, ip, std::time::Instant::now());
                         existing
                     }
                     None => {
@@ -241,8 +279,14 @@ pub async fn accept_invitation(
                 user_view(conn, &user)
             })
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+        .await;
+    let events = std::mem::take(&mut *throttled.lock().unwrap_or_else(|e| e.into_inner()));
+    if !events.is_empty() {
+        state
+            .db(move |conn| Ok(audit::record_many(conn, events, Utc::now())?))
+            .await?;
+    }
+    Ok(HttpResponse::Ok().json(view?))
 }
 
 /// An accepted invitation: whom it was for and the grant it gives.

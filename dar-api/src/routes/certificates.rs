@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Need, Principal, authorize};
 use crate::documents::{self, as_of_or_today, certificate_pdf, verify_base};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{RequestMeta, StrictJson};
+use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::{
     Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access, tenant_event,
 };
@@ -27,6 +27,7 @@ use dar_db::ledger::Moment;
 pub struct IssueCertificate {
     pub shareholder_id: String,
     /// The date the holdings are shown for; default today (Brussels).
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -145,6 +146,7 @@ pub async fn issue(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateQuery {
     /// Only this shareholder's certificates.
@@ -163,7 +165,7 @@ pub async fn list(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<CertificateQuery>,
+    query: StrictQuery<CertificateQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let q = query.into_inner();
@@ -480,6 +482,7 @@ pub struct RequestBatch {
     /// Only these shareholders; default every active shareholder.
     pub shareholder_ids: Option<Vec<String>>,
     /// Default today (Brussels).
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
 }
 

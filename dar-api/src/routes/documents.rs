@@ -9,19 +9,22 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{Need, Principal};
 use crate::documents::{as_of_or_today, sha256_hex};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{RequestMeta, StrictJson};
+use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::certificates::pdf_response;
 use crate::routes::{parse_path_id, tenant_access, tenant_event};
 use crate::state::AppState;
+use crate::validate::{self, Problems};
 use dar_core::ids::ShareholderId;
 use dar_core::types::Language;
 use dar_db::audit;
 use dar_db::documents::SettingsRow;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentQuery {
     /// The register at the end of this date; default today (Brussels).
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
     /// `nl`, `fr` or `en`; default the cooperative's (or the holder's) language.
     pub language: Option<String>,
@@ -45,7 +48,7 @@ pub async fn register(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<DocumentQuery>,
+    query: StrictQuery<DocumentQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let q = query.into_inner();
@@ -90,7 +93,7 @@ pub async fn history(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<(String, String)>,
-    query: web::Query<DocumentQuery>,
+    query: StrictQuery<DocumentQuery>,
 ) -> ApiResult<HttpResponse> {
     let (key, id) = path.into_inner();
     let holder: ShareholderId = parse_path_id(&id)?;
@@ -98,13 +101,24 @@ pub async fn history(
     let as_of = as_of_or_today(q.as_of)?;
     let (number, pdf) = state
         .db(move |conn| {
-            let (_, tenant_id, _) =
+            let (_, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+            let counterparties = if access.sees_counterparties() {
+                dar_db::extracts::Counterparties::Named
+            } else {
+                dar_db::extracts::Counterparties::Withheld
+            };
             let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
             let language = language(q.language.as_deref(), &row.language)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let history = dar_db::extracts::holder_history(
-                conn, &tenant_id, &holder, as_of, language, today,
+                conn,
+                &tenant_id,
+                &holder,
+                as_of,
+                language,
+                today,
+                counterparties,
             )?;
             let pdf = dar_documents::holder_history(&history).map_err(ApiError::internal)?;
             Ok((row.register_number, pdf))
@@ -233,27 +247,16 @@ pub async fn settings(
     Ok(HttpResponse::Ok().json(DocumentSettings::from(row)))
 }
 
-fn optional_text(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
-    match value.map(|v| v.trim().to_string()) {
-        None => Ok(None),
-        Some(v) if v.is_empty() => Ok(None),
-        Some(v) if v.chars().count() > 200 => {
-            Err(ApiError::invalid(field, "at most 200 characters"))
-        }
-        Some(v) => Ok(Some(v)),
-    }
-}
-
-fn optional_sha(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
-    match value {
-        None => Ok(None),
-        Some(v) if v.len() == 64 && v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) => {
-            Ok(Some(v))
-        }
-        Some(_) => Err(ApiError::invalid(
+fn optional_sha(problems: &mut Problems, field: &str, value: Option<String>) -> Option<String> {
+    let v = value?;
+    if v.len() == 64 && v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Some(v)
+    } else {
+        problems.add(
             field,
-            "the lowercase hex SHA-256 an image upload returned",
-        )),
+            "must be the lower-case hex SHA-256 that an image upload returned",
+        );
+        None
     }
 }
 
@@ -272,16 +275,26 @@ pub async fn put_settings(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let b = body.0;
-    let signatory_name = optional_text("signatory_name", b.signatory_name)?;
-    let signatory_title = optional_text("signatory_title", b.signatory_title)?;
-    if signatory_title.is_some() && signatory_name.is_none() {
-        return Err(ApiError::invalid(
+    let mut problems = Problems::new();
+    let signatory_name = b.signatory_name.as_deref().and_then(|n| {
+        let name = dar_core::text::name(n, validate::NAME_MAX);
+        problems.check("signatory_name", name)
+    });
+    let signatory_title = validate::optional_text(
+        &mut problems,
+        "signatory_title",
+        b.signatory_title.as_deref(),
+        validate::NAME_MAX,
+    );
+    if signatory_title.is_some() && signatory_name.is_none() && b.signatory_name.is_none() {
+        problems.add(
             "signatory_title",
             "give the signatory's name with their title",
-        ));
+        );
     }
-    let logo_sha256 = optional_sha("logo_sha256", b.logo_sha256)?;
-    let signature_sha256 = optional_sha("signature_sha256", b.signature_sha256)?;
+    let logo_sha256 = optional_sha(&mut problems, "logo_sha256", b.logo_sha256);
+    let signature_sha256 = optional_sha(&mut problems, "signature_sha256", b.signature_sha256);
+    problems.finish()?;
     let row = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::request::RequestMeta;
+use crate::request::{RequestMeta, StrictQuery};
 use crate::routes::{Page, cursor_key, money, next_cursor, page_limit, tenant_access};
 use crate::state::AppState;
 use dar_core::types::Role;
@@ -15,9 +15,11 @@ use dar_db::ledger::{HoldingRow, Moment};
 use dar_db::tenants::TenantRow;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MomentQuery {
     /// The register at the end of this date; default today.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
     /// Count only entries 1..N: the register as it was known after entry N.
     pub as_of_seq: Option<i64>,
@@ -78,8 +80,10 @@ impl From<&HoldingRow> for HoldingView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterQuery {
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
     pub as_of_seq: Option<i64>,
     pub cursor: Option<String>,
@@ -114,7 +118,7 @@ pub async fn register(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<RegisterQuery>,
+    query: StrictQuery<RegisterQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let q = query.into_inner();
@@ -150,9 +154,11 @@ pub async fn register(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ClassRegisterQuery {
     pub share_class: String,
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
     pub cursor: Option<String>,
     pub limit: Option<i64>,
@@ -177,7 +183,7 @@ pub async fn class_register(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<ClassRegisterQuery>,
+    query: StrictQuery<ClassRegisterQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let q = query.into_inner();

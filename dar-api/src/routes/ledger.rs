@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{RequestMeta, parse_json, parse_value, require_json};
+use crate::request::{RequestMeta, StrictQuery, parse_json, parse_value, require_json};
 use crate::routes::{
     Page, cursor_key, money, next_cursor, page_limit, parse_path_id, tenant_access,
 };
@@ -31,8 +31,8 @@ pub struct IssueInput {
     #[schema(example = "issue")]
     pub kind: String,
     pub share_class: String,
-    #[schema(value_type = String, format = Uuid)]
-    pub to: ShareholderId,
+    #[schema(schema_with = holder_ref_schema)]
+    pub to: HolderRef,
     #[schema(value_type = i64, minimum = 1)]
     pub quantity: ShareCount,
     /// Defaults to the class's issue price.
@@ -41,6 +41,7 @@ pub struct IssueInput {
     /// Amount paid up at issue; defaults to the full subscription.
     #[schema(value_type = Option<String>, example = "250.00")]
     pub paid: Option<Money>,
+    #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,
     pub reason: Option<String>,
     pub external_reference: Option<String>,
@@ -53,15 +54,16 @@ pub struct TransferInput {
     #[schema(example = "transfer")]
     pub kind: String,
     pub share_class: String,
-    #[schema(value_type = String, format = Uuid)]
-    pub from: ShareholderId,
-    #[schema(value_type = String, format = Uuid)]
-    pub to: ShareholderId,
+    #[schema(schema_with = holder_ref_schema)]
+    pub from: HolderRef,
+    #[schema(schema_with = holder_ref_schema)]
+    pub to: HolderRef,
     #[schema(value_type = i64, minimum = 1)]
     pub quantity: ShareCount,
     /// What the buyer paid per share, if the register should show it.
     #[schema(value_type = Option<String>)]
     pub price_per_share: Option<Money>,
+    #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,
     pub reason: Option<String>,
     /// For classes that need approval: the board decision.
@@ -75,12 +77,13 @@ pub struct RedemptionInput {
     #[schema(example = "redemption")]
     pub kind: String,
     pub share_class: String,
-    #[schema(value_type = String, format = Uuid)]
-    pub from: ShareholderId,
+    #[schema(schema_with = holder_ref_schema)]
+    pub from: HolderRef,
     #[schema(value_type = i64, minimum = 1)]
     pub quantity: ShareCount,
     #[schema(value_type = String, example = "250.00")]
     pub amount: Money,
+    #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,
     /// e.g. "uittreding" or "uitsluiting".
     pub reason: String,
@@ -94,10 +97,11 @@ pub struct PaymentInput {
     #[schema(example = "payment")]
     pub kind: String,
     pub share_class: String,
-    #[schema(value_type = String, format = Uuid)]
-    pub to: ShareholderId,
+    #[schema(schema_with = holder_ref_schema)]
+    pub to: HolderRef,
     #[schema(value_type = String, example = "125.00")]
     pub amount: Money,
+    #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,
     pub reason: Option<String>,
     pub external_reference: Option<String>,
@@ -113,6 +117,7 @@ pub struct ReversalInput {
     pub reverses: EntryId,
     pub reason: String,
     /// Defaults to today.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub effective_date: Option<NaiveDate>,
     pub external_reference: Option<String>,
 }
@@ -167,14 +172,26 @@ pub fn parse_entry(value: serde_json::Value, prefix: &str) -> ApiResult<EntryInp
     })
 }
 
-impl From<EntryInput> for EntryDraft {
-    fn from(input: EntryInput) -> Self {
+impl EntryInput {
+    /// The holders the entry names, as (field, reference).
+    fn holder_refs(&self) -> Vec<(&'static str, HolderRef)> {
+        match self {
+            EntryInput::Issue(i) => vec![("to", i.to)],
+            EntryInput::Transfer(t) => vec![("from", t.from), ("to", t.to)],
+            EntryInput::Redemption(r) => vec![("from", r.from)],
+            EntryInput::Payment(p) => vec![("to", p.to)],
+            EntryInput::Reversal(_) => vec![],
+        }
+    }
+
+    /// The draft the ledger rules check, with holders resolved to their ids.
+    fn into_draft(self, holder: impl Fn(HolderRef) -> ShareholderId) -> EntryDraft {
         let trim = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let (action, effective_date, reason, external_reference) = match input {
+        let (action, effective_date, reason, external_reference) = match self {
             EntryInput::Issue(i) => (
                 DraftAction::Issue {
                     share_class: i.share_class,
-                    to: i.to,
+                    to: holder(i.to),
                     quantity: i.quantity,
                     price_per_share: i.price_per_share,
                     paid: i.paid,
@@ -186,8 +203,8 @@ impl From<EntryInput> for EntryDraft {
             EntryInput::Transfer(t) => (
                 DraftAction::Transfer {
                     share_class: t.share_class,
-                    from: t.from,
-                    to: t.to,
+                    from: holder(t.from),
+                    to: holder(t.to),
                     quantity: t.quantity,
                     price_per_share: t.price_per_share,
                 },
@@ -198,7 +215,7 @@ impl From<EntryInput> for EntryDraft {
             EntryInput::Redemption(r) => (
                 DraftAction::Redemption {
                     share_class: r.share_class,
-                    from: r.from,
+                    from: holder(r.from),
                     quantity: r.quantity,
                     amount: r.amount,
                 },
@@ -209,7 +226,7 @@ impl From<EntryInput> for EntryDraft {
             EntryInput::Payment(p) => (
                 DraftAction::Payment {
                     share_class: p.share_class,
-                    to: p.to,
+                    to: holder(p.to),
                     amount: p.amount,
                 },
                 Some(p.effective_date),
@@ -232,6 +249,68 @@ impl From<EntryInput> for EntryDraft {
             external_reference: trim(external_reference),
         }
     }
+}
+
+/// A shareholder named in an entry: their id (`"0190c2f0-…"`) or, as people write it on
+/// paper, their register number (`301`, a JSON number).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HolderRef {
+    Id(ShareholderId),
+    Number(i64),
+}
+
+impl<'de> Deserialize<'de> for HolderRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = HolderRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a shareholder id or register number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HolderRef, E> {
+                v.parse().map(HolderRef::Id).map_err(|_| {
+                    E::custom("must be a shareholder id (a UUID) or a register number (a whole number without quotes)")
+                })
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<HolderRef, E> {
+                match i64::try_from(v) {
+                    Ok(n) if n >= 1 => Ok(HolderRef::Number(n)),
+                    _ => Err(E::custom("a register number is a whole number from 1")),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<HolderRef, E> {
+                if v >= 1 {
+                    Ok(HolderRef::Number(v))
+                } else {
+                    Err(E::custom("a register number is a whole number from 1"))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+fn holder_ref_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{
+        KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+    };
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+                    .description(Some("the shareholder's id")),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .minimum(Some(1))
+                    .description(Some("the shareholder's register number")),
+            )
+            .build(),
+    )
 }
 
 fn bad_field(prefix: &str, field: &str, message: &str) -> ApiError {
@@ -331,6 +410,57 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     Ok(Some(key.to_string()))
 }
 
+/// Turns entries into drafts, reading the ids of holders named by register number. A
+/// register number never changes hands, so reading it before the writer's transaction is
+/// safe. Every unknown number is reported, with its field.
+fn resolve_holders(
+    conn: &mut dar_db::DbConnection,
+    tenant: &dar_core::ids::TenantId,
+    inputs: Vec<EntryInput>,
+) -> ApiResult<Vec<EntryDraft>> {
+    let many = inputs.len() > 1;
+    let mut numbers: Vec<i64> = inputs
+        .iter()
+        .flat_map(EntryInput::holder_refs)
+        .filter_map(|(_, r)| match r {
+            HolderRef::Number(n) => Some(n),
+            HolderRef::Id(_) => None,
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let found = dar_db::shareholders::ids_by_register_number(conn, tenant, &numbers)?;
+    let mut problems = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        for (field, r) in input.holder_refs() {
+            if let HolderRef::Number(n) = r
+                && !found.contains_key(&n)
+            {
+                problems.push(crate::error::FieldProblem {
+                    field: if many {
+                        format!("entries[{i}].{field}")
+                    } else {
+                        field.to_string()
+                    },
+                    message: format!("this register has no shareholder with register number {n}"),
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::invalid_fields(problems));
+    }
+    Ok(inputs
+        .into_iter()
+        .map(|input| {
+            input.into_draft(|r| match r {
+                HolderRef::Id(id) => id,
+                HolderRef::Number(n) => found[&n],
+            })
+        })
+        .collect())
+}
+
 /// Authorizes, hands the request to the ledger writer and waits for the outcome.
 async fn post_entries(
     state: web::Data<AppState>,
@@ -339,17 +469,18 @@ async fn post_entries(
     req: HttpRequest,
     tenant_key: String,
     body: web::Bytes,
-    drafts: Vec<EntryDraft>,
+    inputs: Vec<EntryInput>,
 ) -> ApiResult<(Appended, HashMap<String, String>)> {
     let key = idempotency_key(&req)?;
     let request_hash = hex::encode(Sha256::digest(&body));
     let user = principal.user_id.to_string();
     let m = meta.clone();
-    let (tenant_id, access) = state
+    let (tenant_id, access, drafts) = state
         .db(move |conn| {
             let (_, tenant_id, access) =
                 tenant_access(conn, &principal, &tenant_key, Need::WriteRegister, &m)?;
-            Ok((tenant_id, access))
+            let drafts = resolve_holders(conn, &tenant_id, inputs)?;
+            Ok((tenant_id, access, drafts))
         })
         .await?;
     let draft_codes: Option<Vec<String>> = drafts
@@ -426,7 +557,7 @@ pub async fn post(
         req,
         path.into_inner(),
         body,
-        vec![input.into()],
+        vec![input],
     )
     .await?;
     let entry = outcome
@@ -460,14 +591,23 @@ pub async fn post_batch(
             ),
         ));
     }
-    let drafts = input
-        .entries
-        .into_iter()
-        .enumerate()
-        .map(|(i, value)| parse_entry(value, &format!("entries[{i}].")).map(EntryDraft::from))
-        .collect::<ApiResult<Vec<_>>>()?;
+    // Every entry is read, so one answer lists the problems of all of them.
+    let mut inputs = Vec::with_capacity(input.entries.len());
+    let mut problems = Vec::new();
+    for (i, value) in input.entries.into_iter().enumerate() {
+        match parse_entry(value, &format!("entries[{i}].")) {
+            Ok(entry) => inputs.push(entry),
+            Err(ApiError::BadRequest { errors, .. }) if !errors.is_empty() => {
+                problems.extend(errors)
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::bad_fields(problems));
+    }
     let (outcome, codes) =
-        post_entries(state, principal, meta, req, path.into_inner(), body, drafts).await?;
+        post_entries(state, principal, meta, req, path.into_inner(), body, inputs).await?;
     let entries = outcome
         .entries()
         .iter()
@@ -477,6 +617,7 @@ pub async fn post_batch(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerQuery {
     pub cursor: Option<String>,
@@ -487,8 +628,10 @@ pub struct LedgerQuery {
     #[param(value_type = Option<String>)]
     pub kind: Option<dar_core::types::EntryKind>,
     /// Effective on or after this date.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub from: Option<NaiveDate>,
     /// Effective on or before this date.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub to: Option<NaiveDate>,
 }
 
@@ -502,7 +645,7 @@ pub async fn list(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<LedgerQuery>,
+    query: StrictQuery<LedgerQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let query = query.into_inner();

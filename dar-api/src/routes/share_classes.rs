@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Need, Principal};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::{money, tenant_access};
 use crate::state::AppState;
+use crate::validate::Problems;
 use dar_core::money::Money;
 use dar_core::types::TransferRule;
 use dar_db::audit::{self, NewAuditEvent};
@@ -78,35 +79,32 @@ pub async fn create(
     body: StrictJson<CreateShareClass>,
 ) -> ApiResult<HttpResponse> {
     let b = body.0;
+    let mut problems = Problems::new();
     let code_ok = (1..=8).contains(&b.code.len())
         && b.code
             .bytes()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if !code_ok {
-        return Err(ApiError::invalid(
+        problems.add(
             "code",
-            "1 to 8 upper-case letters or digits",
-        ));
+            "must be 1 to 8 upper-case letters or digits, e.g. A",
+        );
     }
-    let name = b.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::invalid("name", "must be 1 to 100 characters"));
-    }
+    let name = problems.check("name", dar_core::text::name(&b.name, 100));
     let votes = b.votes_per_share.unwrap_or(1);
     if !(0..=1_000_000).contains(&votes) {
-        return Err(ApiError::invalid(
-            "votes_per_share",
-            "must be between 0 and 1000000",
-        ));
+        problems.add("votes_per_share", "must be between 0 and 1000000");
     }
     if let Some(max) = b.max_shares_per_holder
         && !(1..=dar_core::money::ShareCount::MAX).contains(&max)
     {
-        return Err(ApiError::invalid(
+        problems.add(
             "max_shares_per_holder",
-            "must be at least 1",
-        ));
+            format!("must be between 1 and {}", dar_core::money::ShareCount::MAX),
+        );
     }
+    problems.finish()?;
+    let name = name.unwrap_or_default();
     let new = NewShareClass {
         code: b.code,
         name,

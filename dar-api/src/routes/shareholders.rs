@@ -7,18 +7,17 @@ use utoipa::ToSchema;
 
 use crate::auth::{Access, Need, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{RequestMeta, StrictJson};
+use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::holdings::{HoldingView, MomentQuery};
 use crate::routes::tenants::Address;
 use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
 use crate::state::AppState;
+use crate::validate::{self, Name, Problems};
 use dar_core::identifiers::{EnterpriseNumber, Iban, NationalNumber};
 use dar_core::ids::ShareholderId;
 use dar_core::types::{Language, ShareholderKind, ShareholderStatus};
 use dar_db::audit::{self, NewAuditEvent};
 use dar_db::shareholders::{self, Identity, NewShareholder, ShareholderRow};
-
-const NAME_MAX: usize = 200;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -26,13 +25,17 @@ pub struct CreateShareholder {
     /// `natural` or `legal`.
     #[schema(value_type = String, example = "natural")]
     pub kind: ShareholderKind,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub legal_name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub first_name: Option<Name>,
+    #[schema(value_type = Option<String>)]
+    pub last_name: Option<Name>,
+    #[schema(value_type = Option<String>)]
+    pub legal_name: Option<Name>,
     /// Belgian national register number (natural persons), checked. Sensitive.
     pub national_number: Option<String>,
     /// KBO/BCE number (legal entities), checked.
     pub enterprise_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub birth_date: Option<NaiveDate>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -42,6 +45,7 @@ pub struct CreateShareholder {
     #[schema(value_type = Option<String>)]
     pub language: Option<Language>,
     /// Defaults to today.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub admission_date: Option<NaiveDate>,
 }
 
@@ -107,77 +111,45 @@ pub fn view(row: &ShareholderRow, access: &Access) -> ShareholderView {
     }
 }
 
-fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<Option<String>> {
-    match value.map(|v| v.trim().to_string()) {
-        None => Ok(None),
-        Some(v) if v.is_empty() => Ok(None),
-        Some(v) if v.chars().count() > max => Err(ApiError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        )),
-        Some(v) if v.chars().any(char::is_control) => Err(ApiError::invalid(
-            field,
-            "must not contain control characters",
-        )),
-        Some(v) => Ok(Some(v)),
-    }
-}
-
-fn email(value: Option<String>) -> ApiResult<Option<String>> {
-    let value = text("email", value, 254)?;
-    if let Some(e) = &value {
-        let ok = e
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'))
-            && !e.contains(' ');
-        if !ok {
-            return Err(ApiError::invalid("email", "not an email address"));
-        }
-    }
-    Ok(value.map(|e| e.to_lowercase()))
-}
-
+/// A checked identifier in its normalised form; `None` when blank.
 fn checked<T>(
+    problems: &mut Problems,
     field: &str,
-    value: Option<String>,
+    value: Option<&str>,
     parse: impl Fn(&str) -> Result<T, dar_core::identifiers::InvalidIdentifier>,
     show: impl Fn(&T) -> String,
-) -> ApiResult<Option<String>> {
-    match value
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-    {
-        None => Ok(None),
-        Some(v) => parse(&v)
-            .map(|p| Some(show(&p)))
-            .map_err(|e| ApiError::invalid(field, e.to_string())),
-    }
+) -> Option<String> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    problems.check(field, parse(v)).map(|p| show(&p))
 }
 
-/// Checks an identity as a whole: who must have which name, and that a national number and
-/// a birth date agree.
-fn check_identity(kind: ShareholderKind, identity: &Identity) -> ApiResult<()> {
+/// Checks an identity as a whole: who must have which name and number, that a national
+/// number and a birth date agree, and that the birth date is plausible.
+fn check_identity(problems: &mut Problems, kind: ShareholderKind, identity: &Identity) {
     match kind {
         ShareholderKind::Natural => {
             if identity.last_name.is_none() {
-                return Err(ApiError::invalid(
-                    "last_name",
-                    "required for a natural person",
-                ));
+                problems.add("last_name", "is required for a natural person");
+            }
+            if identity.enterprise_number.is_some() {
+                problems.add(
+                    "enterprise_number",
+                    "only legal entities have an enterprise number; a natural person has a national register number",
+                );
             }
         }
         ShareholderKind::Legal => {
             if identity.legal_name.is_none() {
-                return Err(ApiError::invalid(
-                    "legal_name",
-                    "required for a legal entity",
-                ));
+                problems.add("legal_name", "is required for a legal entity");
             }
             if identity.national_number.is_some() {
-                return Err(ApiError::invalid(
+                problems.add(
                     "national_number",
                     "only natural persons have a national register number",
-                ));
+                );
+            }
+            if identity.birth_date.is_some() {
+                problems.add("birth_date", "a legal entity has no birth date");
             }
         }
     }
@@ -186,51 +158,62 @@ fn check_identity(kind: ShareholderKind, identity: &Identity) -> ApiResult<()> {
         && let Some(from_nn) = parsed.birth_date()
         && from_nn != birth
     {
-        return Err(ApiError::invalid(
-            "birth_date",
-            "does not match the national register number",
-        ));
+        problems.add("birth_date", "does not match the national register number");
     }
-    if let Some(birth) = identity.birth_date
-        && birth > dar_core::time::brussels_date(Utc::now())
-    {
-        return Err(ApiError::invalid("birth_date", "is in the future"));
+    if let Some(birth) = identity.birth_date {
+        if birth > dar_core::time::brussels_date(Utc::now()) {
+            problems.add("birth_date", "is in the future");
+        } else {
+            problems.check(
+                "birth_date",
+                dar_core::time::not_before(birth, dar_core::time::BIRTH_FLOOR),
+            );
+        }
     }
-    Ok(())
 }
 
-fn identity_from(b: &CreateShareholder, default_language: &str) -> ApiResult<Identity> {
-    let address = b.address.clone().unwrap_or_default();
-    Ok(Identity {
-        first_name: text("first_name", b.first_name.clone(), NAME_MAX)?,
-        last_name: text("last_name", b.last_name.clone(), NAME_MAX)?,
-        legal_name: text("legal_name", b.legal_name.clone(), NAME_MAX)?,
+fn identity_from(
+    problems: &mut Problems,
+    b: &CreateShareholder,
+    default_language: &str,
+) -> Identity {
+    let address = b
+        .address
+        .clone()
+        .unwrap_or_default()
+        .checked(problems, "address");
+    Identity {
+        first_name: b.first_name.clone().map(Name::into_string),
+        last_name: b.last_name.clone().map(Name::into_string),
+        legal_name: b.legal_name.clone().map(Name::into_string),
         national_number: checked(
+            problems,
             "national_number",
-            b.national_number.clone(),
+            b.national_number.as_deref(),
             NationalNumber::parse,
             |n| n.as_str().to_string(),
-        )?,
+        ),
         enterprise_number: checked(
+            problems,
             "enterprise_number",
-            b.enterprise_number.clone(),
+            b.enterprise_number.as_deref(),
             EnterpriseNumber::parse,
             |n| n.as_str().to_string(),
-        )?,
+        ),
         birth_date: b.birth_date,
-        street: text("address.street", address.street, NAME_MAX)?,
-        postal_code: text("address.postal_code", address.postal_code, 20)?,
-        city: text("address.city", address.city, 100)?,
-        country: text("address.country", address.country, 2)?.map(|c| c.to_uppercase()),
-        email: email(b.email.clone())?,
-        phone: text("phone", b.phone.clone(), 40)?,
-        iban: checked("iban", b.iban.clone(), Iban::parse, |i| {
+        street: address.street,
+        postal_code: address.postal_code,
+        city: address.city,
+        country: Some(address.country),
+        email: validate::email(problems, "email", b.email.as_deref()),
+        phone: validate::optional_text(problems, "phone", b.phone.as_deref(), 40),
+        iban: checked(problems, "iban", b.iban.as_deref(), Iban::parse, |i| {
             i.as_str().to_string()
-        })?,
+        }),
         language: b
             .language
             .map_or_else(|| default_language.to_string(), |l| l.as_str().to_string()),
-    })
+    }
 }
 
 fn audit_event(
@@ -273,14 +256,20 @@ pub async fn create(
         .db(move |conn| {
             let (tenant, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
-            let identity = identity_from(&b, &tenant.default_language)?;
-            check_identity(b.kind, &identity)?;
+            let mut problems = Problems::new();
+            let identity = identity_from(&mut problems, &b, &tenant.default_language);
+            check_identity(&mut problems, b.kind, &identity);
             let now = Utc::now();
             let today = dar_core::time::brussels_date(now);
             let admission_date = b.admission_date.unwrap_or(today);
             if admission_date > today {
-                return Err(ApiError::invalid("admission_date", "is in the future"));
+                problems.add("admission_date", "is in the future");
             }
+            problems.check(
+                "admission_date",
+                dar_core::time::not_before(admission_date, dar_core::time::REGISTER_EPOCH),
+            );
+            problems.finish()?;
             let new = NewShareholder {
                 kind: b.kind.as_str().into(),
                 admission_date,
@@ -307,6 +296,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     pub cursor: Option<String>,
@@ -328,7 +318,7 @@ pub async fn list(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<String>,
-    query: web::Query<ListQuery>,
+    query: StrictQuery<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let query = query.into_inner();
@@ -384,11 +374,15 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateShareholder {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub legal_name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub first_name: Option<Name>,
+    #[schema(value_type = Option<String>)]
+    pub last_name: Option<Name>,
+    #[schema(value_type = Option<String>)]
+    pub legal_name: Option<Name>,
     pub national_number: Option<String>,
     pub enterprise_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub birth_date: Option<NaiveDate>,
     /// An empty string clears it.
     pub email: Option<String>,
@@ -398,10 +392,12 @@ pub struct UpdateShareholder {
     #[schema(value_type = Option<String>)]
     pub language: Option<Language>,
     /// From when the new identity holds; defaults to today.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub valid_from: Option<NaiveDate>,
     /// Admin only: `exited`, `excluded`, `deceased` (with `exit_date`), or back to `active`.
     #[schema(value_type = Option<String>)]
     pub status: Option<ShareholderStatus>,
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub exit_date: Option<NaiveDate>,
     pub exit_reason: Option<String>,
 }
@@ -456,73 +452,96 @@ pub async fn update(
             let kind = ShareholderKind::parse(&current.kind)
                 .ok_or_else(|| ApiError::internal(anyhow::anyhow!("kind")))?;
             let mut identity = current.identity();
-            let set = |field: &str,
-                       new: Option<String>,
-                       old: Option<String>,
-                       max: usize|
-             -> ApiResult<Option<String>> {
-                match new {
-                    None => Ok(old),
-                    Some(v) => text(field, Some(v), max),
-                }
-            };
-            identity.first_name = set(
-                "first_name",
-                b.first_name.clone(),
-                identity.first_name,
-                NAME_MAX,
-            )?;
-            identity.last_name = set(
-                "last_name",
-                b.last_name.clone(),
-                identity.last_name,
-                NAME_MAX,
-            )?;
-            identity.legal_name = set(
-                "legal_name",
-                b.legal_name.clone(),
-                identity.legal_name,
-                NAME_MAX,
-            )?;
-            if let Some(nn) = b.national_number.clone() {
-                identity.national_number =
-                    checked("national_number", Some(nn), NationalNumber::parse, |n| {
-                        n.as_str().to_string()
-                    })?;
+            let mut problems = Problems::new();
+            if let Some(n) = b.first_name.clone() {
+                identity.first_name = Some(n.into_string());
             }
-            if let Some(en) = b.enterprise_number.clone() {
+            if let Some(n) = b.last_name.clone() {
+                identity.last_name = Some(n.into_string());
+            }
+            if let Some(n) = b.legal_name.clone() {
+                identity.legal_name = Some(n.into_string());
+            }
+            if b.national_number.is_some() {
+                identity.national_number = checked(
+                    &mut problems,
+                    "national_number",
+                    b.national_number.as_deref(),
+                    NationalNumber::parse,
+                    |n| n.as_str().to_string(),
+                );
+            }
+            if b.enterprise_number.is_some() {
                 identity.enterprise_number = checked(
+                    &mut problems,
                     "enterprise_number",
-                    Some(en),
+                    b.enterprise_number.as_deref(),
                     EnterpriseNumber::parse,
                     |n| n.as_str().to_string(),
-                )?;
+                );
             }
             identity.birth_date = b.birth_date.or(identity.birth_date);
-            if let Some(e) = b.email.clone() {
-                identity.email = email(Some(e))?;
+            if b.email.is_some() {
+                identity.email = validate::email(&mut problems, "email", b.email.as_deref());
             }
-            identity.phone = set("phone", b.phone.clone(), identity.phone, 40)?;
-            if let Some(a) = b.address.clone() {
-                identity.street = text("address.street", a.street, NAME_MAX)?;
-                identity.postal_code = text("address.postal_code", a.postal_code, 20)?;
-                identity.city = text("address.city", a.city, 100)?;
-                identity.country = text("address.country", a.country, 2)?.map(|c| c.to_uppercase());
+            if b.phone.is_some() {
+                identity.phone =
+                    validate::optional_text(&mut problems, "phone", b.phone.as_deref(), 40);
             }
-            if let Some(iban) = b.iban.clone() {
+            if let Some(a) = &b.address {
+                let a = a.checked(&mut problems, "address");
+                identity.street = a.street;
+                identity.postal_code = a.postal_code;
+                identity.city = a.city;
+                identity.country = Some(a.country);
+            }
+            if b.iban.is_some() {
                 identity.iban =
-                    checked("iban", Some(iban), Iban::parse, |i| i.as_str().to_string())?;
+                    checked(&mut problems, "iban", b.iban.as_deref(), Iban::parse, |i| {
+                        i.as_str().to_string()
+                    });
             }
             if let Some(lang) = b.language {
                 identity.language = lang.as_str().into();
             }
-            check_identity(kind, &identity)?;
+            check_identity(&mut problems, kind, &identity);
             let now = Utc::now();
             let today = dar_core::time::brussels_date(now);
             let valid_from = b.valid_from.unwrap_or(today);
             if valid_from > today {
-                return Err(ApiError::invalid("valid_from", "is in the future"));
+                problems.add("valid_from", "is in the future");
+            } else if valid_from < current.admission_date {
+                problems.add(
+                    "valid_from",
+                    format!(
+                        "lies before the shareholder's admission on {}",
+                        current.admission_date
+                    ),
+                );
             }
+            let exit_reason = b.exit_reason.as_deref().and_then(|r| {
+                let multi = dar_core::text::Lines::Multi;
+                problems
+                    .check("exit_reason", dar_core::text::optional(r, multi, 500))
+                    .flatten()
+            });
+            if b.status.is_some_and(|s| s != ShareholderStatus::Active) && b.exit_date.is_none() {
+                problems.add("exit_date", "is required when a shareholder leaves");
+            }
+            if let Some(exit) = b.exit_date {
+                if exit > today {
+                    problems.add("exit_date", "is in the future");
+                } else if exit < current.admission_date {
+                    problems.add(
+                        "exit_date",
+                        format!(
+                            "lies before the shareholder's admission on {}",
+                            current.admission_date
+                        ),
+                    );
+                }
+            }
+            problems.finish()?;
             let actor = principal.user_id.to_string();
             let mut row = shareholders::change_identity(
                 conn, &tenant_id, &holder, identity, valid_from, &actor, now,
@@ -530,16 +549,8 @@ pub async fn update(
             if let Some(status) = b.status {
                 let (exit_date, reason) = match status {
                     ShareholderStatus::Active => (None, None),
-                    _ => (
-                        Some(b.exit_date.ok_or_else(|| {
-                            ApiError::invalid("exit_date", "required when a shareholder leaves")
-                        })?),
-                        text("exit_reason", b.exit_reason.clone(), 500)?,
-                    ),
+                    _ => (b.exit_date, exit_reason.clone()),
                 };
-                if exit_date.is_some_and(|d| d > today) {
-                    return Err(ApiError::invalid("exit_date", "is in the future"));
-                }
                 // Someone who withdrew or was excluded holds nothing: the shares are redeemed
                 // or transferred first. (Heirs of a deceased holder take over later.)
                 if matches!(
@@ -601,9 +612,11 @@ pub struct VersionView {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VersionsQuery {
     /// Only the version that was valid on this date.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
 }
 
@@ -618,7 +631,7 @@ pub async fn versions(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<(String, String)>,
-    query: web::Query<VersionsQuery>,
+    query: StrictQuery<VersionsQuery>,
 ) -> ApiResult<HttpResponse> {
     let as_of = query.into_inner().as_of;
     let (key, id) = path.into_inner();
@@ -670,7 +683,7 @@ pub async fn holdings(
     principal: Principal,
     meta: RequestMeta,
     path: web::Path<(String, String)>,
-    query: web::Query<MomentQuery>,
+    query: StrictQuery<MomentQuery>,
 ) -> ApiResult<HttpResponse> {
     let (key, id) = path.into_inner();
     let holder: ShareholderId = parse_path_id(&id)?;

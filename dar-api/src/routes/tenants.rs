@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::tenant_access;
 use crate::state::AppState;
+use crate::validate::{self, Name, Problems};
 use dar_core::identifiers::EnterpriseNumber;
 use dar_core::types::{Language, Role, TenantStatus, VotingRule};
 use dar_db::audit::{self, NewAuditEvent};
@@ -20,7 +21,8 @@ use dar_db::tenants::{self, NewTenant, TenantChanges, TenantRow};
 pub struct CreateTenant {
     /// Lower-case letters, digits and dashes, 2 to 40 characters.
     pub slug: String,
-    pub legal_name: String,
+    #[schema(value_type = String)]
+    pub legal_name: Name,
     /// KBO/BCE number, checked.
     #[schema(value_type = String, example = "0403.019.261")]
     pub enterprise_number: EnterpriseNumber,
@@ -62,6 +64,20 @@ pub struct TenantView {
     pub ledger_head_seq: i64,
 }
 
+impl Address {
+    /// The address with every part checked, the postal code against its country's format.
+    pub fn checked(&self, problems: &mut Problems, prefix: &str) -> validate::CheckedAddress {
+        validate::address(
+            problems,
+            prefix,
+            self.street.as_deref(),
+            self.postal_code.as_deref(),
+            self.city.as_deref(),
+            self.country.as_deref(),
+        )
+    }
+}
+
 impl From<&TenantRow> for TenantView {
     fn from(t: &TenantRow) -> Self {
         TenantView {
@@ -87,7 +103,7 @@ impl From<&TenantRow> for TenantView {
     }
 }
 
-pub fn check_slug(slug: &str) -> ApiResult<()> {
+pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     let ok = (2..=40).contains(&slug.len())
         && slug
             .bytes()
@@ -97,34 +113,21 @@ pub fn check_slug(slug: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(
-            "slug",
-            "2 to 40 lower-case letters, digits or dashes, not starting with a dash",
-        ))
+        Err("must be 2 to 40 lower-case letters, digits or dashes, not starting with a dash")
     }
 }
 
-fn check_name(field: &str, value: &str, max: usize) -> ApiResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(ApiError::invalid(
-            field,
-            format!("must be 1 to {max} characters"),
-        ));
-    }
-    Ok(value.to_string())
+fn check_name(value: &str, max: usize) -> Result<String, dar_core::text::TextError> {
+    dar_core::text::name(value, max)
 }
 
-fn check_fiscal_year_end(value: &str) -> ApiResult<()> {
+fn check_fiscal_year_end(value: &str) -> Result<(), &'static str> {
     let ok =
         NaiveDate::parse_from_str(&format!("2024-{value}"), "%Y-%m-%d").is_ok() && value.len() == 5;
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(
-            "fiscal_year_end",
-            "must be MM-DD, e.g. 12-31",
-        ))
+        Err("must be MM-DD, e.g. 12-31")
     }
 }
 
@@ -144,22 +147,25 @@ pub async fn create(
         ));
     }
     let b = body.0;
-    check_slug(&b.slug)?;
+    let mut problems = Problems::new();
+    problems.check("slug", check_slug(&b.slug));
     let fiscal_year_end = b.fiscal_year_end.unwrap_or_else(|| "12-31".into());
-    check_fiscal_year_end(&fiscal_year_end)?;
-    let address = b.address.unwrap_or_default();
+    problems.check("fiscal_year_end", check_fiscal_year_end(&fiscal_year_end));
+    let legal_form = problems.check("legal_form", check_name(&b.legal_form, 40));
+    let address = b
+        .address
+        .unwrap_or_default()
+        .checked(&mut problems, "address");
+    problems.finish()?;
     let new = NewTenant {
         slug: b.slug,
-        legal_name: check_name("legal_name", &b.legal_name, 200)?,
+        legal_name: b.legal_name.into_string(),
         enterprise_number: b.enterprise_number.as_str().to_string(),
-        legal_form: check_name("legal_form", &b.legal_form, 40)?.to_lowercase(),
+        legal_form: legal_form.unwrap_or_default().to_lowercase(),
         street: address.street,
         postal_code: address.postal_code,
         city: address.city,
-        country: address
-            .country
-            .unwrap_or_else(|| "BE".into())
-            .to_uppercase(),
+        country: address.country,
         default_language: b.default_language.as_str().into(),
         fiscal_year_end,
         voting_rule: b
@@ -253,7 +259,8 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTenant {
-    pub legal_name: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub legal_name: Option<Name>,
     pub legal_form: Option<String>,
     pub address: Option<Address>,
     #[schema(value_type = Option<String>)]
@@ -261,6 +268,7 @@ pub struct UpdateTenant {
     #[schema(value_type = Option<String>)]
     pub voting_rule: Option<VotingRule>,
     /// Close the register up to this date; a closed period cannot be reopened.
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub locked_until: Option<NaiveDate>,
     pub helpdesk_may_write: Option<bool>,
     /// Coordinator only: `active`, `suspended`, `archived`.
@@ -306,34 +314,37 @@ pub async fn update(
                 let (t, id, _) = tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?;
                 (t, id)
             };
-            let address = b.address.clone();
+            let mut problems = Problems::new();
+            let address = b
+                .address
+                .as_ref()
+                .map(|a| a.checked(&mut problems, "address"));
+            let legal_form = b
+                .legal_form
+                .as_deref()
+                .and_then(|n| problems.check("legal_form", check_name(n, 40)));
+            if let Some(locked) = b.locked_until
+                && locked > dar_core::time::brussels_date(Utc::now())
+            {
+                problems.add("locked_until", "a period can only be closed up to today");
+            }
+            problems.finish()?;
             let changes = TenantChanges {
-                legal_name: b
-                    .legal_name
-                    .as_deref()
-                    .map(|n| check_name("legal_name", n, 200))
-                    .transpose()?,
-                legal_form: b
-                    .legal_form
-                    .as_deref()
-                    .map(|n| check_name("legal_form", n, 40))
-                    .transpose()?,
+                legal_name: b.legal_name.clone().map(Name::into_string),
+                legal_form: legal_form.map(|f| f.to_lowercase()),
                 street: address.as_ref().map(|a| a.street.clone()),
                 postal_code: address.as_ref().map(|a| a.postal_code.clone()),
                 city: address.as_ref().map(|a| a.city.clone()),
+                country: address.as_ref().map(|a| a.country.clone()),
                 default_language: b.default_language.map(|l| l.as_str().into()),
                 voting_rule: b.voting_rule.map(|v| v.as_str().into()),
                 locked_until: b.locked_until.map(Some),
                 helpdesk_may_write: b.helpdesk_may_write,
                 status: b.status.map(|s| s.as_str().into()),
             };
-            if let Some(locked) = b.locked_until
-                && locked > dar_core::time::brussels_date(Utc::now())
-            {
-                return Err(ApiError::invalid(
-                    "locked_until",
-                    "a period can only be closed up to today",
-                ));
+            // An empty PATCH changes nothing, and so records nothing.
+            if changes.is_empty() {
+                return Ok(tenant);
             }
             let updated = tenants::update(conn, &tenant_id, &changes)?;
             audit::record(

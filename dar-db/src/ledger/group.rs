@@ -14,7 +14,7 @@ use crate::audit::{self, NewAuditEvent};
 use crate::connection::{DbConnection, placeholders};
 use crate::error::StoreError;
 use crate::parse_id;
-use crate::schema::{idempotency_keys, ledger_entries, share_classes, shareholders};
+use crate::schema::{idempotency_keys, ledger_entries, share_classes};
 use crate::share_classes::ShareClassRow;
 use crate::tenants::{self, TenantRow};
 use dar_core::chain::EntryRecord;
@@ -37,7 +37,7 @@ struct Snapshot {
     /// (tenant, key) → (request hash) of keys used before this group.
     seen_keys: HashMap<(String, String), String>,
     classes: HashMap<(String, String), ShareClassRow>,
-    statuses: HashMap<(String, String), String>,
+    statuses: HashMap<(String, String), crate::shareholders::RuleFacts>,
     /// (tenant, class id, holder) → legs, kept current as the group plans.
     legs: HashMap<(String, String, String), Vec<Leg>>,
 }
@@ -150,18 +150,7 @@ fn read(conn: &mut DbConnection, reqs: &[AppendRequest]) -> Result<Snapshot, Sto
         .collect();
     holders.sort();
     holders.dedup();
-    let statuses = shareholders::table
-        .filter(shareholders::tenant_id.eq_any(&tenant_keys))
-        .filter(shareholders::id.eq_any(&holders))
-        .select((
-            shareholders::tenant_id,
-            shareholders::id,
-            shareholders::status,
-        ))
-        .load::<(String, String, String)>(conn)?
-        .into_iter()
-        .map(|(t, h, s)| ((t, h), s))
-        .collect();
+    let statuses = crate::shareholders::rule_facts(conn, &tenant_keys, &holders)?;
 
     let mut legs: HashMap<(String, String, String), Vec<Leg>> = HashMap::new();
     for row in legs_of_many(conn, &tenant_keys, &holders)? {
@@ -267,15 +256,15 @@ fn plan_one(
             let Some(holder) = holder else {
                 return Ok(None);
             };
-            let status = snap
+            let facts = snap
                 .statuses
                 .get(&(tenant_key.clone(), holder.to_string()))
                 .ok_or_else(|| StoreError::Invalid {
                     field: field.into(),
                     message: "no shareholder with this id in this register".into(),
                 })?;
-            let status = ShareholderStatus::parse(status)
-                .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?;
+            let status = ShareholderStatus::parse(&facts.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", facts.status)))?;
             let legs = snap
                 .legs
                 .get(&(tenant_key.clone(), class.id.clone(), holder.to_string()))
@@ -283,6 +272,8 @@ fn plan_one(
                 .unwrap_or_default();
             Ok(Some(HolderState {
                 id: holder,
+                label: facts.label.clone(),
+                admitted: facts.admitted,
                 status,
                 legs,
             }))

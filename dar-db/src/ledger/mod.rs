@@ -433,6 +433,11 @@ fn holder_state(
     };
     Ok(HolderState {
         id: holder,
+        label: dar_core::ledger::HolderLabel {
+            register_number: row.register_number,
+            name: row.display_name(),
+        },
+        admitted: row.admission_date,
         status,
         legs,
     })

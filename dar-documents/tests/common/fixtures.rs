@@ -5,9 +5,9 @@
 
 use chrono::NaiveDate;
 use dar_core::documents::{
-    CERTIFICATE_LAYOUT, CertificateContent, ClassTerms, ClassTotals, Cooperative, HistoryLine,
-    Holder, HolderHistory, HoldingLine, LedgerPoint, MovementKind, PostalAddress, RegisterExtract,
-    RegisterLine, RegisterSection, Signatory,
+    CERTIFICATE_LAYOUT, CertificateContent, ClassTerms, ClassTotals, Cooperative, Counterparty,
+    HistoryLine, Holder, HolderHistory, HoldingLine, LedgerPoint, MovementKind, PostalAddress,
+    RegisterExtract, RegisterLine, RegisterSection, Signatory,
 };
 use dar_core::money::Money;
 use dar_core::types::{Language, TransferRule};
@@ -201,7 +201,7 @@ pub fn history(language: Language) -> HolderHistory {
         line(11, MovementKind::Issue, 40, 250_000, 40),
         line(12, MovementKind::Payment, 0, 250_000, 40),
         HistoryLine {
-            counterparty: Some("4712 Jan Peeters".to_string()),
+            counterparty: Some(Counterparty::Named("4712 Jan Peeters".to_string())),
             ..line(15, MovementKind::TransferOut, -10, -125_000, 30)
         },
         HistoryLine {
@@ -215,7 +215,7 @@ pub fn history(language: Language) -> HolderHistory {
         },
     ];
     lines.push(HistoryLine {
-        counterparty: Some("4713 Marie Dubois".to_string()),
+        counterparty: Some(Counterparty::Named("4713 Marie Dubois".to_string())),
         ..line(22, MovementKind::TransferIn, 3, 37_500, 33)
     });
     HolderHistory {

@@ -315,7 +315,7 @@ on_both_backends!(
         let (t, admin) = app.tenant_with_admin("dubbel").await;
         app.create_class(&t, &admin, "B", "50.00", "free").await;
         let path = format!("/api/v1/tenants/{t}/shareholders");
-        let person = json!({"kind": "natural", "first_name": "Luc", "last_name": "Peeters", "national_number": "85073003328"});
+        let person = json!({"kind": "natural", "first_name": "Luc", "last_name": "Peeters", "national_number": "85073003328", "admission_date": "2024-01-01"});
         let first = app.post_ok(&path, &admin, &person).await;
         let p = expect_problem(app.post(&path, &admin, &person).await, 409).await;
         assert!(

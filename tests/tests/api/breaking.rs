@@ -234,7 +234,7 @@ on_both_backends!(a_batch_with_one_bad_entry_posts_nothing, |app| async move {
         .post(&format!("/api/v1/tenants/{t}/ledger/batch"), &admin, &body)
         .await;
     let p = expect_problem(r, 422).await;
-    assert_eq!(p["errors"][0]["field"], "entries[1]", "{p}");
+    assert_eq!(p["errors"][0]["field"], "entries[1].quantity", "{p}");
     assert_eq!(app.head_seq(&t, &admin).await, before);
     // The same batch without the bad entry goes through whole.
     let body = json!({"entries": [

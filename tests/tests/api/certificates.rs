@@ -601,6 +601,58 @@ on_both_backends!(
 );
 
 on_both_backends!(
+    a_shareholders_own_history_does_not_identify_the_other_party_of_a_transfer,
+    |app| async move {
+        // README "Privacy": those who keep or read the register see the other party by name
+        // and register number; the shareholder sees "another shareholder".
+        let (t, admin) = cooperative(&app, "wederpartij").await;
+        let holder = legal_holder(&app, &t, &admin, "en").await;
+        let other = shareholder(
+            &app,
+            &t,
+            &admin,
+            json!({"kind": "natural", "first_name": "Bram", "last_name": "Aerts", "language": "nl"}),
+        )
+        .await;
+        let other_number = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders/{other}"), &admin)
+            .await["register_number"]
+            .as_i64()
+            .expect("register number");
+        issue_shares(&app, &t, &admin, &holder, 10).await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "transfer", "share_class": "A", "from": holder, "to": other, "quantity": 4, "effective_date": "2026-04-01", "external_reference": "board 2026-03-30"}))
+            .await;
+        let path = format!("/api/v1/tenants/{t}/shareholders/{holder}/history.pdf");
+        let named = format!("Bram Aerts ({other_number})");
+
+        let viewer = app
+            .user_with_role(&t, &admin, "viewer@wederpartij.test", "viewer", None)
+            .await;
+        for (who, token) in [("admin", &admin), ("viewer", &viewer)] {
+            let text = squeeze(&PdfFile::new(&download(&app, &path, token).await).text());
+            assert!(text.contains(&named), "{who} sees {named:?}:\n{text}");
+            assert!(!text.contains("another shareholder"), "{who}:\n{text}");
+        }
+
+        let me = app
+            .user_with_role(
+                &t,
+                &admin,
+                "lid@wederpartij.test",
+                "shareholder",
+                Some(&holder),
+            )
+            .await;
+        let text = squeeze(&PdfFile::new(&download(&app, &path, &me).await).text());
+        assert!(text.contains("another shareholder"), "{text}");
+        assert!(!text.contains("Aerts") && !text.contains("Bram"), "{text}");
+        assert!(!text.contains(&format!("({other_number})")), "{text}");
+        // The transfer itself is still there, with its effect on the holder.
+        assert!(text.contains("1 April 2026"), "{text}");
+    }
+);
+
+on_both_backends!(
     a_batch_issues_everyones_certificates_in_the_background_and_zips_them,
     |app| async move {
         let (t, admin) = cooperative(&app, "batch").await;
