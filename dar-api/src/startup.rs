@@ -144,10 +144,18 @@ fn routes() -> &'static [(ResourceDef, Vec<&'static str>)] {
     })
 }
 
+/// The methods of the resource `path` names. Where templates overlap (`/ledger/batch` and
+/// `/ledger/{id}`), the one with the fewest parameters is the resource meant.
 fn allowed_methods(path: &str) -> Vec<&'static str> {
-    let mut allowed: Vec<&'static str> = routes()
+    let matching: Vec<_> = routes()
         .iter()
         .filter(|(def, _)| def.is_match(path))
+        .map(|(def, methods)| (def.pattern().map_or(0, |p| p.matches('{').count()), methods))
+        .collect();
+    let fewest = matching.iter().map(|(params, _)| *params).min();
+    let mut allowed: Vec<&'static str> = matching
+        .iter()
+        .filter(|(params, _)| Some(*params) == fewest)
         .flat_map(|(_, methods)| methods.iter().copied())
         .collect();
     allowed.sort_unstable();

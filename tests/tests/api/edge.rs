@@ -99,6 +99,12 @@ on_both_backends!(
                 "POST",
             ),
             (reqwest::Method::POST, "/docs".to_string(), "GET"),
+            // `/ledger/batch` is the batch resource, not the entry `{id}` = "batch".
+            (
+                reqwest::Method::PUT,
+                format!("/api/v1/tenants/{t}/ledger/batch"),
+                "POST",
+            ),
         ] {
             let r = app
                 .client

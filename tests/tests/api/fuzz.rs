@@ -16,7 +16,7 @@ use serde_json::json;
 /// and phase, generated deterministically, so a failure reproduces run after run.
 const MAX_EXAMPLES: &str = "25";
 const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
-                      response_schema_conformance";
+                      response_schema_conformance,unsupported_method,allow_header_conformance";
 
 /// The ids of real objects of the demo cooperative, so the generated requests reach the
 /// handlers' logic instead of stopping at "not found".
