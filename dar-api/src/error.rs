@@ -63,6 +63,10 @@ pub enum ApiError {
     Ledger(LedgerError),
     #[error("{0}")]
     Unavailable(String),
+    /// Refused by the HTTP layer before a handler could look at it: a body over the size
+    /// limit, a method the resource does not have, a URI too long. The status says which.
+    #[error("{detail}")]
+    Http { status: StatusCode, detail: String },
     /// The body is larger than the service reads.
     #[error("the body is larger than {limit} bytes")]
     TooLarge { limit: usize },
@@ -120,6 +124,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::Ledger(e) => ledger_code(e),
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Http { status, .. } => http_code(*status),
             ApiError::TooLarge { .. } => "payload-too-large",
             ApiError::TooManyAttempts { .. } => "too-many-attempts",
             ApiError::OutcomeUnknown(_) => "outcome-unknown",
@@ -137,6 +142,7 @@ impl ApiError {
             ApiError::Conflict(_) => "Conflict",
             ApiError::Ledger(_) => "The register rules refuse this entry",
             ApiError::Unavailable(_) => "Temporarily unavailable",
+            ApiError::Http { status, .. } => status.canonical_reason().unwrap_or("Refused"),
             ApiError::TooLarge { .. } => "The request is too large",
             ApiError::TooManyAttempts { .. } => "Too many failed attempts",
             ApiError::OutcomeUnknown(_) => "Outcome unknown",
@@ -173,6 +179,40 @@ impl ApiError {
             detail,
             errors,
         }
+    }
+}
+
+/// The problem code of an error the HTTP layer answers by itself.
+fn http_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "malformed-request",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        413 => "payload-too-large",
+        414 => "uri-too-long",
+        415 => "unsupported-media-type",
+        431 => "headers-too-large",
+        401..=499 => "refused",
+        _ => "internal",
+    }
+}
+
+impl ApiError {
+    /// A request body that could not be read: over the size limit is 413, anything else
+    /// (a broken chunked encoding, a dropped connection) is 400.
+    pub fn unreadable_body(e: &actix_web::Error, limit: usize) -> ApiError {
+        if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(limit)
+        } else {
+            ApiError::BadRequest {
+                detail: format!("the body could not be read: {e}"),
+                errors: vec![],
+            }
+        }
+    }
+
+    pub fn too_large(limit: usize) -> ApiError {
+        ApiError::TooLarge { limit }
     }
 }
 
@@ -230,6 +270,7 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(_) | ApiError::OutcomeUnknown(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            ApiError::Http { status, .. } => *status,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod demo;
+pub mod docs;
 pub mod documents;
 pub mod error;
 pub mod metrics;

@@ -95,10 +95,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             json?;
-            let bytes = body.await.map_err(|e| ApiError::BadRequest {
-                detail: format!("reading the body: {e}"),
-                errors: vec![],
-            })?;
+            let bytes = body
+                .await
+                .map_err(|e| ApiError::unreadable_body(&e, JSON_LIMIT_BYTES))?;
             parse_json(&bytes).map(StrictJson)
         })
     }

@@ -199,6 +199,18 @@ pub fn holder_ref_schema() -> utoipa::openapi::schema::Schema {
     )
 }
 
+/// A list of [`HolderRef`]s, or null.
+pub fn holder_refs_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, Schema, SchemaType, Type};
+    Schema::Array(
+        ArrayBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+            .items(utoipa::openapi::RefOr::T(holder_ref_schema()))
+            .description(Some("shareholder ids, or register numbers as JSON numbers"))
+            .build(),
+    )
+}
+
 /// The ids of the holders `refs` name, in order; every register number this register does
 /// not have is reported with its field. A register number never changes hands, so reading
 /// it before a write transaction is safe.

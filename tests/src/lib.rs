@@ -495,6 +495,31 @@ macro_rules! on_both_backends {
     };
 }
 
+/// An external test tool (a Python program CI installs in a venv): the executable named by
+/// the environment variable `var`, else `name` found on `PATH`. When it is absent the test
+/// is skipped with a note, unless the variable `require` is `1` (CI sets it): then the
+/// test fails, so a green CI run always ran it.
+pub fn tool(var: &str, name: &str, require: &str) -> Option<std::path::PathBuf> {
+    let found = match std::env::var_os(var) {
+        Some(path) => Some(std::path::PathBuf::from(path)),
+        None => std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(name))
+                .find(|candidate| candidate.is_file())
+        }),
+    };
+    match found {
+        Some(path) if path.is_file() => Some(path),
+        _ if std::env::var(require).is_ok_and(|v| v == "1") => {
+            panic!("{require}=1 but {name} was not found (set {var} to its path)")
+        }
+        _ => {
+            eprintln!("skipped: {name} is not installed (set {var} to its path to run this test)");
+            None
+        }
+    }
+}
+
 /// Today in Brussels, as the service sees it.
 pub fn today() -> chrono::NaiveDate {
     dar_core::time::brussels_date(chrono::Utc::now())

@@ -15,6 +15,7 @@ use dar_core::types::Role;
 use dar_db::audit::{self, AuditFilter, AuditRow};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// e.g. `ledger.posted`, `login`, `helpdesk.read`.
@@ -37,7 +38,8 @@ pub struct AuditView {
     pub request_id: Option<String>,
     pub source_ip: Option<String>,
     pub support_session_id: Option<String>,
-    #[schema(value_type = Object)]
+    /// What changed, when the event records it; `null` otherwise.
+    #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }
 
@@ -69,7 +71,7 @@ fn page(rows: Vec<AuditRow>, limit: i64) -> Page<AuditView> {
 }
 
 /// The cooperative's audit log, newest first (admins).
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/audit", tag = "audit",
+#[utoipa::path(get, operation_id = "list_tenant_audit_events", path = "/api/v1/tenants/{tenant}/audit", tag = "audit",
     params(("tenant" = String, Path), AuditQuery), responses((status = 200, body = Page<AuditView>)))]
 #[get("/tenants/{tenant}/audit")]
 pub async fn tenant_audit(
@@ -103,7 +105,7 @@ pub async fn tenant_audit(
 }
 
 /// Platform events (logins, onboarding), newest first (coordinator).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditView>)))]
+#[utoipa::path(get, operation_id = "list_platform_audit_events", path = "/api/v1/audit", tag = "audit", params(AuditQuery), responses((status = 200, body = Page<AuditView>)))]
 #[get("/audit")]
 pub async fn platform_audit(
     state: web::Data<AppState>,

@@ -33,7 +33,7 @@ pub struct TokenPair {
 
 /// Exchanges email and password for an access token and a refresh token.
 /// Failed attempts slow down per account and per source address (429 with `Retry-After`).
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, operation_id = "login", security(()), path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = crate::error::Problem),
         (status = 429, body = crate::error::Problem)))]
 #[post("/auth/login")]
@@ -127,7 +127,7 @@ pub struct RefreshRequest {
 
 /// Exchanges a refresh token for a new pair; the old refresh token stops working, and
 /// presenting it again revokes the whole chain of tokens it belongs to.
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, operation_id = "refresh_tokens", security(()), path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = crate::error::Problem)))]
 #[post("/auth/refresh")]
 pub async fn refresh(
@@ -206,7 +206,7 @@ pub fn user_view(conn: &mut dar_db::DbConnection, user: &users::UserRow) -> ApiR
 /// Accepts an invitation: creates the account, or adds the grant to the existing account
 /// with that email (whose password must then be given).
 /// The existing account's password is throttled like a login.
-#[utoipa::path(post, path = "/api/v1/auth/accept-invitation", tag = "auth", request_body = AcceptInvitation,
+#[utoipa::path(post, operation_id = "accept_invitation", security(()), path = "/api/v1/auth/accept-invitation", tag = "auth", request_body = AcceptInvitation,
     responses((status = 200, body = UserView), (status = 404, body = crate::error::Problem),
         (status = 429, body = crate::error::Problem)))]
 #[post("/auth/accept-invitation")]

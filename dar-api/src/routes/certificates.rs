@@ -12,7 +12,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
 use crate::state::{AppState, Change};
-use crate::validate::{HolderRef, holder_ref_schema, resolve_holders};
+use crate::validate::{HolderRef, holder_ref_schema, holder_refs_schema, resolve_holders};
 use dar_core::documents::CertificateContent;
 use dar_core::ids::{CertificateBatchId, CertificateId, ShareholderId, TenantId};
 use dar_core::types::Role;
@@ -73,7 +73,7 @@ fn view(state: &AppState, row: &CertificateRow) -> CertificateView {
 }
 
 /// Issues a certificate for one shareholder; it supersedes their current one.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/certificates", tag = "documents",
+#[utoipa::path(post, operation_id = "issue_certificate", path = "/api/v1/tenants/{tenant}/certificates", tag = "documents",
     request_body = IssueCertificate, params(("tenant" = String, Path, description = "id or slug")),
     responses((status = 201, body = CertificateView), (status = 422, body = crate::error::Problem)))]
 #[post("/tenants/{tenant}/certificates")]
@@ -142,6 +142,7 @@ pub async fn issue(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateQuery {
     /// Only this shareholder's certificates.
@@ -151,7 +152,7 @@ pub struct CertificateQuery {
 }
 
 /// The cooperative's certificates, by number.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/certificates", tag = "documents",
+#[utoipa::path(get, operation_id = "list_certificates", path = "/api/v1/tenants/{tenant}/certificates", tag = "documents",
     params(("tenant" = String, Path), CertificateQuery),
     responses((status = 200, body = Page<CertificateView>)))]
 #[get("/tenants/{tenant}/certificates")]
@@ -216,7 +217,7 @@ fn readable_certificate(
 }
 
 /// One certificate's record.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/certificates/{id}", tag = "documents",
+#[utoipa::path(get, operation_id = "get_certificate", path = "/api/v1/tenants/{tenant}/certificates/{id}", tag = "documents",
     params(("tenant" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = CertificateView)))]
 #[get("/tenants/{tenant}/certificates/{id}")]
@@ -235,7 +236,7 @@ pub async fn get(
 }
 
 /// The certificate as PDF, exactly as it was issued.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/certificates/{id}/pdf", tag = "documents",
+#[utoipa::path(get, operation_id = "get_certificate_pdf", path = "/api/v1/tenants/{tenant}/certificates/{id}/pdf", tag = "documents",
     params(("tenant" = String, Path), ("id" = String, Path)),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
 #[get("/tenants/{tenant}/certificates/{id}/pdf")]
@@ -290,7 +291,7 @@ pub struct MyCertificate {
 }
 
 /// The caller's own certificates in every cooperative, newest first.
-#[utoipa::path(get, path = "/api/v1/me/certificates", tag = "me",
+#[utoipa::path(get, operation_id = "list_my_certificates", path = "/api/v1/me/certificates", tag = "me",
     responses((status = 200, body = [MyCertificate])))]
 #[get("/me/certificates")]
 pub async fn mine(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
@@ -357,7 +358,7 @@ impl Verification {
 
 /// Public verification of a certificate (the link and QR code on every certificate). Says
 /// whether DAR issued it and whether it is still current; never shows personal data.
-#[utoipa::path(get, path = "/verify/{id}", tag = "documents",
+#[utoipa::path(get, operation_id = "verify_certificate", security(()), path = "/verify/{id}", tag = "documents",
     params(("id" = String, Path)),
     responses((status = 200, body = Verification)))]
 #[get("/verify/{id}")]
@@ -476,7 +477,7 @@ fn verification_page(v: &Verification) -> String {
 pub struct RequestBatch {
     /// Only these shareholders (ids, or register numbers as JSON numbers); default every
     /// active shareholder.
-    #[schema(value_type = Option<Vec<Object>>)]
+    #[schema(schema_with = holder_refs_schema)]
     pub shareholder_ids: Option<Vec<HolderRef>>,
     /// Default today (Brussels).
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
@@ -520,7 +521,7 @@ const MAX_SELECTION: usize = 10_000;
 
 /// Asks for certificates for every active shareholder (or those named), issued in the
 /// background; follow the batch for progress and download the ZIP when it is done.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/certificate-batches", tag = "documents",
+#[utoipa::path(post, operation_id = "request_certificate_batch", path = "/api/v1/tenants/{tenant}/certificate-batches", tag = "documents",
     request_body = RequestBatch, params(("tenant" = String, Path)),
     responses((status = 202, body = BatchView)))]
 #[post("/tenants/{tenant}/certificate-batches")]
@@ -633,7 +634,7 @@ pub async fn request_batch(
 }
 
 /// A batch's progress.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/certificate-batches/{id}", tag = "documents",
+#[utoipa::path(get, operation_id = "get_certificate_batch", path = "/api/v1/tenants/{tenant}/certificate-batches/{id}", tag = "documents",
     params(("tenant" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = BatchView)))]
 #[get("/tenants/{tenant}/certificate-batches/{id}")]
@@ -656,7 +657,7 @@ pub async fn batch(
 }
 
 /// Every certificate of a finished batch as one ZIP, streamed.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/certificate-batches/{id}/zip", tag = "documents",
+#[utoipa::path(get, operation_id = "get_certificate_batch_zip", path = "/api/v1/tenants/{tenant}/certificate-batches/{id}/zip", tag = "documents",
     params(("tenant" = String, Path), ("id" = String, Path)),
     responses((status = 200, content_type = "application/zip", body = Vec<u8>),
               (status = 409, body = crate::error::Problem)))]

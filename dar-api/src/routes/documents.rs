@@ -19,6 +19,7 @@ use dar_core::types::Language;
 use dar_db::documents::SettingsRow;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentQuery {
     /// The register at the end of this date; default today (Brussels).
@@ -37,7 +38,7 @@ fn language(asked: Option<&str>, default: &str) -> ApiResult<Language> {
 }
 
 /// The register extract as PDF: every holder per class with totals, as of a date.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/documents/register", tag = "documents",
+#[utoipa::path(get, operation_id = "get_register_pdf", path = "/api/v1/tenants/{tenant}/documents/register", tag = "documents",
     params(("tenant" = String, Path), DocumentQuery),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
 #[get("/tenants/{tenant}/documents/register")]
@@ -82,7 +83,7 @@ pub async fn register(
 }
 
 /// One shareholder's full history as PDF, as of a date.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders/{id}/history.pdf", tag = "documents",
+#[utoipa::path(get, operation_id = "get_shareholder_history_pdf", path = "/api/v1/tenants/{tenant}/shareholders/{id}/history.pdf", tag = "documents",
     params(("tenant" = String, Path), ("id" = String, Path), DocumentQuery),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>)))]
 #[get("/tenants/{tenant}/shareholders/{id}/history.pdf")]
@@ -140,7 +141,7 @@ const IMAGE_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Uploads a logo or signature (PNG or JPEG, the body itself); refer to it by its SHA-256
 /// in the document settings.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/document-images", tag = "documents",
+#[utoipa::path(post, operation_id = "upload_document_image", path = "/api/v1/tenants/{tenant}/document-images", tag = "documents",
     params(("tenant" = String, Path)),
     request_body(content = Vec<u8>, content_type = "image/png"),
     responses((status = 201, body = ImageView), (status = 400, body = crate::error::Problem)))]
@@ -162,15 +163,9 @@ pub async fn upload_image(
         })?;
     let bytes = web::Bytes::from_request(&request, &mut payload.into_inner())
         .await
-        .map_err(|e| ApiError::BadRequest {
-            detail: format!("reading the image: {e}"),
-            errors: vec![],
-        })?;
+        .map_err(|e| ApiError::unreadable_body(&e, IMAGE_LIMIT_BYTES))?;
     if bytes.len() > IMAGE_LIMIT_BYTES {
-        return Err(ApiError::BadRequest {
-            detail: format!("the image is larger than {IMAGE_LIMIT_BYTES} bytes"),
-            errors: vec![],
-        });
+        return Err(ApiError::too_large(IMAGE_LIMIT_BYTES));
     }
     // Decoding proves the bytes are the image they claim to be, before anything is stored.
     dar_documents::Image::decode(&bytes).map_err(|e| ApiError::BadRequest {
@@ -227,7 +222,7 @@ impl From<SettingsRow> for DocumentSettings {
 }
 
 /// What the cooperative's documents carry.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/document-settings", tag = "documents",
+#[utoipa::path(get, operation_id = "get_document_settings", path = "/api/v1/tenants/{tenant}/document-settings", tag = "documents",
     params(("tenant" = String, Path)), responses((status = 200, body = DocumentSettings)))]
 #[get("/tenants/{tenant}/document-settings")]
 pub async fn settings(
@@ -262,7 +257,7 @@ fn optional_sha(problems: &mut Problems, field: &str, value: Option<String>) -> 
 
 /// Replaces what the cooperative's documents carry. Certificates issued before keep what
 /// they were issued with.
-#[utoipa::path(put, path = "/api/v1/tenants/{tenant}/document-settings", tag = "documents",
+#[utoipa::path(put, operation_id = "put_document_settings", path = "/api/v1/tenants/{tenant}/document-settings", tag = "documents",
     request_body = DocumentSettings, params(("tenant" = String, Path)),
     responses((status = 200, body = DocumentSettings)))]
 #[put("/tenants/{tenant}/document-settings")]

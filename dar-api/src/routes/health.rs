@@ -6,15 +6,16 @@ use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// The process is alive.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, operation_id = "healthz", security(()), path = "/healthz", tag = "operations", responses((status = 200, description = "alive", body = Object)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
 /// The database answers, every migration is applied and every ledger writer runs.
-#[utoipa::path(get, path = "/readyz", tag = "operations",
-    responses((status = 200, description = "ready"), (status = 503, description = "not ready")))]
+#[utoipa::path(get, operation_id = "readyz", security(()), path = "/readyz", tag = "operations",
+    responses((status = 200, description = "ready", body = Object),
+        (status = 503, description = "not ready: the database does not answer, is not migrated, or a ledger writer is down", body = Object)))]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let ready = state
@@ -41,7 +42,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "metrics")))]
+#[utoipa::path(get, operation_id = "metrics", security(()), path = "/metrics", tag = "operations", responses((status = 200, description = "metrics", content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 pub async fn metrics() -> HttpResponse {
     HttpResponse::Ok()

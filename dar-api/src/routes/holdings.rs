@@ -15,6 +15,7 @@ use dar_db::ledger::{HoldingRow, Moment};
 use dar_db::tenants::TenantRow;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MomentQuery {
     /// The register at the end of this date; default today.
@@ -79,6 +80,7 @@ impl From<&HoldingRow> for HoldingView {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterQuery {
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
@@ -107,7 +109,7 @@ pub struct RegisterPage {
 }
 
 /// The register: every holding at a moment, by register number and class.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/holdings", tag = "register",
+#[utoipa::path(get, operation_id = "get_register", path = "/api/v1/tenants/{tenant}/holdings", tag = "register",
     params(("tenant" = String, Path), RegisterQuery),
     responses((status = 200, body = RegisterPage)))]
 #[get("/tenants/{tenant}/holdings")]
@@ -152,6 +154,7 @@ pub async fn register(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ClassRegisterQuery {
     pub share_class: String,
@@ -171,7 +174,7 @@ pub struct ClassRegisterLine {
 
 /// The minimised register of one class (name, municipality, holding): the legal right of
 /// consultation of every holder of that class.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/class-register", tag = "register",
+#[utoipa::path(get, operation_id = "get_class_register", path = "/api/v1/tenants/{tenant}/class-register", tag = "register",
     params(("tenant" = String, Path), ClassRegisterQuery),
     responses((status = 200, body = Page<ClassRegisterLine>)))]
 #[get("/tenants/{tenant}/class-register")]

@@ -54,7 +54,7 @@ fn check_email(email: &str) -> ApiResult<()> {
 
 /// Invites someone to a cooperative. The coordinator may invite the first admin; admins
 /// invite anyone.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/invitations", tag = "access", request_body = CreateInvitation,
+#[utoipa::path(post, operation_id = "invite_to_tenant", path = "/api/v1/tenants/{tenant}/invitations", tag = "access", request_body = CreateInvitation,
     params(("tenant" = String, Path, description = "id or slug")),
     responses((status = 201, body = InvitationView)))]
 #[post("/tenants/{tenant}/invitations")]
@@ -166,7 +166,7 @@ pub struct CreatePlatformInvitation {
 
 /// Invites someone to a platform role: another coordinator, or a helpdesk agent
 /// (coordinator only).
-#[utoipa::path(post, path = "/api/v1/invitations", tag = "access", request_body = CreatePlatformInvitation,
+#[utoipa::path(post, operation_id = "invite_platform_user", path = "/api/v1/invitations", tag = "access", request_body = CreatePlatformInvitation,
     responses((status = 201, body = InvitationView), (status = 403, body = crate::error::Problem)))]
 #[post("/invitations")]
 pub async fn create_platform(

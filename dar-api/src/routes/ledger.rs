@@ -453,7 +453,7 @@ fn created(outcome: &Appended, body: impl Serialize) -> HttpResponse {
 
 /// Posts one ledger entry. Send an `Idempotency-Key` header to make retries safe: the same
 /// key and body return the first result and post nothing twice.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/ledger", tag = "ledger", request_body = EntryInput,
+#[utoipa::path(post, operation_id = "post_ledger_entry", path = "/api/v1/tenants/{tenant}/ledger", tag = "ledger", request_body = EntryInput,
     params(("tenant" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = EntryView), (status = 422, body = crate::error::Problem)))]
 #[post("/tenants/{tenant}/ledger")]
@@ -485,7 +485,7 @@ pub async fn post(
 }
 
 /// Posts several entries at once: all of them, or none.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/ledger/batch", tag = "ledger", request_body = BatchInput,
+#[utoipa::path(post, operation_id = "post_ledger_batch", path = "/api/v1/tenants/{tenant}/ledger/batch", tag = "ledger", request_body = BatchInput,
     params(("tenant" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = BatchView), (status = 422, body = crate::error::Problem)))]
 #[post("/tenants/{tenant}/ledger/batch")]
@@ -534,6 +534,7 @@ pub async fn post_batch(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerQuery {
     pub cursor: Option<String>,
@@ -552,7 +553,7 @@ pub struct LedgerQuery {
 }
 
 /// Entries in sequence order.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/ledger", tag = "ledger",
+#[utoipa::path(get, operation_id = "list_ledger_entries", path = "/api/v1/tenants/{tenant}/ledger", tag = "ledger",
     params(("tenant" = String, Path), LedgerQuery),
     responses((status = 200, body = Page<EntryView>)))]
 #[get("/tenants/{tenant}/ledger")]
@@ -608,7 +609,7 @@ pub async fn list(
 }
 
 /// One entry.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/ledger/{id}", tag = "ledger",
+#[utoipa::path(get, operation_id = "get_ledger_entry", path = "/api/v1/tenants/{tenant}/ledger/{id}", tag = "ledger",
     params(("tenant" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = EntryView), (status = 404, body = crate::error::Problem)))]
 #[get("/tenants/{tenant}/ledger/{id}")]
@@ -657,7 +658,7 @@ impl From<ChainReport> for VerifyView {
 }
 
 /// Recomputes the hash chain over every entry and names the first one that does not match.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/ledger/verify", tag = "ledger",
+#[utoipa::path(get, operation_id = "verify_ledger_chain", path = "/api/v1/tenants/{tenant}/ledger/verify", tag = "ledger",
     params(("tenant" = String, Path)),
     responses((status = 200, body = VerifyView)))]
 #[get("/tenants/{tenant}/ledger/verify")]

@@ -14,7 +14,7 @@ use dar_core::types::Role;
 use dar_db::ledger::Moment;
 
 /// The caller and their grants.
-#[utoipa::path(get, path = "/api/v1/me", tag = "me", responses((status = 200, body = UserView)))]
+#[utoipa::path(get, operation_id = "get_me", path = "/api/v1/me", tag = "me", responses((status = 200, body = UserView)))]
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
     let view = state
@@ -40,7 +40,7 @@ pub struct MyHoldings {
 }
 
 /// The caller's holdings today in every cooperative where they are a shareholder.
-#[utoipa::path(get, path = "/api/v1/me/holdings", tag = "me", responses((status = 200, body = [MyHoldings])))]
+#[utoipa::path(get, operation_id = "list_my_holdings", path = "/api/v1/me/holdings", tag = "me", responses((status = 200, body = [MyHoldings])))]
 #[get("/me/holdings")]
 pub async fn my_holdings(
     state: web::Data<AppState>,

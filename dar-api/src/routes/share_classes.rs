@@ -66,7 +66,7 @@ impl From<&ShareClassRow> for ShareClassView {
 }
 
 /// Creates a share class.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/share-classes", tag = "register", request_body = CreateShareClass,
+#[utoipa::path(post, operation_id = "create_share_class", path = "/api/v1/tenants/{tenant}/share-classes", tag = "register", request_body = CreateShareClass,
     params(("tenant" = String, Path, description = "id or slug")),
     responses((status = 201, body = ShareClassView), (status = 409, body = crate::error::Problem)))]
 #[post("/tenants/{tenant}/share-classes")]
@@ -136,7 +136,7 @@ pub async fn create(
 }
 
 /// The cooperative's share classes.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/share-classes", tag = "register",
+#[utoipa::path(get, operation_id = "list_share_classes", path = "/api/v1/tenants/{tenant}/share-classes", tag = "register",
     params(("tenant" = String, Path, description = "id or slug")),
     responses((status = 200, body = [ShareClassView])))]
 #[get("/tenants/{tenant}/share-classes")]

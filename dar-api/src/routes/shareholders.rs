@@ -243,7 +243,7 @@ fn audit_event(
 }
 
 /// Adds a shareholder with the next register number.
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/shareholders", tag = "register", request_body = CreateShareholder,
+#[utoipa::path(post, operation_id = "create_shareholder", path = "/api/v1/tenants/{tenant}/shareholders", tag = "register", request_body = CreateShareholder,
     params(("tenant" = String, Path, description = "id or slug")),
     responses((status = 201, body = ShareholderView), (status = 422, body = crate::error::Problem)))]
 #[post("/tenants/{tenant}/shareholders")]
@@ -298,6 +298,7 @@ pub async fn create(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     pub cursor: Option<String>,
@@ -310,8 +311,8 @@ pub struct ListQuery {
 }
 
 /// Shareholders in register-number order.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders", tag = "register",
-    params(("tenant" = String, Path, description = "id or slug"), ("cursor" = Option<String>, Query), ("limit" = Option<i64>, Query)),
+#[utoipa::path(get, operation_id = "list_shareholders", path = "/api/v1/tenants/{tenant}/shareholders", tag = "register",
+    params(("tenant" = String, Path, description = "id or slug"), ListQuery),
     responses((status = 200, body = Page<ShareholderView>)))]
 #[get("/tenants/{tenant}/shareholders")]
 pub async fn list(
@@ -349,7 +350,7 @@ pub async fn list(
 }
 
 /// One shareholder.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders/{id}", tag = "register",
+#[utoipa::path(get, operation_id = "get_shareholder", path = "/api/v1/tenants/{tenant}/shareholders/{id}", tag = "register",
     params(("tenant" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = ShareholderView), (status = 404, body = crate::error::Problem)))]
 #[get("/tenants/{tenant}/shareholders/{id}")]
@@ -420,7 +421,7 @@ impl UpdateShareholder {
 
 /// Changes a shareholder. Identity changes are kept as a new version; shareholders may
 /// change their own contact details (email, phone, address, IBAN, language).
-#[utoipa::path(patch, path = "/api/v1/tenants/{tenant}/shareholders/{id}", tag = "register", request_body = UpdateShareholder,
+#[utoipa::path(patch, operation_id = "update_shareholder", path = "/api/v1/tenants/{tenant}/shareholders/{id}", tag = "register", request_body = UpdateShareholder,
     params(("tenant" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = ShareholderView)))]
 #[patch("/tenants/{tenant}/shareholders/{id}")]
@@ -598,6 +599,7 @@ pub struct VersionView {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VersionsQuery {
     /// Only the version that was valid on this date.
@@ -607,7 +609,7 @@ pub struct VersionsQuery {
 
 /// Who the shareholder was over time: every identity version, oldest first; with `as_of`,
 /// the one version valid on that date.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders/{id}/versions", tag = "register",
+#[utoipa::path(get, operation_id = "list_shareholder_versions", path = "/api/v1/tenants/{tenant}/shareholders/{id}/versions", tag = "register",
     params(("tenant" = String, Path), ("id" = String, Path), VersionsQuery),
     responses((status = 200, body = [VersionView])))]
 #[get("/tenants/{tenant}/shareholders/{id}/versions")]
@@ -659,7 +661,7 @@ pub async fn versions(
 }
 
 /// One shareholder's holdings at a moment.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/shareholders/{id}/holdings", tag = "register",
+#[utoipa::path(get, operation_id = "get_shareholder_holdings", path = "/api/v1/tenants/{tenant}/shareholders/{id}/holdings", tag = "register",
     params(("tenant" = String, Path), ("id" = String, Path), MomentQuery),
     responses((status = 200, body = [HoldingView])))]
 #[get("/tenants/{tenant}/shareholders/{id}/holdings")]

@@ -82,7 +82,7 @@ fn event(
 }
 
 /// Opens a support session (helpdesk only).
-#[utoipa::path(post, path = "/api/v1/tenants/{tenant}/support-sessions", tag = "support", request_body = OpenSession,
+#[utoipa::path(post, operation_id = "open_support_session", path = "/api/v1/tenants/{tenant}/support-sessions", tag = "support", request_body = OpenSession,
     params(("tenant" = String, Path)), responses((status = 201, body = SessionView)))]
 #[post("/tenants/{tenant}/support-sessions")]
 pub async fn open(
@@ -146,7 +146,7 @@ pub async fn open(
 }
 
 /// Closes a support session (the helpdesk, or the cooperative's admins).
-#[utoipa::path(delete, path = "/api/v1/tenants/{tenant}/support-sessions/{id}", tag = "support",
+#[utoipa::path(delete, operation_id = "close_support_session", path = "/api/v1/tenants/{tenant}/support-sessions/{id}", tag = "support",
     params(("tenant" = String, Path), ("id" = String, Path)), responses((status = 200, body = SessionView)))]
 #[delete("/tenants/{tenant}/support-sessions/{id}")]
 pub async fn close(
@@ -189,7 +189,7 @@ pub async fn close(
 }
 
 /// Support sessions on the cooperative, newest first (admins).
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/support-sessions", tag = "support",
+#[utoipa::path(get, operation_id = "list_support_sessions", path = "/api/v1/tenants/{tenant}/support-sessions", tag = "support",
     params(("tenant" = String, Path)), responses((status = 200, body = [SessionView])))]
 #[get("/tenants/{tenant}/support-sessions")]
 pub async fn list(

@@ -132,7 +132,7 @@ fn check_fiscal_year_end(value: &str) -> Result<(), &'static str> {
 }
 
 /// Onboards a cooperative (coordinator only).
-#[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", request_body = CreateTenant,
+#[utoipa::path(post, operation_id = "create_tenant", path = "/api/v1/tenants", tag = "tenants", request_body = CreateTenant,
     responses((status = 201, body = TenantView), (status = 409, body = crate::error::Problem)))]
 #[post("/tenants")]
 pub async fn create(
@@ -197,7 +197,7 @@ pub async fn create(
 
 /// Cooperatives the caller may see: all of them for platform roles, otherwise those the
 /// caller has a grant on.
-#[utoipa::path(get, path = "/api/v1/tenants", tag = "tenants", responses((status = 200, body = [TenantView])))]
+#[utoipa::path(get, operation_id = "list_tenants", path = "/api/v1/tenants", tag = "tenants", responses((status = 200, body = [TenantView])))]
 #[get("/tenants")]
 pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult<HttpResponse> {
     let rows = state
@@ -226,7 +226,7 @@ pub async fn list(state: web::Data<AppState>, principal: Principal) -> ApiResult
 }
 
 /// One cooperative.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}", tag = "tenants",
+#[utoipa::path(get, operation_id = "get_tenant", path = "/api/v1/tenants/{tenant}", tag = "tenants",
     params(("tenant" = String, Path, description = "id or slug")),
     responses((status = 200, body = TenantView), (status = 404, body = crate::error::Problem)))]
 #[get("/tenants/{tenant}")]
@@ -294,7 +294,7 @@ impl UpdateTenant {
 
 /// Changes a cooperative's settings: admins change the register's settings, the
 /// coordinator changes the status.
-#[utoipa::path(patch, path = "/api/v1/tenants/{tenant}", tag = "tenants", request_body = UpdateTenant,
+#[utoipa::path(patch, operation_id = "update_tenant", path = "/api/v1/tenants/{tenant}", tag = "tenants", request_body = UpdateTenant,
     params(("tenant" = String, Path, description = "id or slug")),
     responses((status = 200, body = TenantView)))]
 #[patch("/tenants/{tenant}")]

@@ -1,0 +1,258 @@
+//! The OpenAPI document is the contract clients are generated from: it must be valid, say
+//! what the service really does, and change only on purpose.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use dar_tests::{on_both_backends, tool};
+
+fn document() -> Value {
+    serde_json::to_value(dar_api::openapi::document()).expect("the document serialises")
+}
+
+fn snapshot_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/openapi.json")
+}
+
+/// Every operation of the document with its method and path.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            if ["get", "put", "post", "delete", "patch"].contains(&method.as_str()) {
+                out.push((method.clone(), path.clone(), operation.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_openapi_document_matches_the_committed_snapshot() {
+    let current = serde_json::to_string_pretty(&document()).expect("json") + "\n";
+    let path = snapshot_path();
+    if std::env::var("DAR_UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().expect("folder")).expect("snapshot folder");
+        std::fs::write(&path, &current).expect("writing the snapshot");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != current {
+        panic!(
+            "the OpenAPI document differs from {}:\n{}\nIf the API change is intended, update the \
+             snapshot with `DAR_UPDATE_SNAPSHOTS=1 cargo test -p dar-tests --test api openapi` \
+             and commit it.",
+            path.display(),
+            line_diff(&committed, &current)
+        );
+    }
+}
+
+/// The changed lines, with a little context: enough to see in a test log what moved.
+fn line_diff(old: &str, new: &str) -> String {
+    let old: Vec<&str> = old.lines().collect();
+    let new: Vec<&str> = new.lines().collect();
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let context = prefix.saturating_sub(3);
+    let mut out = format!("@@ line {} @@\n", context + 1);
+    for line in &old[context..prefix] {
+        out += &format!("  {line}\n");
+    }
+    let removed = &old[prefix..old.len() - suffix];
+    let added = &new[prefix..new.len() - suffix];
+    for line in removed.iter().take(60) {
+        out += &format!("- {line}\n");
+    }
+    for line in added.iter().take(60) {
+        out += &format!("+ {line}\n");
+    }
+    if removed.len() > 60 || added.len() > 60 {
+        out += &format!(
+            "… ({} lines removed, {} added in all)\n",
+            removed.len(),
+            added.len()
+        );
+    }
+    out
+}
+
+#[test]
+fn the_openapi_document_passes_a_validator() {
+    let Some(validator) = tool(
+        "DAR_TEST_OPENAPI_VALIDATOR",
+        "openapi-spec-validator",
+        "DAR_TEST_REQUIRE_VALIDATOR",
+    ) else {
+        return;
+    };
+    let file = std::env::temp_dir().join(format!("dar-openapi-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&file, serde_json::to_vec_pretty(&document()).expect("json"))
+        .expect("writing the document");
+    let output = std::process::Command::new(&validator)
+        .arg("--validation-errors")
+        .arg("all")
+        .arg(&file)
+        .output()
+        .expect("running the validator");
+    let _ = std::fs::remove_file(&file);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "the validator refuses the document:\n{text}"
+    );
+    assert!(text.contains("OK"), "unexpected validator output:\n{text}");
+}
+
+#[test]
+fn operation_ids_are_unique_and_descriptive() {
+    let doc = document();
+    let mut seen = BTreeSet::new();
+    for (method, path, operation) in operations(&doc) {
+        let id = operation["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+        assert!(
+            seen.insert(id.to_string()),
+            "operationId {id} is used twice"
+        );
+        assert!(
+            id.contains('_') || ["login", "healthz", "readyz", "metrics"].contains(&id),
+            "operationId {id} of {method} {path} does not say what it does"
+        );
+    }
+}
+
+#[test]
+fn every_error_response_is_declared_as_a_problem() {
+    let doc = document();
+    let shared = &doc["components"]["responses"];
+    for (method, path, operation) in operations(&doc) {
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            if !(status.starts_with('4') || status.starts_with('5')) || path == "/readyz" {
+                continue;
+            }
+            let response = match response["$ref"].as_str() {
+                Some(r) => &shared[r.trim_start_matches("#/components/responses/")],
+                None => response,
+            };
+            let content = response["content"].as_object().expect("content");
+            assert_eq!(
+                content.keys().collect::<Vec<_>>(),
+                ["application/problem+json"],
+                "{method} {path} {status}"
+            );
+            assert_eq!(
+                content["application/problem+json"]["schema"]["$ref"],
+                "#/components/schemas/Problem",
+                "{method} {path} {status}"
+            );
+        }
+    }
+}
+
+#[test]
+fn operations_declare_the_errors_they_can_answer() {
+    let doc = document();
+    let statuses = |method: &str, path: &str| -> BTreeSet<String> {
+        doc["paths"][path][method]["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let has = |method: &str, path: &str, expected: &[&str]| {
+        let got = statuses(method, path);
+        for status in expected {
+            assert!(
+                got.contains(*status),
+                "{method} {path} lacks {status}: {got:?}"
+            );
+        }
+    };
+    has(
+        "post",
+        "/api/v1/tenants/{tenant}/ledger",
+        &[
+            "201", "400", "401", "403", "404", "409", "413", "422", "503",
+        ],
+    );
+    has(
+        "get",
+        "/api/v1/tenants/{tenant}/shareholders",
+        &["200", "400", "401", "403", "404", "422", "503"],
+    );
+    has(
+        "post",
+        "/api/v1/auth/login",
+        &["200", "400", "401", "413", "422", "429", "503"],
+    );
+    // A public operation needs no token, so it neither asks for one nor answers 401/403.
+    let verify = &doc["paths"]["/verify/{id}"]["get"];
+    assert_eq!(verify["security"], serde_json::json!([]), "{verify}");
+    assert!(!statuses("get", "/verify/{id}").contains("401"));
+    assert!(!statuses("get", "/healthz").contains("503"));
+}
+
+#[test]
+fn the_shareholder_filters_are_documented() {
+    let doc = document();
+    let parameters = doc["paths"]["/api/v1/tenants/{tenant}/shareholders"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name").to_string())
+        .collect::<BTreeSet<_>>();
+    for name in ["tenant", "cursor", "limit", "q", "status"] {
+        assert!(parameters.contains(name), "{name} missing: {parameters:?}");
+    }
+}
+
+/// `null` must be allowed wherever the service sends it.
+#[test]
+fn audit_details_may_be_null() {
+    let doc = document();
+    let details = &doc["components"]["schemas"]["AuditView"]["properties"]["details"];
+    assert!(allows_null(details), "AuditView.details: {details}");
+}
+
+fn allows_null(schema: &Value) -> bool {
+    match &schema["type"] {
+        Value::String(t) if t == "null" => return true,
+        Value::Array(types) if types.iter().any(|t| t == "null") => return true,
+        _ => {}
+    }
+    ["oneOf", "anyOf"].iter().any(|key| {
+        schema[*key]
+            .as_array()
+            .is_some_and(|options| options.iter().any(allows_null))
+    })
+}
+
+on_both_backends!(
+    the_served_openapi_document_is_the_generated_one,
+    |app| async move {
+        let served: Value = app
+            .client
+            .get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(served, document());
+    }
+);
