@@ -573,6 +573,10 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
             Some((_, name)) => (name, humanize(&raw)),
             None => (segments_of(err.path()).join("."), humanize_query(&raw)),
         };
+        // A parameter refused by the text policy is not "missing" as well.
+        if problems.iter().any(|p| p.field == field) {
+            break;
+        }
         let before = pairs.len();
         pairs.retain(|(k, _)| *k != field);
         let stuck = field.is_empty() || pairs.len() == before;

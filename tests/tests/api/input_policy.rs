@@ -162,7 +162,12 @@ on_both_backends!(
                 &admin,
             )
             .await;
-        refused_naming(r, 400, "share_class").await;
+        let p = refused_naming(r, 400, "share_class").await;
+        assert_eq!(
+            p["errors"].as_array().unwrap().len(),
+            1,
+            "not also 'required': {p}"
+        );
         let r = app
             .get(&format!("/api/v1/tenants/{t}/audit?action=%00"), &admin)
             .await;
