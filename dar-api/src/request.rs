@@ -501,6 +501,9 @@ pub fn humanize(raw: &str) -> String {
     {
         return expectation(expected, "");
     }
+    if raw.contains("hex escape") || raw.contains("surrogate") {
+        return "contains a broken \\u escape (a lone UTF-16 surrogate is not a character)".into();
+    }
     if raw.starts_with("number out of range") {
         return "is out of range".into();
     }
