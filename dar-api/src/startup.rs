@@ -73,6 +73,7 @@ pub fn build_with(
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
             .app_data(web::PayloadConfig::new(crate::request::JSON_LIMIT_BYTES))
             .configure(crate::routes::configure)
+            .configure(crate::web::configure)
             .service(crate::docs::docs)
             .service(crate::docs::redoc)
             .default_service(web::to(not_found))
@@ -188,7 +189,11 @@ async fn problem_errors(
     // becomes a response through `ResponseError`, which for our errors is a problem too.
     let response = next.call(req).await?.map_into_boxed_body();
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_json(response.headers()) {
+    // A page's error is a page (`web::PageError`), written for a person, and stays one.
+    if !(status.is_client_error() || status.is_server_error())
+        || is_json(response.headers())
+        || is_html(response.headers())
+    {
         return Ok(response);
     }
     let detail = match status {
@@ -217,6 +222,13 @@ async fn problem_errors(
         request,
         head.set_body(body),
     ))
+}
+
+fn is_html(headers: &actix_web::http::header::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 fn is_json(headers: &actix_web::http::header::HeaderMap) -> bool {

@@ -18,6 +18,7 @@ pub mod shareholders;
 pub mod support;
 pub mod tenants;
 pub mod users;
+pub mod web_sessions;
 
 pub use connection::{
     Backend, Database, DatabaseUrl, DbConnection, PooledConnection, write_transaction,

@@ -289,6 +289,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    web_sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -299,6 +310,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     grants,
     refresh_tokens,
+    web_sessions,
     invitations,
     platform_invitations,
     support_sessions,

@@ -456,6 +456,15 @@ pub fn rule_facts(
         .collect())
 }
 
+/// How many shareholders of the tenant are active.
+pub fn count_active(conn: &mut DbConnection, tenant: &TenantId) -> Result<i64, StoreError> {
+    Ok(shareholders::table
+        .filter(shareholders::tenant_id.eq(tenant.to_string()))
+        .filter(shareholders::status.eq("active"))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Which shareholders a list shows.
 #[derive(Clone, Debug, Default)]
 pub struct ShareholderFilter {

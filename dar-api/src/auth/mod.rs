@@ -1,6 +1,7 @@
 //! Who is calling (authentication) and what they may do (authorization).
 
 pub mod authz;
+pub mod credentials;
 pub mod password;
 pub mod principal;
 pub mod throttle;

@@ -5,7 +5,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{password, throttle, tokens};
+use crate::auth::{credentials, password, throttle, tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
 use crate::state::{AppState, Audited};
@@ -43,54 +43,15 @@ pub async fn login(
     body: StrictJson<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
-    let account = users::normalise_email(&email);
-    let ip = meta.source_ip.as_deref().and_then(|ip| ip.parse().ok());
-    state
-        .login_throttle
-        .check(&account, ip, std::time::Instant::now())?;
     let st = state.clone();
     let pair = state
         .db(move |conn| {
-            let now = Utc::now();
-            let user = users::find_by_email(conn, &email)?;
-            let stored = user
-                .as_ref()
-                .map_or(password::dummy_hash(), |u| u.password_hash.as_str());
-            let matches = password::verify(&password, stored);
-            let event = |action: &str, user_id: Option<String>| NewAuditEvent {
-                actor_user_id: user_id,
-                action: action.into(),
-                object_type: Some("user".into()),
-                request_id: Some(meta.request_id.clone()),
-                source_ip: meta.source_ip.clone(),
-                ..Default::default()
-            };
-            match user {
-                // The password was checked above, outside the transaction: it is slow.
-                Some(user) if matches && !user.disabled => {
-                    st.login_throttle
-                        .succeeded(&account, ip, std::time::Instant::now());
-                    dar_db::write_transaction(conn, |conn| {
-                        audit::record(conn, event("login", Some(user.id.clone())), now)?;
-                        let id: UserId = user.id.parse().map_err(ApiError::internal)?;
-                        issue_pair(conn, &st, &id, &uuid::Uuid::now_v7().to_string())
-                    })
-                }
-                other => {
-                    let user_id = other.map(|u| u.id);
-                    let started = st
-                        .login_throttle
-                        .failed(&account, ip, std::time::Instant::now());
-                    let mut events = vec![event("login.failed", user_id.clone())];
-                    events.extend(
-                        started
-                            .iter()
-                            .map(|s| throttle::started_event(s, user_id.clone(), &meta)),
-                    );
-                    audit::record_many(conn, events, now)?;
-                    Err(ApiError::Unauthenticated("wrong email or password"))
-                }
-            }
+            let (user, login) = credentials::authenticate(conn, &st, &email, &password, &meta)?;
+            dar_db::write_transaction(conn, |conn| {
+                audit::record(conn, login, Utc::now())?;
+                let id: UserId = user.id.parse().map_err(ApiError::internal)?;
+                issue_pair(conn, &st, &id, &uuid::Uuid::now_v7().to_string())
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(pair))

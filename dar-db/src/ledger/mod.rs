@@ -730,6 +730,46 @@ const HOLDINGS_TAIL: &str = "
 HAVING SUM(l.quantity) <> 0 OR SUM(l.paid_cents) <> 0
  ORDER BY s.register_number, c.code";
 
+/// One class's totals at a moment.
+#[derive(QueryableByName, Clone, Debug, PartialEq, Eq)]
+pub struct ClassTotal {
+    #[diesel(sql_type = Text)]
+    pub code: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = BigInt)]
+    pub quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    pub capital_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    pub paid_cents: i64,
+}
+
+/// Shares, subscribed and paid-up capital per class at a moment, every class of the
+/// tenant (an unused one with zeros), by code.
+pub fn class_totals(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    moment: Moment,
+) -> Result<Vec<ClassTotal>, StoreError> {
+    let sql = "SELECT c.code AS code, c.name AS name,
+                      CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT) AS quantity,
+                      CAST(COALESCE(SUM(l.capital_cents), 0) AS BIGINT) AS capital_cents,
+                      CAST(COALESCE(SUM(l.paid_cents), 0) AS BIGINT) AS paid_cents
+                 FROM share_classes c
+                 LEFT JOIN ledger_legs l
+                   ON l.tenant_id = c.tenant_id AND l.share_class_id = c.id
+                  AND l.movement_date <= ? AND l.seq <= ?
+                WHERE c.tenant_id = ?
+                GROUP BY c.code, c.name
+                ORDER BY c.code";
+    Ok(diesel::sql_query(placeholders(conn.backend(), sql))
+        .bind::<Date, _>(moment.as_of)
+        .bind::<BigInt, _>(moment.as_of_seq)
+        .bind::<Text, _>(tenant.to_string())
+        .load(conn)?)
+}
+
 /// The whole register at a moment, a page at a time, ordered by register number and class
 /// code; `after` is the last (register number, class code) of the previous page.
 pub fn holdings(

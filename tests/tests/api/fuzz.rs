@@ -13,7 +13,8 @@ use dar_tests::{TestApp, on_both_backends, tool};
 use serde_json::json;
 
 /// Bounded so the six runs (three roles, two databases) fit CI: 25 cases per operation
-/// and phase, generated deterministically, so a failure reproduces run after run.
+/// and phase, generated deterministically, so a failure reproduces run after run. A deeper
+/// search is `DAR_FUZZ_MAX_EXAMPLES=500` (and `DAR_FUZZ_WORKERS=4` for concurrent requests).
 const MAX_EXAMPLES: &str = "25";
 const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
                       response_schema_conformance,unsupported_method,allow_header_conformance";
@@ -112,6 +113,14 @@ fn failures(report: &str) -> &str {
     }
 }
 
+/// A positive number from the environment, else `default`.
+fn setting(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| v.parse::<u32>().is_ok_and(|n| n > 0))
+        .unwrap_or_else(|| default.to_string())
+}
+
 fn fuzz_as(schemathesis: &Path, dir: &Path, base: &str, run: &str, token: &str) -> (bool, String) {
     let started = Instant::now();
     let output = std::process::Command::new(schemathesis)
@@ -123,10 +132,13 @@ fn fuzz_as(schemathesis: &Path, dir: &Path, base: &str, run: &str, token: &str) 
         .arg(format!("Authorization: Bearer {token}"))
         .args(["--checks", CHECKS])
         .args(["--phases", "examples,coverage,fuzzing"])
-        .args(["--max-examples", MAX_EXAMPLES])
+        .args([
+            "--max-examples",
+            &setting("DAR_FUZZ_MAX_EXAMPLES", MAX_EXAMPLES),
+        ])
         .arg("--generation-deterministic")
         .arg("--continue-on-failure")
-        .args(["--workers", "1"])
+        .args(["--workers", &setting("DAR_FUZZ_WORKERS", "1")])
         .arg("--no-color")
         .env("SCHEMATHESIS_TELEMETRY", "false")
         .output()

@@ -23,3 +23,4 @@ mod race;
 mod supervision;
 mod tamper;
 mod throttling;
+mod web;

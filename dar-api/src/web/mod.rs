@@ -1,0 +1,498 @@
+//! The web application's pages, served by the same binary as the API. Handlers here parse,
+//! authorize through the same `auth::authorize` as the API, read through `dar-db`, and render
+//! with `dar-web`. Errors become HTML pages (or a redirect to the sign-in page) in one
+//! place, [`PageError`].
+
+pub mod session;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+
+use crate::auth::{Need, credentials, tokens};
+use crate::error::ApiError;
+use crate::request::RequestMeta;
+use crate::routes::tenant_access;
+use crate::state::AppState;
+use dar_core::types::{Language, Role};
+use dar_web::i18n::{Text, t};
+use dar_web::layout::{Frame, Signed};
+use dar_web::pages;
+use session::{FORM_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, WebUser};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(stylesheet)
+        .service(start)
+        .service(sign_in_form)
+        .service(sign_in)
+        .service(sign_out)
+        .service(language)
+        .service(dashboard);
+}
+
+/// Why a page could not be shown. Rendered as a page in the user's language; a request
+/// without a session is sent to the sign-in page.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("sign in first")]
+    SignIn { lang: Language },
+    /// Unknown, or not the user's to see: the same answer, so a page does not tell which.
+    #[error("not found")]
+    NotFound { lang: Language },
+    /// A form without this session's CSRF token.
+    #[error("the form's token is missing or wrong")]
+    Forbidden { lang: Language },
+    #[error("the page could not be shown")]
+    Failed { lang: Language, retry: bool },
+}
+
+impl PageError {
+    /// The page a failure of the layers below becomes.
+    pub fn from_api(e: ApiError, lang: Language) -> Self {
+        match e {
+            ApiError::Unauthenticated(_) => PageError::SignIn { lang },
+            ApiError::NotFound | ApiError::Forbidden(_) => PageError::NotFound { lang },
+            ApiError::Unavailable(_) | ApiError::OutcomeUnknown(_) => {
+                PageError::Failed { lang, retry: true }
+            }
+            other => {
+                tracing::error!(error = %crate::error::cause_chain(&anyhow::Error::new(other)), "page failed");
+                PageError::Failed { lang, retry: false }
+            }
+        }
+    }
+
+    fn lang(&self) -> Language {
+        match self {
+            PageError::SignIn { lang }
+            | PageError::NotFound { lang }
+            | PageError::Forbidden { lang }
+            | PageError::Failed { lang, .. } => *lang,
+        }
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
+            PageError::NotFound { .. } => StatusCode::NOT_FOUND,
+            PageError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            PageError::Failed { retry: true, .. } => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::Failed { retry: false, .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let PageError::SignIn { .. } = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/sign-in"))
+                .finish();
+        }
+        let lang = self.lang();
+        let frame = Frame {
+            lang,
+            title: t(lang, Text::ErrorTitle),
+            signed: None,
+            path: "/",
+        };
+        let body = match self {
+            PageError::NotFound { .. } => dar_web::layout::not_found(&frame),
+            _ => dar_web::layout::error(&frame),
+        };
+        let mut response = html_response(self.status_code(), body);
+        if matches!(self, PageError::Failed { retry: true, .. }) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+type PageResult = Result<HttpResponse, PageError>;
+
+/// What every page answer carries: no caching of personal data, no framing, and a Content
+/// Security Policy that allows only DAR's own stylesheet (and no script at all).
+fn html_response(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        .insert_header((header::REFERRER_POLICY, "same-origin"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .body(body)
+}
+
+fn ok(body: String) -> PageResult {
+    Ok(html_response(StatusCode::OK, body))
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
+fn frame<'a>(user: &'a WebUser, title: &'a str, path: &'a str) -> Frame<'a> {
+    Frame {
+        lang: user.lang,
+        title,
+        signed: Some(Signed {
+            email: &user.email,
+            csrf: &user.csrf,
+        }),
+        path,
+    }
+}
+
+#[get("/assets/dar-1.css")]
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(dar_web::STYLESHEET)
+}
+
+/// The start page: the user's cooperatives; the sign-in page for everybody else.
+#[get("/")]
+async fn start(state: web::Data<AppState>, user: WebUser) -> PageResult {
+    let lang = user.lang;
+    let principal = user.principal.clone();
+    let cooperatives = state
+        .db(move |conn| {
+            let platform = principal.has_platform_role(Role::Coordinator)
+                || principal.has_platform_role(Role::Helpdesk);
+            let mut links = Vec::new();
+            if platform {
+                let role = if principal.has_platform_role(Role::Coordinator) {
+                    Role::Coordinator
+                } else {
+                    Role::Helpdesk
+                };
+                for tenant in dar_db::tenants::list(conn, None, 1000)? {
+                    links.push(pages::CooperativeLink {
+                        name: tenant.legal_name,
+                        slug: tenant.slug,
+                        role,
+                    });
+                }
+            }
+            for grant in &principal.grants {
+                let Some(tenant_id) = grant.tenant_id else {
+                    continue;
+                };
+                let tenant = dar_db::tenants::get(conn, &tenant_id)?;
+                if !links
+                    .iter()
+                    .any(|l| l.slug == tenant.slug && l.role == grant.role)
+                {
+                    links.push(pages::CooperativeLink {
+                        name: tenant.legal_name,
+                        slug: tenant.slug,
+                        role: grant.role,
+                    });
+                }
+            }
+            // Pages exist so far for the roles that read the register.
+            links.retain(|l| matches!(l.role, Role::Admin | Role::Viewer));
+            Ok(links)
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let title = t(lang, Text::MyCooperatives);
+    ok(pages::home(&frame(&user, title, "/"), &cooperatives))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignInForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+fn sign_in_page(
+    state: &AppState,
+    lang: Language,
+    status: StatusCode,
+    email: &str,
+    problem: Option<Text>,
+) -> HttpResponse {
+    let (csrf, _) = tokens::opaque_token();
+    let frame = Frame {
+        lang,
+        title: t(lang, Text::SignIn),
+        signed: None,
+        path: "/sign-in",
+    };
+    let body = pages::sign_in(
+        &frame,
+        &pages::SignIn {
+            csrf: &csrf,
+            email,
+            problem,
+        },
+    );
+    let mut response = html_response(status, body);
+    let _ = response.add_cookie(&session::cookie(state, FORM_COOKIE, csrf));
+    response
+}
+
+#[get("/sign-in")]
+async fn sign_in_form(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    sign_in_page(&state, session::language(&req), StatusCode::OK, "", None)
+}
+
+/// Signs in: a new session (never one the browser brought along, so a planted session id
+/// cannot be taken over), its cookie, and the `login` audit event in the same transaction.
+#[post("/sign-in")]
+async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
+    let lang = session::language(&req);
+    let form = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|b| crate::request::parse_query::<SignInForm>(b).ok());
+    let Some(form) = form else {
+        return Ok(sign_in_page(
+            &state,
+            lang,
+            StatusCode::BAD_REQUEST,
+            "",
+            Some(Text::WrongCredentials),
+        ));
+    };
+    let expected = req.cookie(FORM_COOKIE).map(|c| c.value().to_string());
+    if !expected.is_some_and(|e| session::constant_time_eq(e.as_bytes(), form.csrf.as_bytes())) {
+        return Ok(sign_in_page(
+            &state,
+            lang,
+            StatusCode::FORBIDDEN,
+            &form.email,
+            Some(Text::FormExpired),
+        ));
+    }
+    let old = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| tokens::token_hash(c.value()));
+    let st = state.clone();
+    let email = form.email.clone();
+    let (token, csrf) = (tokens::opaque_token(), tokens::opaque_token().0);
+    let started = state
+        .db(move |conn| {
+            let (user, login) =
+                credentials::authenticate(conn, &st, &form.email, &form.password, &meta)?;
+            let user_id = user.id.parse().map_err(ApiError::internal)?;
+            dar_db::write_transaction(conn, |conn| {
+                if let Some(old) = &old {
+                    dar_db::web_sessions::end(conn, old)?;
+                }
+                let now = Utc::now();
+                dar_db::web_sessions::start(
+                    conn,
+                    &user_id,
+                    &token.1,
+                    &csrf,
+                    session::lifetimes(),
+                    now,
+                )?;
+                dar_db::audit::record(conn, login, now)?;
+                Ok::<_, ApiError>(())
+            })?;
+            Ok(token.0)
+        })
+        .await;
+    match started {
+        Ok(token) => {
+            let mut response = see_other("/");
+            let _ = response.add_cookie(&session::cookie(&state, SESSION_COOKIE, token));
+            let _ = response.add_removal_cookie(&session::removal(&state, FORM_COOKIE));
+            Ok(response)
+        }
+        Err(ApiError::Unauthenticated(_)) => Ok(sign_in_page(
+            &state,
+            lang,
+            StatusCode::UNAUTHORIZED,
+            &email,
+            Some(Text::WrongCredentials),
+        )),
+        Err(ApiError::TooManyAttempts { retry_after }) => {
+            let mut response = sign_in_page(
+                &state,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                &email,
+                Some(Text::TooManyAttempts),
+            );
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(response)
+        }
+        Err(e) => Err(PageError::from_api(e, lang)),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CsrfForm {
+    csrf: String,
+}
+
+/// Reads a form that carries only the CSRF token and checks it against the session.
+fn checked_form(user: &WebUser, body: &[u8]) -> Result<(), PageError> {
+    let form = std::str::from_utf8(body)
+        .ok()
+        .and_then(|b| crate::request::parse_query::<CsrfForm>(b).ok());
+    match form {
+        Some(f) if user.csrf_matches(&f.csrf) => Ok(()),
+        _ => Err(PageError::Forbidden { lang: user.lang }),
+    }
+}
+
+#[post("/sign-out")]
+async fn sign_out(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: WebUser,
+    body: web::Bytes,
+) -> PageResult {
+    checked_form(&user, &body)?;
+    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+        let hash = tokens::token_hash(cookie.value());
+        state
+            .db(move |conn| Ok(dar_db::web_sessions::end(conn, &hash)?))
+            .await
+            .map_err(|e| PageError::from_api(e, user.lang))?;
+    }
+    let mut response = see_other("/sign-in");
+    let _ = response.add_removal_cookie(&session::removal(&state, SESSION_COOKIE));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Next {
+    next: Option<String>,
+}
+
+/// Where a language switch may return to: a path of this site only, never another site.
+fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/",
+    }
+}
+
+/// Chooses the language of the pages; kept in a cookie, so it holds before signing in too.
+#[get("/language/{lang}")]
+async fn language(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: crate::request::StrictQuery<Next>,
+    req: HttpRequest,
+) -> PageResult {
+    let Some(lang) = Language::parse(&path.into_inner()) else {
+        return Err(PageError::NotFound {
+            lang: session::language(&req),
+        });
+    };
+    let mut response = see_other(local_path(query.0.next.as_deref()));
+    let mut cookie = session::cookie(&state, LANGUAGE_COOKIE, lang.as_str().to_string());
+    cookie.set_max_age(actix_web::cookie::time::Duration::days(365));
+    let _ = response.add_cookie(&cookie);
+    Ok(response)
+}
+
+/// An administrator's or viewer's overview of one cooperative.
+#[get("/c/{tenant}")]
+async fn dashboard(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<String>,
+) -> PageResult {
+    let lang = user.lang;
+    let key = path.into_inner();
+    let here = format!("/c/{key}");
+    let principal = user.principal.clone();
+    let view = state
+        .db(move |conn| {
+            let (tenant, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let today = dar_core::time::brussels_date(Utc::now());
+            let moment = dar_db::ledger::Moment {
+                as_of: today,
+                as_of_seq: tenant.ledger_head_seq,
+            };
+            let classes = dar_db::ledger::class_totals(conn, &tenant_id, moment)?
+                .into_iter()
+                .map(|c| pages::ClassLine {
+                    code: c.code,
+                    name: c.name,
+                    shares: c.quantity,
+                    subscribed_cents: c.capital_cents,
+                    paid_cents: c.paid_cents,
+                })
+                .collect();
+            let active_holders = dar_db::shareholders::count_active(conn, &tenant_id)?;
+            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
+            let after = (tenant.ledger_head_seq - LATEST).max(0);
+            let entries =
+                dar_db::ledger::list(conn, &tenant_id, &Default::default(), after, LATEST)?;
+            let mut names = std::collections::HashMap::new();
+            let mut name_of = |conn: &mut dar_db::DbConnection,
+                               id: Option<dar_core::ids::ShareholderId>|
+             -> Result<Option<String>, ApiError> {
+                let Some(id) = id else { return Ok(None) };
+                if let Some(name) = names.get(&id) {
+                    return Ok(Some(String::clone(name)));
+                }
+                let row = dar_db::shareholders::get(conn, &tenant_id, &id)?;
+                let name = format!("{} ({})", row.display_name(), row.register_number);
+                names.insert(id, name.clone());
+                Ok(Some(name))
+            };
+            let mut latest = Vec::with_capacity(entries.len());
+            for e in entries.iter().rev() {
+                let m = &e.movement;
+                latest.push(pages::EntryLine {
+                    seq: e.seq,
+                    effective_date: m.effective_date,
+                    kind: m.kind,
+                    class: codes
+                        .get(&m.share_class_id.to_string())
+                        .cloned()
+                        .unwrap_or_default(),
+                    from: name_of(conn, m.from)?,
+                    to: name_of(conn, m.to)?,
+                    quantity: m.quantity,
+                });
+            }
+            let verified = dar_db::ledger::verify(conn, &tenant_id)?.ok;
+            Ok(pages::Dashboard {
+                cooperative: tenant.legal_name,
+                classes,
+                active_holders,
+                latest,
+                verified,
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let title = t(lang, Text::Dashboard);
+    ok(pages::dashboard(&frame(&user, title, &here), &view))
+}
+
+/// Entries the dashboard shows.
+const LATEST: i64 = 10;

@@ -1,0 +1,332 @@
+//! The application's words in Dutch, French and English, and Belgian formats for dates and
+//! amounts. Every text is a variant of [`Text`], so a page cannot ask for a text that one
+//! language lacks: the compiler checks all three.
+
+use chrono::NaiveDate;
+use dar_core::types::Language;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    AppName,
+    AppTagline,
+    SkipToContent,
+    SignIn,
+    SignInTitle,
+    SignInIntro,
+    Email,
+    Password,
+    SignOut,
+    WrongCredentials,
+    TooManyAttempts,
+    FormExpired,
+    LanguageLabel,
+    Change,
+    MyCooperatives,
+    NoCooperatives,
+    RoleAdmin,
+    RoleViewer,
+    RoleShareholder,
+    RoleHelpdesk,
+    RoleCoordinator,
+    Dashboard,
+    CapitalAndShares,
+    Class,
+    Shares,
+    Subscribed,
+    PaidUp,
+    Holders,
+    ActiveHolders,
+    LatestEntries,
+    NoEntries,
+    EntryNumber,
+    EffectiveDate,
+    Kind,
+    From,
+    To,
+    Quantity,
+    LedgerVerified,
+    LedgerBroken,
+    Total,
+    NotFoundTitle,
+    NotFoundBody,
+    ErrorTitle,
+    ErrorBody,
+    BackHome,
+    KindIssue,
+    KindTransfer,
+    KindRedemption,
+    KindPayment,
+    KindReversal,
+}
+
+/// The text `t` in `lang`.
+pub fn t(lang: Language, t: Text) -> &'static str {
+    use Language::{En, Fr, Nl};
+    use Text::*;
+    match (t, lang) {
+        (AppName, _) => "DAR",
+        (AppTagline, Nl) => "Digitaal aandeelhoudersregister",
+        (AppTagline, Fr) => "Registre numérique des actionnaires",
+        (AppTagline, En) => "Digital shareholder register",
+        (SkipToContent, Nl) => "Naar de inhoud",
+        (SkipToContent, Fr) => "Aller au contenu",
+        (SkipToContent, En) => "Skip to content",
+        (SignIn, Nl) => "Aanmelden",
+        (SignIn, Fr) => "Se connecter",
+        (SignIn, En) => "Sign in",
+        (SignInTitle, Nl) => "Aanmelden bij DAR",
+        (SignInTitle, Fr) => "Se connecter à DAR",
+        (SignInTitle, En) => "Sign in to DAR",
+        (SignInIntro, Nl) => "Het aandeelhoudersregister van uw coöperatie.",
+        (SignInIntro, Fr) => "Le registre des actionnaires de votre coopérative.",
+        (SignInIntro, En) => "The shareholder register of your cooperative.",
+        (Email, Nl) => "E-mailadres",
+        (Email, Fr) => "Adresse e-mail",
+        (Email, En) => "E-mail address",
+        (Password, Nl) => "Wachtwoord",
+        (Password, Fr) => "Mot de passe",
+        (Password, En) => "Password",
+        (SignOut, Nl) => "Afmelden",
+        (SignOut, Fr) => "Se déconnecter",
+        (SignOut, En) => "Sign out",
+        (WrongCredentials, Nl) => "Dit e-mailadres en wachtwoord horen niet bij elkaar.",
+        (WrongCredentials, Fr) => "Cette adresse e-mail et ce mot de passe ne correspondent pas.",
+        (WrongCredentials, En) => "This e-mail address and password do not match.",
+        (TooManyAttempts, Nl) => {
+            "Te veel mislukte pogingen. Probeer het over enkele minuten opnieuw."
+        }
+        (TooManyAttempts, Fr) => "Trop de tentatives échouées. Réessayez dans quelques minutes.",
+        (TooManyAttempts, En) => "Too many failed attempts. Try again in a few minutes.",
+        (FormExpired, Nl) => "Dit formulier is verlopen. Probeer het opnieuw.",
+        (FormExpired, Fr) => "Ce formulaire a expiré. Veuillez réessayer.",
+        (FormExpired, En) => "This form has expired. Please try again.",
+        (LanguageLabel, Nl) => "Taal",
+        (LanguageLabel, Fr) => "Langue",
+        (LanguageLabel, En) => "Language",
+        (Change, Nl) => "Wijzigen",
+        (Change, Fr) => "Modifier",
+        (Change, En) => "Change",
+        (MyCooperatives, Nl) => "Mijn coöperaties",
+        (MyCooperatives, Fr) => "Mes coopératives",
+        (MyCooperatives, En) => "My cooperatives",
+        (NoCooperatives, Nl) => "U hebt nog geen toegang tot een coöperatie.",
+        (NoCooperatives, Fr) => "Vous n'avez encore accès à aucune coopérative.",
+        (NoCooperatives, En) => "You do not have access to a cooperative yet.",
+        (RoleAdmin, Nl) => "beheerder",
+        (RoleAdmin, Fr) => "administrateur",
+        (RoleAdmin, En) => "administrator",
+        (RoleViewer, Nl) => "lezer",
+        (RoleViewer, Fr) => "lecteur",
+        (RoleViewer, En) => "viewer",
+        (RoleShareholder, Nl) => "aandeelhouder",
+        (RoleShareholder, Fr) => "actionnaire",
+        (RoleShareholder, En) => "shareholder",
+        (RoleHelpdesk, Nl) => "helpdesk",
+        (RoleHelpdesk, Fr) => "support",
+        (RoleHelpdesk, En) => "helpdesk",
+        (RoleCoordinator, Nl) => "coördinator",
+        (RoleCoordinator, Fr) => "coordinateur",
+        (RoleCoordinator, En) => "coordinator",
+        (Dashboard, Nl) => "Overzicht",
+        (Dashboard, Fr) => "Aperçu",
+        (Dashboard, En) => "Overview",
+        (CapitalAndShares, Nl) => "Kapitaal en aandelen per klasse",
+        (CapitalAndShares, Fr) => "Capital et parts par classe",
+        (CapitalAndShares, En) => "Capital and shares per class",
+        (Class, Nl) => "Klasse",
+        (Class, Fr) => "Classe",
+        (Class, En) => "Class",
+        (Shares, Nl) => "Aandelen",
+        (Shares, Fr) => "Parts",
+        (Shares, En) => "Shares",
+        (Subscribed, Nl) => "Geplaatst kapitaal",
+        (Subscribed, Fr) => "Capital souscrit",
+        (Subscribed, En) => "Subscribed capital",
+        (PaidUp, Nl) => "Volgestort",
+        (PaidUp, Fr) => "Libéré",
+        (PaidUp, En) => "Paid up",
+        (Holders, Nl) => "Aandeelhouders",
+        (Holders, Fr) => "Actionnaires",
+        (Holders, En) => "Shareholders",
+        (ActiveHolders, Nl) => "actieve aandeelhouders",
+        (ActiveHolders, Fr) => "actionnaires actifs",
+        (ActiveHolders, En) => "active shareholders",
+        (LatestEntries, Nl) => "Laatste boekingen",
+        (LatestEntries, Fr) => "Dernières inscriptions",
+        (LatestEntries, En) => "Latest entries",
+        (NoEntries, Nl) => "Het register heeft nog geen boekingen.",
+        (NoEntries, Fr) => "Le registre n'a pas encore d'inscriptions.",
+        (NoEntries, En) => "The register has no entries yet.",
+        (EntryNumber, Nl) => "Nr.",
+        (EntryNumber, Fr) => "N°",
+        (EntryNumber, En) => "No.",
+        (EffectiveDate, Nl) => "Datum",
+        (EffectiveDate, Fr) => "Date",
+        (EffectiveDate, En) => "Date",
+        (Kind, Nl) => "Soort",
+        (Kind, Fr) => "Type",
+        (Kind, En) => "Kind",
+        (From, Nl) => "Van",
+        (From, Fr) => "De",
+        (From, En) => "From",
+        (To, Nl) => "Aan",
+        (To, Fr) => "À",
+        (To, En) => "To",
+        (Quantity, Nl) => "Aantal",
+        (Quantity, Fr) => "Nombre",
+        (Quantity, En) => "Quantity",
+        (LedgerVerified, Nl) => "Het register is nagerekend: de keten van boekingen is intact.",
+        (LedgerVerified, Fr) => "Le registre est vérifié : la chaîne des inscriptions est intacte.",
+        (LedgerVerified, En) => "The register is verified: the chain of entries is intact.",
+        (LedgerBroken, Nl) => {
+            "Waarschuwing: de keten van boekingen klopt niet. Neem contact op met de helpdesk."
+        }
+        (LedgerBroken, Fr) => {
+            "Attention : la chaîne des inscriptions est rompue. Contactez le support."
+        }
+        (LedgerBroken, En) => {
+            "Warning: the chain of entries does not add up. Contact the helpdesk."
+        }
+        (Total, Nl) => "Totaal",
+        (Total, Fr) => "Total",
+        (Total, En) => "Total",
+        (NotFoundTitle, Nl) => "Niet gevonden",
+        (NotFoundTitle, Fr) => "Introuvable",
+        (NotFoundTitle, En) => "Not found",
+        (NotFoundBody, Nl) => "Deze pagina bestaat niet, of u hebt er geen toegang toe.",
+        (NotFoundBody, Fr) => "Cette page n'existe pas, ou vous n'y avez pas accès.",
+        (NotFoundBody, En) => "This page does not exist, or you have no access to it.",
+        (ErrorTitle, Nl) => "Er ging iets mis",
+        (ErrorTitle, Fr) => "Une erreur s'est produite",
+        (ErrorTitle, En) => "Something went wrong",
+        (ErrorBody, Nl) => "Probeer het zo meteen opnieuw.",
+        (ErrorBody, Fr) => "Veuillez réessayer dans un instant.",
+        (ErrorBody, En) => "Please try again in a moment.",
+        (BackHome, Nl) => "Naar de startpagina",
+        (BackHome, Fr) => "Retour à l'accueil",
+        (BackHome, En) => "Back to the start page",
+        (KindIssue, Nl) => "uitgifte",
+        (KindIssue, Fr) => "émission",
+        (KindIssue, En) => "issue",
+        (KindTransfer, Nl) => "overdracht",
+        (KindTransfer, Fr) => "cession",
+        (KindTransfer, En) => "transfer",
+        (KindRedemption, Nl) => "terugneming",
+        (KindRedemption, Fr) => "remboursement",
+        (KindRedemption, En) => "redemption",
+        (KindPayment, Nl) => "volstorting",
+        (KindPayment, Fr) => "libération",
+        (KindPayment, En) => "payment",
+        (KindReversal, Nl) => "tegenboeking",
+        (KindReversal, Fr) => "extourne",
+        (KindReversal, En) => "reversal",
+    }
+}
+
+/// The name of a language in that language, for the language switch.
+pub fn language_name(lang: Language) -> &'static str {
+    match lang {
+        Language::Nl => "Nederlands",
+        Language::Fr => "Français",
+        Language::En => "English",
+    }
+}
+
+/// A date as Belgians write it: 31/12/2025.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// An amount in cents as written in `lang`: 1.250,00 € in Dutch and French, €1,250.00 in
+/// English.
+pub fn money(lang: Language, cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let (whole, fraction) = (abs / 100, abs % 100);
+    let (group, decimal) = match lang {
+        Language::Nl | Language::Fr => ('.', ','),
+        Language::En => (',', '.'),
+    };
+    let digits = whole.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    match lang {
+        Language::Nl | Language::Fr => format!("{sign}{grouped}{decimal}{fraction:02} €"),
+        Language::En => format!("{sign}€{grouped}{decimal}{fraction:02}"),
+    }
+}
+
+/// A whole number with the language's thousands separator.
+pub fn count(lang: Language, n: i64) -> String {
+    let text = money(lang, n.saturating_mul(100));
+    let number = text.trim_start_matches('€').trim_end_matches(" €");
+    let cut = match lang {
+        Language::Nl | Language::Fr => number.rfind(','),
+        Language::En => number.rfind('.'),
+    };
+    cut.map_or(number, |i| &number[..i]).to_string()
+}
+
+/// The language a browser asks for in `Accept-Language`, if DAR speaks it.
+pub fn from_accept_language(header: &str) -> Option<Language> {
+    let mut best: Option<(f32, Language)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = pieces
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        if let Some(lang) = Language::parse(primary)
+            && best.is_none_or(|(q, _)| quality > q)
+        {
+            best = Some((quality, lang));
+        }
+    }
+    best.map(|(_, lang)| lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_written_the_belgian_way_in_dutch_and_french() {
+        assert_eq!(money(Language::Nl, 125_000), "1.250,00 €");
+        assert_eq!(money(Language::Fr, 5), "0,05 €");
+        assert_eq!(money(Language::En, 123_456_789), "€1,234,567.89");
+        assert_eq!(money(Language::Nl, -150), "-1,50 €");
+    }
+
+    #[test]
+    fn counts_use_the_thousands_separator() {
+        assert_eq!(count(Language::Nl, 50_000), "50.000");
+        assert_eq!(count(Language::En, 1_234), "1,234");
+        assert_eq!(count(Language::Fr, 7), "7");
+    }
+
+    #[test]
+    fn dates_are_day_month_year() {
+        let d = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        assert_eq!(date(d), "31/12/2025");
+    }
+
+    #[test]
+    fn the_browser_language_is_the_best_one_dar_speaks() {
+        assert_eq!(
+            from_accept_language("de-DE,fr-BE;q=0.8,en;q=0.5"),
+            Some(Language::Fr)
+        );
+        assert_eq!(from_accept_language("en-GB, nl;q=0.9"), Some(Language::En));
+        assert_eq!(from_accept_language("de, es"), None);
+    }
+}

@@ -1,0 +1,10 @@
+//! The pages of DAR's web application, as plain functions from what a page shows to HTML,
+//! and the application's texts in Dutch, French and English. No HTTP and no database here:
+//! `dar-api`'s `web` module reads the data, decides who may see it, and calls these.
+
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+
+/// The stylesheet, served from the binary (no CDN: DAR works without internet).
+pub const STYLESHEET: &str = include_str!("../assets/dar.css");

@@ -1,0 +1,299 @@
+//! The web application over HTTP: signing in and out with a session cookie, CSRF on every
+//! form, pages in the user's language, values escaped, and other people's pages not found.
+
+use dar_tests::{PASSWORD, TestApp, on_both_backends};
+use serde_json::json;
+
+/// The value `name` is set to by a response's `Set-Cookie` headers, and the whole header.
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            let value = v[name.len() + 1..]
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            (value, v.to_string())
+        })
+}
+
+/// The hidden CSRF field of the first form on a page.
+fn csrf_field(html: &str) -> String {
+    let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: Vec<(String, String)>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Browser {
+            app,
+            cookies: vec![],
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, r: &reqwest::Response) {
+        for name in ["dar_session", "dar_form", "dar_lang"] {
+            if let Some((value, _)) = set_cookie(r, name) {
+                self.cookies.retain(|(k, _)| k != name);
+                if !value.is_empty() {
+                    self.cookies.push((name.to_string(), value));
+                }
+            }
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> reqwest::Response {
+        let r = self
+            .app
+            .client
+            .get(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        r
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let r = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        r
+    }
+
+    async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+        let page = self.get("/sign-in").await.text().await.unwrap();
+        let csrf = csrf_field(&page);
+        self.post(
+            "/sign-in",
+            &[("csrf", &csrf), ("email", email), ("password", password)],
+        )
+        .await
+    }
+}
+
+fn location(r: &reqwest::Response) -> &str {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// A cooperative "web" with class A, Anna (10 shares) and an admin; returns the tenant id.
+async fn cooperative(app: &TestApp, slug: &str, holder_name: &str) -> String {
+    let (t, admin) = app.tenant_with_admin(slug).await;
+    app.create_class(&t, &admin, "A", "100.00", "free").await;
+    let anna = app.create_person(&t, &admin, "Anna", holder_name).await;
+    app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": anna, "quantity": 10, "effective_date": "2024-02-01"})).await;
+    t
+}
+
+on_both_backends!(
+    an_administrator_signs_in_and_sees_the_dashboard,
+    |app| async move {
+        cooperative(&app, "web-dash", "Janssens").await;
+        let mut b = Browser::new(&app);
+        let r = b.sign_in("admin@web-dash.test", PASSWORD).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/");
+        let (_, header) = set_cookie(&r, "dar_session").expect("a session cookie");
+        for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(header.contains(flag), "{flag} in {header}");
+        }
+        let home = b.get("/").await;
+        assert_eq!(home.status(), 200);
+        let html = home.text().await.unwrap();
+        assert!(html.contains(r#"href="/c/web-dash""#), "{html}");
+        let dash = b.get("/c/web-dash").await;
+        assert_eq!(dash.status(), 200);
+        let html = dash.text().await.unwrap();
+        assert!(html.contains("Coöperatie web-dash cv"), "{html}");
+        assert!(
+            html.contains("1.000,00 €"),
+            "capital of 10 shares at 100.00: {html}"
+        );
+        assert!(
+            html.contains("Janssens, Anna (1)"),
+            "latest entries name the holder: {html}"
+        );
+        assert!(html.contains("nagerekend"), "the chain is verified: {html}");
+    }
+);
+
+on_both_backends!(
+    a_page_without_a_session_sends_to_the_sign_in_page,
+    |app| async move {
+        cooperative(&app, "web-anon", "Peeters").await;
+        let mut b = Browser::new(&app);
+        for path in ["/", "/c/web-anon"] {
+            let r = b.get(path).await;
+            assert_eq!(r.status(), 303, "{path}");
+            assert_eq!(location(&r), "/sign-in");
+        }
+        b.cookies.push(("dar_session".into(), "forged".into()));
+        assert_eq!(b.get("/").await.status(), 303);
+    }
+);
+
+on_both_backends!(
+    signing_in_without_the_forms_token_is_refused,
+    |app| async move {
+        cooperative(&app, "web-csrf", "Maes").await;
+        let mut b = Browser::new(&app);
+        let r = b
+            .post(
+                "/sign-in",
+                &[
+                    ("csrf", "guess"),
+                    ("email", "admin@web-csrf.test"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        assert!(set_cookie(&r, "dar_session").is_none());
+        assert_eq!(b.get("/").await.status(), 303, "not signed in");
+    }
+);
+
+on_both_backends!(
+    a_session_id_brought_along_is_never_taken_over,
+    |app| async move {
+        cooperative(&app, "web-fix", "Claes").await;
+        let mut b = Browser::new(&app);
+        b.cookies
+            .push(("dar_session".into(), "planted-by-an-attacker".into()));
+        let r = b.sign_in("admin@web-fix.test", PASSWORD).await;
+        assert_eq!(r.status(), 303);
+        let (value, _) = set_cookie(&r, "dar_session").unwrap();
+        assert_ne!(value, "planted-by-an-attacker");
+        let mut attacker = Browser::new(&app);
+        attacker
+            .cookies
+            .push(("dar_session".into(), "planted-by-an-attacker".into()));
+        assert_eq!(attacker.get("/").await.status(), 303);
+        assert_eq!(b.get("/").await.status(), 200);
+    }
+);
+
+on_both_backends!(
+    signing_out_needs_the_form_token_and_ends_the_session,
+    |app| async move {
+        cooperative(&app, "web-out", "Wouters").await;
+        let mut b = Browser::new(&app);
+        b.sign_in("admin@web-out.test", PASSWORD).await;
+        let session = b.cookies.clone();
+        let page = b.get("/").await.text().await.unwrap();
+        let csrf = csrf_field(&page);
+        let r = b.post("/sign-out", &[("csrf", "wrong")]).await;
+        assert_eq!(r.status(), 403);
+        assert_eq!(b.get("/").await.status(), 200, "still signed in");
+        let r = b.post("/sign-out", &[("csrf", &csrf)]).await;
+        assert_eq!(r.status(), 303);
+        let mut replay = Browser::new(&app);
+        replay.cookies = session;
+        assert_eq!(
+            replay.get("/").await.status(),
+            303,
+            "the old cookie is dead"
+        );
+    }
+);
+
+on_both_backends!(a_name_with_markup_is_shown_as_text, |app| async move {
+    cooperative(&app, "web-xss", "<img src=x onerror=alert(1)>").await;
+    let mut b = Browser::new(&app);
+    b.sign_in("admin@web-xss.test", PASSWORD).await;
+    let r = b.get("/c/web-xss").await;
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !csp.contains("unsafe-inline") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+});
+
+on_both_backends!(another_cooperatives_pages_are_not_found, |app| async move {
+    cooperative(&app, "web-one", "Goossens").await;
+    cooperative(&app, "web-two", "Mertens").await;
+    let mut b = Browser::new(&app);
+    b.sign_in("admin@web-one.test", PASSWORD).await;
+    let r = b.get("/c/web-two").await;
+    assert_eq!(r.status(), 404);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        !html.contains("Mertens") && !html.contains("web-two cv"),
+        "{html}"
+    );
+    assert_eq!(b.get("/c/does-not-exist").await.status(), 404);
+});
+
+on_both_backends!(pages_speak_the_chosen_language, |app| async move {
+    let mut b = Browser::new(&app);
+    let nl = b.get("/sign-in").await.text().await.unwrap();
+    assert!(
+        nl.contains(r#"<html lang="nl">"#) && nl.contains("Aanmelden"),
+        "Dutch by default"
+    );
+    let r = app
+        .client
+        .get(app.url("/sign-in"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.text().await.unwrap().contains("Sign in to DAR"),
+        "the browser's language"
+    );
+    let r = b.get("/language/fr?next=/sign-in").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/sign-in");
+    let fr = b.get("/sign-in").await.text().await.unwrap();
+    assert!(
+        fr.contains(r#"<html lang="fr">"#) && fr.contains("Se connecter"),
+        "{fr}"
+    );
+    let r = b.get("/language/fr?next=//evil.example").await;
+    assert_eq!(location(&r), "/", "never back to another site");
+});
