@@ -2,7 +2,8 @@
 //! inserted by maud, which escapes them, so a name like `<img onerror=…>` shows as text.
 
 use chrono::NaiveDate;
-use dar_core::types::{EntryKind, Role};
+use dar_core::types::{EntryKind, Language, Role, ShareholderStatus};
+use maud::Markup;
 use maud::html;
 
 use crate::i18n::{Text, count, date, money, t};
@@ -104,6 +105,7 @@ pub struct EntryLine {
 
 pub struct Dashboard {
     pub cooperative: String,
+    pub slug: String,
     pub classes: Vec<ClassLine>,
     pub active_holders: i64,
     pub latest: Vec<EntryLine>,
@@ -127,6 +129,7 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
         frame,
         html! {
             h1 { (d.cooperative) }
+            (cooperative_nav(lang, &d.slug, Section::Overview))
             @if d.verified {
                 p.status.ok { (t(lang, Text::LedgerVerified)) }
             } @else {
@@ -169,32 +172,339 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
                 @if d.latest.is_empty() {
                     p { (t(lang, Text::NoEntries)) }
                 } @else {
-                    div.scroll {
-                        table {
-                            thead { tr {
-                                th scope="col" class="num" { (t(lang, Text::EntryNumber)) }
-                                th scope="col" { (t(lang, Text::EffectiveDate)) }
-                                th scope="col" { (t(lang, Text::Kind)) }
-                                th scope="col" { (t(lang, Text::Class)) }
-                                th scope="col" { (t(lang, Text::From)) }
-                                th scope="col" { (t(lang, Text::To)) }
-                                th scope="col" class="num" { (t(lang, Text::Quantity)) }
-                            } }
-                            tbody {
-                                @for e in &d.latest {
-                                    tr {
-                                        td.num { (e.seq) }
-                                        td { (date(e.effective_date)) }
-                                        td { (t(lang, kind_text(e.kind))) }
-                                        td { (e.class) }
-                                        td { (e.from.as_deref().unwrap_or("")) }
-                                        td { (e.to.as_deref().unwrap_or("")) }
-                                        td.num { (count(lang, e.quantity)) }
-                                    }
+                    (entries_table(lang, &d.latest))
+                }
+            }
+        },
+    )
+}
+
+/// The sections of a cooperative's pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Overview,
+    Shareholders,
+    Register,
+}
+
+/// The navigation between a cooperative's sections; the current one is marked.
+pub fn cooperative_nav(lang: Language, slug: &str, current: Section) -> Markup {
+    let items = [
+        (Section::Overview, format!("/c/{slug}"), Text::Dashboard),
+        (
+            Section::Shareholders,
+            format!("/c/{slug}/shareholders"),
+            Text::Holders,
+        ),
+        (
+            Section::Register,
+            format!("/c/{slug}/register"),
+            Text::Register,
+        ),
+    ];
+    html! {
+        nav.sections aria-label=(t(lang, Text::CooperativeSections)) {
+            ul {
+                @for (section, href, text) in &items {
+                    li {
+                        @if *section == current {
+                            a href=(href) aria-current="page" { (t(lang, *text)) }
+                        } @else {
+                            a href=(href) { (t(lang, *text)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn status_text(status: ShareholderStatus) -> Text {
+    match status {
+        ShareholderStatus::Active => Text::StatusActive,
+        ShareholderStatus::Exited => Text::StatusExited,
+        ShareholderStatus::Excluded => Text::StatusExcluded,
+        ShareholderStatus::Deceased => Text::StatusDeceased,
+    }
+}
+
+/// One line of the shareholder list.
+pub struct HolderLine {
+    pub id: String,
+    pub register_number: i64,
+    pub name: String,
+    pub status: ShareholderStatus,
+    pub municipality: Option<String>,
+}
+
+pub struct HolderList {
+    pub cooperative: String,
+    pub slug: String,
+    pub query: String,
+    pub status: Option<ShareholderStatus>,
+    pub lines: Vec<HolderLine>,
+    /// The link to the next page, when there is one.
+    pub next: Option<String>,
+}
+
+/// The shareholders of a cooperative, searchable by name or register number.
+pub fn shareholder_list(frame: &Frame, list: &HolderList) -> String {
+    let lang = frame.lang;
+    page(
+        frame,
+        html! {
+            p.context { (list.cooperative) }
+            (cooperative_nav(lang, &list.slug, Section::Shareholders))
+            h1 { (t(lang, Text::Holders)) }
+            form.search method="get" action=(format!("/c/{}/shareholders", list.slug)) role="search" {
+                div {
+                    label for="q" { (t(lang, Text::SearchHint)) }
+                    input #q type="search" name="q" value=(list.query);
+                }
+                div {
+                    label for="status" { (t(lang, Text::Status)) }
+                    select #status name="status" {
+                        option value="" selected[list.status.is_none()] { (t(lang, Text::AnyStatus)) }
+                        @for s in ShareholderStatus::ALL {
+                            option value=(s.as_str()) selected[list.status == Some(*s)] { (t(lang, status_text(*s))) }
+                        }
+                    }
+                }
+                button type="submit" { (t(lang, Text::Search)) }
+            }
+            @if list.lines.is_empty() {
+                p role="status" { (t(lang, Text::NoShareholdersFound)) }
+            } @else {
+                div.scroll {
+                    table {
+                        thead { tr {
+                            th scope="col" class="num" { (t(lang, Text::RegisterNumber)) }
+                            th scope="col" { (t(lang, Text::Name)) }
+                            th scope="col" { (t(lang, Text::Municipality)) }
+                            th scope="col" { (t(lang, Text::Status)) }
+                        } }
+                        tbody {
+                            @for h in &list.lines {
+                                tr {
+                                    td.num { (h.register_number) }
+                                    td { a href=(format!("/c/{}/shareholders/{}", list.slug, h.id)) { (h.name) } }
+                                    td { (h.municipality.as_deref().unwrap_or("")) }
+                                    td { (t(lang, status_text(h.status))) }
                                 }
                             }
                         }
                     }
+                }
+                @if let Some(next) = &list.next {
+                    p { a rel="next" href=(next) { (t(lang, Text::NextPage)) } }
+                }
+            }
+        },
+    )
+}
+
+/// One class a holder holds at a date.
+pub struct HoldingLine {
+    pub class: String,
+    pub shares: i64,
+    pub subscribed_cents: i64,
+    pub paid_cents: i64,
+}
+
+pub struct HolderPage {
+    pub cooperative: String,
+    pub slug: String,
+    pub name: String,
+    pub register_number: i64,
+    pub legal: bool,
+    pub status: ShareholderStatus,
+    pub admission_date: NaiveDate,
+    /// Shown only to whom may see it (an administrator, the holder).
+    pub national_number: Option<String>,
+    pub enterprise_number: Option<String>,
+    pub address: Vec<String>,
+    pub as_of: NaiveDate,
+    pub holdings: Vec<HoldingLine>,
+    pub history: Vec<EntryLine>,
+}
+
+/// One shareholder: who they are, what they hold on a date, and every movement.
+pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String {
+    let lang = frame.lang;
+    page(
+        frame,
+        html! {
+            p.context { (h.cooperative) }
+            (cooperative_nav(lang, &h.slug, Section::Shareholders))
+            h1 { (h.name) " " span.number { "(" (h.register_number) ")" } }
+            section aria-labelledby="identity" {
+                h2 #identity { (t(lang, Text::Identity)) }
+                dl.facts {
+                    dt { (t(lang, Text::RegisterNumber)) } dd { (h.register_number) }
+                    dt { (t(lang, Text::Kind)) }
+                    dd { (t(lang, if h.legal { Text::PersonLegal } else { Text::PersonNatural })) }
+                    dt { (t(lang, Text::Status)) } dd { (t(lang, status_text(h.status))) }
+                    dt { (t(lang, Text::AdmissionDate)) } dd { (date(h.admission_date)) }
+                    @if let Some(nn) = &h.national_number {
+                        dt { (t(lang, Text::NationalNumber)) } dd { (nn) }
+                    }
+                    @if let Some(en) = &h.enterprise_number {
+                        dt { (t(lang, Text::EnterpriseNumber)) } dd { (en) }
+                    }
+                    @if !h.address.is_empty() {
+                        dt { (t(lang, Text::Address)) }
+                        dd { @for (i, line) in h.address.iter().enumerate() { @if i > 0 { br; } (line) } }
+                    }
+                }
+            }
+            section aria-labelledby="holdings" {
+                h2 #holdings { (t(lang, Text::Holdings)) }
+                (as_of_form(lang, own_path, h.as_of))
+                @if h.holdings.is_empty() {
+                    p { (t(lang, Text::NoHoldings)) }
+                } @else {
+                    (holdings_table(lang, &h.holdings))
+                }
+            }
+            section aria-labelledby="history" {
+                h2 #history { (t(lang, Text::History)) }
+                @if h.history.is_empty() {
+                    p { (t(lang, Text::NoEntries)) }
+                } @else {
+                    (entries_table(lang, &h.history))
+                }
+            }
+        },
+    )
+}
+
+fn as_of_form(lang: Language, action: &str, as_of: NaiveDate) -> Markup {
+    html! {
+        form.as-of method="get" action=(action) {
+            label for="as_of" { (t(lang, Text::AsOf)) }
+            input #as_of type="date" name="as_of" value=(as_of.format("%Y-%m-%d").to_string());
+            button type="submit" { (t(lang, Text::Show)) }
+        }
+    }
+}
+
+fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
+    html! {
+        div.scroll {
+            table {
+                thead { tr {
+                    th scope="col" { (t(lang, Text::Class)) }
+                    th scope="col" class="num" { (t(lang, Text::Shares)) }
+                    th scope="col" class="num" { (t(lang, Text::Subscribed)) }
+                    th scope="col" class="num" { (t(lang, Text::PaidUp)) }
+                } }
+                tbody {
+                    @for l in lines {
+                        tr {
+                            th scope="row" { (l.class) }
+                            td.num { (count(lang, l.shares)) }
+                            td.num { (money(lang, l.subscribed_cents)) }
+                            td.num { (money(lang, l.paid_cents)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn entries_table(lang: Language, entries: &[EntryLine]) -> Markup {
+    html! {
+        div.scroll {
+            table {
+                thead { tr {
+                    th scope="col" class="num" { (t(lang, Text::EntryNumber)) }
+                    th scope="col" { (t(lang, Text::EffectiveDate)) }
+                    th scope="col" { (t(lang, Text::Kind)) }
+                    th scope="col" { (t(lang, Text::Class)) }
+                    th scope="col" { (t(lang, Text::From)) }
+                    th scope="col" { (t(lang, Text::To)) }
+                    th scope="col" class="num" { (t(lang, Text::Quantity)) }
+                } }
+                tbody {
+                    @for e in entries {
+                        tr {
+                            td.num { (e.seq) }
+                            td { (date(e.effective_date)) }
+                            td { (t(lang, kind_text(e.kind))) }
+                            td { (e.class) }
+                            td { (e.from.as_deref().unwrap_or("")) }
+                            td { (e.to.as_deref().unwrap_or("")) }
+                            td.num { (count(lang, e.quantity)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One holding in the register.
+pub struct RegisterLine {
+    pub register_number: i64,
+    pub name: String,
+    pub holder_id: String,
+    pub holding: HoldingLine,
+}
+
+pub struct RegisterPage {
+    pub cooperative: String,
+    pub slug: String,
+    pub as_of: NaiveDate,
+    pub lines: Vec<RegisterLine>,
+    pub next: Option<String>,
+}
+
+/// The register as of a date, a page at a time, with the PDF extract for printing.
+pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
+    let lang = frame.lang;
+    let pdf = format!(
+        "/c/{}/register.pdf?as_of={}",
+        r.slug,
+        r.as_of.format("%Y-%m-%d")
+    );
+    page(
+        frame,
+        html! {
+            p.context { (r.cooperative) }
+            (cooperative_nav(lang, &r.slug, Section::Register))
+            h1 { (t(lang, Text::RegisterAsOf)) " " (date(r.as_of)) }
+            (as_of_form(lang, &format!("/c/{}/register", r.slug), r.as_of))
+            p { a.button href=(pdf) download { (t(lang, Text::DownloadPdf)) } }
+            @if r.lines.is_empty() {
+                p { (t(lang, Text::NoHoldings)) }
+            } @else {
+                div.scroll {
+                    table {
+                        thead { tr {
+                            th scope="col" class="num" { (t(lang, Text::RegisterNumber)) }
+                            th scope="col" { (t(lang, Text::Name)) }
+                            th scope="col" { (t(lang, Text::Class)) }
+                            th scope="col" class="num" { (t(lang, Text::Shares)) }
+                            th scope="col" class="num" { (t(lang, Text::Subscribed)) }
+                            th scope="col" class="num" { (t(lang, Text::PaidUp)) }
+                        } }
+                        tbody {
+                            @for l in &r.lines {
+                                tr {
+                                    td.num { (l.register_number) }
+                                    td { a href=(format!("/c/{}/shareholders/{}", r.slug, l.holder_id)) { (l.name) } }
+                                    td { (l.holding.class) }
+                                    td.num { (count(lang, l.holding.shares)) }
+                                    td.num { (money(lang, l.holding.subscribed_cents)) }
+                                    td.num { (money(lang, l.holding.paid_cents)) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(next) = &r.next {
+                    p { a rel="next" href=(next) { (t(lang, Text::NextPage)) } }
                 }
             }
         },

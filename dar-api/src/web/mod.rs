@@ -29,7 +29,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sign_in)
         .service(sign_out)
         .service(language)
-        .service(dashboard);
+        .service(dashboard)
+        .service(shareholders)
+        .service(shareholder)
+        .service(register)
+        .service(register_pdf);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -450,38 +454,12 @@ async fn dashboard(
             let after = (tenant.ledger_head_seq - LATEST).max(0);
             let entries =
                 dar_db::ledger::list(conn, &tenant_id, &Default::default(), after, LATEST)?;
-            let mut names = std::collections::HashMap::new();
-            let mut name_of = |conn: &mut dar_db::DbConnection,
-                               id: Option<dar_core::ids::ShareholderId>|
-             -> Result<Option<String>, ApiError> {
-                let Some(id) = id else { return Ok(None) };
-                if let Some(name) = names.get(&id) {
-                    return Ok(Some(String::clone(name)));
-                }
-                let row = dar_db::shareholders::get(conn, &tenant_id, &id)?;
-                let name = format!("{} ({})", row.display_name(), row.register_number);
-                names.insert(id, name.clone());
-                Ok(Some(name))
-            };
-            let mut latest = Vec::with_capacity(entries.len());
-            for e in entries.iter().rev() {
-                let m = &e.movement;
-                latest.push(pages::EntryLine {
-                    seq: e.seq,
-                    effective_date: m.effective_date,
-                    kind: m.kind,
-                    class: codes
-                        .get(&m.share_class_id.to_string())
-                        .cloned()
-                        .unwrap_or_default(),
-                    from: name_of(conn, m.from)?,
-                    to: name_of(conn, m.to)?,
-                    quantity: m.quantity,
-                });
-            }
+            let mut names = HolderNames::default();
+            let latest = entry_lines(conn, &tenant_id, &mut names, &codes, entries.iter().rev())?;
             let verified = dar_db::ledger::verify(conn, &tenant_id)?.ok;
             Ok(pages::Dashboard {
                 cooperative: tenant.legal_name,
+                slug: tenant.slug,
                 classes,
                 active_holders,
                 latest,
@@ -496,3 +474,347 @@ async fn dashboard(
 
 /// Entries the dashboard shows.
 const LATEST: i64 = 10;
+
+/// Holders as entry lines name them, "Janssens, Anna (12)", each read once per page.
+#[derive(Default)]
+struct HolderNames(std::collections::HashMap<dar_core::ids::ShareholderId, String>);
+
+impl HolderNames {
+    fn of(
+        &mut self,
+        conn: &mut dar_db::DbConnection,
+        tenant: &dar_core::ids::TenantId,
+        id: Option<dar_core::ids::ShareholderId>,
+    ) -> Result<Option<String>, ApiError> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(name) = self.0.get(&id) {
+            return Ok(Some(name.clone()));
+        }
+        let row = dar_db::shareholders::get(conn, tenant, &id)?;
+        let name = format!("{} ({})", row.display_name(), row.register_number);
+        self.0.insert(id, name.clone());
+        Ok(Some(name))
+    }
+}
+
+fn entry_lines<'e>(
+    conn: &mut dar_db::DbConnection,
+    tenant: &dar_core::ids::TenantId,
+    names: &mut HolderNames,
+    codes: &std::collections::HashMap<String, String>,
+    entries: impl Iterator<Item = &'e dar_core::chain::EntryRecord>,
+) -> Result<Vec<pages::EntryLine>, ApiError> {
+    let mut lines = Vec::new();
+    for e in entries {
+        let m = &e.movement;
+        lines.push(pages::EntryLine {
+            seq: e.seq,
+            effective_date: m.effective_date,
+            kind: m.kind,
+            class: codes
+                .get(&m.share_class_id.to_string())
+                .cloned()
+                .unwrap_or_default(),
+            from: names.of(conn, tenant, m.from)?,
+            to: names.of(conn, tenant, m.to)?,
+            quantity: m.quantity,
+        });
+    }
+    Ok(lines)
+}
+
+/// Rows a list page shows.
+const PAGE_ROWS: i64 = 50;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    after: Option<i64>,
+}
+
+/// The shareholders, searchable by name or register number, 50 at a time.
+#[get("/c/{tenant}/shareholders")]
+async fn shareholders(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> PageResult {
+    let lang = user.lang;
+    let query: ListQuery = crate::request::parse_query(req.query_string())
+        .map_err(|_| PageError::NotFound { lang })?;
+    let key = path.into_inner();
+    let principal = user.principal.clone();
+    let q = query.q.clone().unwrap_or_default().trim().to_string();
+    let status = query
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(dar_core::types::ShareholderStatus::parse);
+    let after = query.after.unwrap_or(0).max(0);
+    let list = state
+        .db(move |conn| {
+            let (tenant, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let rows = match q.parse::<i64>() {
+                // A number is a register number: that one holder.
+                Ok(number) => {
+                    let found =
+                        dar_db::shareholders::ids_by_register_number(conn, &tenant_id, &[number])?;
+                    match found.get(&number) {
+                        Some(id) => vec![dar_db::shareholders::get(conn, &tenant_id, id)?],
+                        None => vec![],
+                    }
+                }
+                Err(_) => {
+                    let filter = dar_db::shareholders::ShareholderFilter {
+                        status: status.map(|s| s.as_str().to_string()),
+                        name: Some(q.clone()).filter(|q| !q.is_empty()),
+                    };
+                    dar_db::shareholders::list(conn, &tenant_id, &filter, after, PAGE_ROWS)?
+                }
+            };
+            let next = (rows.len() as i64 == PAGE_ROWS).then(|| {
+                let last = rows.last().map_or(0, |r| r.register_number);
+                let mut link = form_urlencoded::Serializer::new(String::new());
+                if !q.is_empty() {
+                    link.append_pair("q", &q);
+                }
+                if let Some(s) = status {
+                    link.append_pair("status", s.as_str());
+                }
+                link.append_pair("after", &last.to_string());
+                format!("/c/{}/shareholders?{}", tenant.slug, link.finish())
+            });
+            let lines = rows
+                .iter()
+                .map(|r| pages::HolderLine {
+                    id: r.id.clone(),
+                    register_number: r.register_number,
+                    name: r.display_name(),
+                    status: dar_core::types::ShareholderStatus::parse(&r.status)
+                        .unwrap_or(dar_core::types::ShareholderStatus::Active),
+                    municipality: r.city.clone(),
+                })
+                .collect();
+            Ok(pages::HolderList {
+                cooperative: tenant.legal_name,
+                slug: tenant.slug,
+                query: q,
+                status,
+                lines,
+                next,
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let here = format!("/c/{}/shareholders", list.slug);
+    ok(pages::shareholder_list(
+        &frame(&user, t(lang, Text::Holders), &here),
+        &list,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AsOfQuery {
+    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
+    as_of: Option<chrono::NaiveDate>,
+    after: Option<String>,
+}
+
+fn as_of_query(req: &HttpRequest, lang: Language) -> Result<AsOfQuery, PageError> {
+    crate::request::parse_query(req.query_string()).map_err(|_| PageError::NotFound { lang })
+}
+
+/// One shareholder: identity, holdings on a date, every movement.
+#[get("/c/{tenant}/shareholders/{id}")]
+async fn shareholder(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> PageResult {
+    let lang = user.lang;
+    let query = as_of_query(&req, lang)?;
+    let (key, id) = path.into_inner();
+    let holder: dar_core::ids::ShareholderId =
+        id.parse().map_err(|_| PageError::NotFound { lang })?;
+    let principal = user.principal.clone();
+    let page = state
+        .db(move |conn| {
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+            let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
+            let today = dar_core::time::brussels_date(Utc::now());
+            let as_of = query.as_of.unwrap_or(today);
+            let moment = dar_db::ledger::Moment {
+                as_of,
+                as_of_seq: tenant.ledger_head_seq,
+            };
+            let holdings = dar_db::ledger::holder_holdings(conn, &tenant_id, &holder, moment)?
+                .into_iter()
+                .map(|h| pages::HoldingLine {
+                    class: h.share_class,
+                    shares: h.quantity,
+                    subscribed_cents: h.capital_cents,
+                    paid_cents: h.paid_cents,
+                })
+                .collect();
+            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
+            let filter = dar_db::ledger::EntryFilter {
+                shareholder: Some(holder),
+                ..Default::default()
+            };
+            let entries = dar_db::ledger::list(conn, &tenant_id, &filter, 0, 1000)?;
+            let mut names = HolderNames::default();
+            let history = entry_lines(conn, &tenant_id, &mut names, &codes, entries.iter())?;
+            let address = [
+                row.street.clone(),
+                match (&row.postal_code, &row.city) {
+                    (Some(p), Some(c)) => Some(format!("{p} {c}")),
+                    (p, c) => p.clone().or(c.clone()),
+                },
+                row.country.clone().filter(|c| c != "BE"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Ok(pages::HolderPage {
+                cooperative: tenant.legal_name,
+                slug: tenant.slug,
+                name: row.display_name(),
+                register_number: row.register_number,
+                legal: row.kind == "legal",
+                status: dar_core::types::ShareholderStatus::parse(&row.status)
+                    .unwrap_or(dar_core::types::ShareholderStatus::Active),
+                admission_date: row.admission_date,
+                national_number: row
+                    .national_number
+                    .clone()
+                    .filter(|_| access.sees_national_number(&holder)),
+                enterprise_number: row.enterprise_number.clone(),
+                address,
+                as_of,
+                holdings,
+                history,
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let here = format!("/c/{}/shareholders/{}", page.slug, id);
+    ok(pages::shareholder_page(
+        &frame(&user, &page.name, &here),
+        &page,
+        &here,
+    ))
+}
+
+/// The register as of a date, 50 holdings at a time.
+#[get("/c/{tenant}/register")]
+async fn register(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> PageResult {
+    let lang = user.lang;
+    let query = as_of_query(&req, lang)?;
+    let key = path.into_inner();
+    let principal = user.principal.clone();
+    let after: Option<(i64, String)> = match query.after.as_deref() {
+        None => None,
+        Some(a) => Some(crate::routes::decode_cursor(a).map_err(|_| PageError::NotFound { lang })?),
+    };
+    let page = state
+        .db(move |conn| {
+            let (tenant, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let today = dar_core::time::brussels_date(Utc::now());
+            let as_of = query.as_of.unwrap_or(today);
+            let moment = dar_db::ledger::Moment {
+                as_of,
+                as_of_seq: tenant.ledger_head_seq,
+            };
+            let rows = dar_db::ledger::holdings(conn, &tenant_id, moment, after, PAGE_ROWS)?;
+            let next = crate::routes::next_cursor(&rows, PAGE_ROWS, |r| {
+                (r.register_number, r.share_class.clone())
+            })
+            .map(|cursor| {
+                format!(
+                    "/c/{}/register?as_of={}&after={cursor}",
+                    tenant.slug,
+                    as_of.format("%Y-%m-%d")
+                )
+            });
+            let mut names = HolderNames::default();
+            let mut lines = Vec::with_capacity(rows.len());
+            for r in rows {
+                let id: dar_core::ids::ShareholderId =
+                    r.shareholder_id.parse().map_err(ApiError::internal)?;
+                let name = names.of(conn, &tenant_id, Some(id))?.unwrap_or_default();
+                lines.push(pages::RegisterLine {
+                    register_number: r.register_number,
+                    name,
+                    holder_id: r.shareholder_id,
+                    holding: pages::HoldingLine {
+                        class: r.share_class,
+                        shares: r.quantity,
+                        subscribed_cents: r.capital_cents,
+                        paid_cents: r.paid_cents,
+                    },
+                });
+            }
+            Ok(pages::RegisterPage {
+                cooperative: tenant.legal_name,
+                slug: tenant.slug,
+                as_of,
+                lines,
+                next,
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let here = format!("/c/{}/register", page.slug);
+    ok(pages::register_page(
+        &frame(&user, t(lang, Text::Register), &here),
+        &page,
+    ))
+}
+
+/// The register extract as PDF, in the page's language, for printing.
+#[get("/c/{tenant}/register.pdf")]
+async fn register_pdf(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> PageResult {
+    let lang = user.lang;
+    let query = as_of_query(&req, lang)?;
+    let key = path.into_inner();
+    let principal = user.principal.clone();
+    let (slug, as_of, pdf) = state
+        .db(move |conn| {
+            let (tenant, tenant_id, _) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let today = dar_core::time::brussels_date(Utc::now());
+            let as_of = query.as_of.unwrap_or(today);
+            let extract = dar_db::extracts::register_extract(conn, &tenant_id, as_of, lang, today)?;
+            let pdf = dar_documents::register_extract(&extract).map_err(ApiError::internal)?;
+            Ok((tenant.slug, as_of, pdf))
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    Ok(crate::routes::certificates::pdf_response(
+        pdf,
+        &format!("register-{slug}-{as_of}.pdf"),
+        None,
+    ))
+}

@@ -297,3 +297,122 @@ on_both_backends!(pages_speak_the_chosen_language, |app| async move {
     let r = b.get("/language/fr?next=//evil.example").await;
     assert_eq!(location(&r), "/", "never back to another site");
 });
+
+on_both_backends!(
+    the_shareholder_list_searches_by_name_and_register_number,
+    |app| async move {
+        let t = cooperative(&app, "web-list", "Janssens").await;
+        let admin = app.login("admin@web-list.test", PASSWORD).await;
+        app.create_person(&t, &admin, "Bram", "Maes").await;
+        let mut b = Browser::new(&app);
+        b.sign_in("admin@web-list.test", PASSWORD).await;
+        let all = b
+            .get("/c/web-list/shareholders")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            all.contains("Janssens, Anna") && all.contains("Maes, Bram"),
+            "{all}"
+        );
+        let by_name = b
+            .get("/c/web-list/shareholders?q=maes&status=")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            by_name.contains("Maes, Bram") && !by_name.contains("Janssens"),
+            "{by_name}"
+        );
+        let by_number = b
+            .get("/c/web-list/shareholders?q=1")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            by_number.contains("Janssens, Anna") && !by_number.contains("Maes"),
+            "{by_number}"
+        );
+        let none = b
+            .get("/c/web-list/shareholders?q=nobody")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(none.contains("Geen aandeelhouders gevonden"), "{none}");
+    }
+);
+
+on_both_backends!(
+    a_shareholders_page_shows_holdings_on_a_date_and_the_history,
+    |app| async move {
+        let t = cooperative(&app, "web-holder", "Janssens").await;
+        let admin = app.login("admin@web-holder.test", PASSWORD).await;
+        let list = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders"), &admin)
+            .await;
+        let anna = list["items"][0]["id"].as_str().unwrap().to_string();
+        let mut b = Browser::new(&app);
+        b.sign_in("admin@web-holder.test", PASSWORD).await;
+        let today = b.get(&format!("/c/web-holder/shareholders/{anna}")).await;
+        assert_eq!(today.status(), 200);
+        let html = today.text().await.unwrap();
+        assert!(
+            html.contains("1.000,00 €") && html.contains("uitgifte"),
+            "{html}"
+        );
+        let before = b
+            .get(&format!(
+                "/c/web-holder/shareholders/{anna}?as_of=2024-01-31"
+            ))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(before.contains("Geen aandelen op deze datum"), "{before}");
+        let r = b
+            .get(&format!(
+                "/c/web-holder/shareholders/{}",
+                uuid::Uuid::now_v7()
+            ))
+            .await;
+        assert_eq!(r.status(), 404);
+    }
+);
+
+on_both_backends!(
+    the_register_as_of_a_date_is_shown_and_printed,
+    |app| async move {
+        cooperative(&app, "web-reg", "Janssens").await;
+        let mut b = Browser::new(&app);
+        b.sign_in("admin@web-reg.test", PASSWORD).await;
+        let html = b
+            .get("/c/web-reg/register?as_of=2024-12-31")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("31/12/2024") && html.contains("Janssens, Anna (1)"),
+            "{html}"
+        );
+        assert!(
+            html.contains("/c/web-reg/register.pdf?as_of=2024-12-31"),
+            "{html}"
+        );
+        let empty = b
+            .get("/c/web-reg/register?as_of=2024-01-01")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!empty.contains("Janssens, Anna (1)"), "{empty}");
+        let pdf = b.get("/c/web-reg/register.pdf?as_of=2024-12-31").await;
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    }
+);
