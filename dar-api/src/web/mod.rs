@@ -302,6 +302,8 @@ async fn sign_in(
                     dar_db::web_sessions::end(conn, old)?;
                 }
                 let now = Utc::now();
+                // Expired sessions are forgotten as new ones start; nothing else keeps them.
+                dar_db::web_sessions::sweep(conn, now)?;
                 dar_db::web_sessions::start(
                     conn,
                     &user_id,

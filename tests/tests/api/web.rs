@@ -416,3 +416,29 @@ on_both_backends!(
         assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
     }
 );
+
+on_both_backends!(
+    an_expired_session_sends_to_the_sign_in_page,
+    |app| async move {
+        cooperative(&app, "web-exp", "Janssens").await;
+        let mut b = Browser::new(&app);
+        b.sign_in("admin@web-exp.test", PASSWORD).await;
+        assert_eq!(b.get("/").await.status(), 200);
+        // The session's end has come (idle or absolute: the row keeps the earlier of the two).
+        let db = app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn().unwrap();
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query(
+                    "UPDATE web_sessions SET created_at = '2020-01-01 08:00:00', \
+                 last_seen_at = '2020-01-01 08:00:00', expires_at = '2020-01-01 08:30:00'",
+                ),
+                &mut *conn,
+            )
+        })
+        .await
+        .unwrap()
+        .expect("ageing the session");
+        assert_eq!(b.get("/").await.status(), 303, "expired");
+    }
+);

@@ -12,3 +12,4 @@ CREATE TABLE web_sessions (
     CHECK (expires_at > created_at)
 );
 CREATE INDEX web_sessions_user_idx ON web_sessions (user_id);
+CREATE INDEX web_sessions_expiry_idx ON web_sessions (expires_at);
