@@ -46,6 +46,9 @@ pub struct CooperativeLink {
     pub name: String,
     pub slug: String,
     pub role: Role,
+    /// Where the link leads: the overview for the register's keepers, the holder's own
+    /// page for a shareholder.
+    pub href: String,
 }
 
 fn role_text(role: Role) -> Text {
@@ -71,7 +74,7 @@ pub fn home(frame: &Frame, cooperatives: &[CooperativeLink]) -> String {
                 ul.cards {
                     @for c in cooperatives {
                         li {
-                            a href=(format!("/c/{}", c.slug)) {
+                            a href=(c.href) {
                                 span.name { (c.name) }
                                 span.role { (t(lang, role_text(c.role))) }
                             }
@@ -511,6 +514,74 @@ pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
     )
 }
 
+/// A certificate of the holder's, newest first.
+pub struct CertificateLine {
+    pub number: i64,
+    pub as_of: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub current: bool,
+    pub pdf: String,
+}
+
+pub struct MyPage {
+    pub cooperative: String,
+    pub name: String,
+    pub register_number: i64,
+    pub as_of: NaiveDate,
+    pub holdings: Vec<HoldingLine>,
+    pub movements: Vec<EntryLine>,
+    pub certificates: Vec<CertificateLine>,
+}
+
+/// A shareholder's own page: what they hold on a date, their movements (the other party of a
+/// transfer withheld), and their certificates to download. Laid out for a phone first.
+pub fn my_page(frame: &Frame, m: &MyPage, own_path: &str) -> String {
+    let lang = frame.lang;
+    page(
+        frame,
+        html! {
+            p.context { (m.cooperative) }
+            h1 { (m.name) " " span.number { "(" (m.register_number) ")" } }
+            section aria-labelledby="holdings" {
+                h2 #holdings { (t(lang, Text::MyHoldings)) }
+                (as_of_form(lang, own_path, m.as_of))
+                @if m.holdings.is_empty() {
+                    p { (t(lang, Text::NoHoldings)) }
+                } @else {
+                    (holdings_table(lang, &m.holdings))
+                }
+            }
+            section aria-labelledby="certificates" {
+                h2 #certificates { (t(lang, Text::MyCertificates)) }
+                @if m.certificates.is_empty() {
+                    p { (t(lang, Text::NoCertificates)) }
+                } @else {
+                    ul.documents {
+                        @for c in &m.certificates {
+                            li {
+                                a href=(c.pdf) download {
+                                    (t(lang, Text::CertificateNumber)) " " (c.number)
+                                }
+                                " · " (t(lang, Text::AsOf)) " " (date(c.as_of))
+                                " · " (t(lang, Text::IssuedOn)) " " (date(c.issued_on))
+                                " · " (t(lang, if c.current { Text::Current } else { Text::Superseded }))
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="movements" {
+                h2 #movements { (t(lang, Text::MyMovements)) }
+                @if m.movements.is_empty() {
+                    p { (t(lang, Text::NoEntries)) }
+                } @else {
+                    (entries_table(lang, &m.movements))
+                }
+            }
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,6 +604,7 @@ mod tests {
                 name: "<img src=x onerror=alert(1)>".into(),
                 slug: "demo".into(),
                 role: Role::Admin,
+                href: "/c/demo".into(),
             }],
         );
         assert!(!html.contains("<img src=x"), "{html}");

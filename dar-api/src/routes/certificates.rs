@@ -193,7 +193,7 @@ pub async fn list(
 
 /// Loads a certificate of the tenant and checks the caller may see it: the tenant's
 /// admins and viewers, and the holder it was issued to.
-fn readable_certificate(
+pub(crate) fn readable_certificate(
     conn: &mut DbConnection,
     principal: &Principal,
     meta: &RequestMeta,

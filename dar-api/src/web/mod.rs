@@ -33,7 +33,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(shareholders)
         .service(shareholder)
         .service(register)
-        .service(register_pdf);
+        .service(register_pdf)
+        .service(my_page)
+        .service(certificate_pdf);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -182,6 +184,7 @@ async fn start(state: web::Data<AppState>, user: WebUser) -> PageResult {
                 };
                 for tenant in dar_db::tenants::list(conn, None, 1000)? {
                     links.push(pages::CooperativeLink {
+                        href: format!("/c/{}", tenant.slug),
                         name: tenant.legal_name,
                         slug: tenant.slug,
                         role,
@@ -197,15 +200,20 @@ async fn start(state: web::Data<AppState>, user: WebUser) -> PageResult {
                     .iter()
                     .any(|l| l.slug == tenant.slug && l.role == grant.role)
                 {
+                    let href = match grant.role {
+                        Role::Shareholder => format!("/c/{}/me", tenant.slug),
+                        _ => format!("/c/{}", tenant.slug),
+                    };
                     links.push(pages::CooperativeLink {
+                        href,
                         name: tenant.legal_name,
                         slug: tenant.slug,
                         role: grant.role,
                     });
                 }
             }
-            // Pages exist so far for the roles that read the register.
-            links.retain(|l| matches!(l.role, Role::Admin | Role::Viewer));
+            // Pages exist so far for the register's keepers and for shareholders.
+            links.retain(|l| matches!(l.role, Role::Admin | Role::Viewer | Role::Shareholder));
             Ok(links)
         })
         .await
@@ -457,7 +465,14 @@ async fn dashboard(
             let entries =
                 dar_db::ledger::list(conn, &tenant_id, &Default::default(), after, LATEST)?;
             let mut names = HolderNames::default();
-            let latest = entry_lines(conn, &tenant_id, &mut names, &codes, entries.iter().rev())?;
+            let latest = entry_lines(
+                conn,
+                &tenant_id,
+                &mut names,
+                None,
+                &codes,
+                entries.iter().rev(),
+            )?;
             let verified = dar_db::ledger::verify(conn, &tenant_id)?.ok;
             Ok(pages::Dashboard {
                 cooperative: tenant.legal_name,
@@ -503,6 +518,7 @@ fn entry_lines<'e>(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
     names: &mut HolderNames,
+    withheld: Option<Withheld>,
     codes: &std::collections::HashMap<String, String>,
     entries: impl Iterator<Item = &'e dar_core::chain::EntryRecord>,
 ) -> Result<Vec<pages::EntryLine>, ApiError> {
@@ -517,12 +533,33 @@ fn entry_lines<'e>(
                 .get(&m.share_class_id.to_string())
                 .cloned()
                 .unwrap_or_default(),
-            from: names.of(conn, tenant, m.from)?,
-            to: names.of(conn, tenant, m.to)?,
+            from: party(conn, tenant, names, withheld, m.from)?,
+            to: party(conn, tenant, names, withheld, m.to)?,
             quantity: m.quantity,
         });
     }
     Ok(lines)
+}
+
+/// For a shareholder reading their own movements: the other party of a transfer is not
+/// named (the README's privacy rule), and not even read.
+#[derive(Clone, Copy)]
+struct Withheld {
+    own: dar_core::ids::ShareholderId,
+    label: &'static str,
+}
+
+fn party(
+    conn: &mut dar_db::DbConnection,
+    tenant: &dar_core::ids::TenantId,
+    names: &mut HolderNames,
+    withheld: Option<Withheld>,
+    id: Option<dar_core::ids::ShareholderId>,
+) -> Result<Option<String>, ApiError> {
+    match (withheld, id) {
+        (Some(w), Some(id)) if id != w.own => Ok(Some(w.label.to_string())),
+        _ => names.of(conn, tenant, id),
+    }
 }
 
 /// Rows a list page shows.
@@ -674,7 +711,7 @@ async fn shareholder(
             };
             let entries = dar_db::ledger::list(conn, &tenant_id, &filter, 0, 1000)?;
             let mut names = HolderNames::default();
-            let history = entry_lines(conn, &tenant_id, &mut names, &codes, entries.iter())?;
+            let history = entry_lines(conn, &tenant_id, &mut names, None, &codes, entries.iter())?;
             let address = [
                 row.street.clone(),
                 match (&row.postal_code, &row.city) {
@@ -818,5 +855,136 @@ async fn register_pdf(
         pdf,
         &format!("register-{slug}-{as_of}.pdf"),
         None,
+    ))
+}
+
+/// A shareholder's own page in one cooperative.
+#[get("/c/{tenant}/me")]
+async fn my_page(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> PageResult {
+    let lang = user.lang;
+    let query = as_of_query(&req, lang)?;
+    let key = path.into_inner();
+    let principal = user.principal.clone();
+    let page = state
+        .db(move |conn| {
+            let tenant = dar_db::tenants::find(conn, &key)?;
+            let tenant_id: dar_core::ids::TenantId =
+                tenant.id.parse().map_err(ApiError::internal)?;
+            let holder = principal
+                .tenant_grants(&tenant_id)
+                .find(|g| g.role == Role::Shareholder)
+                .and_then(|g| g.shareholder_id)
+                .ok_or(ApiError::NotFound)?;
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+            let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
+            let today = dar_core::time::brussels_date(Utc::now());
+            let as_of = query.as_of.unwrap_or(today);
+            let moment = dar_db::ledger::Moment {
+                as_of,
+                as_of_seq: tenant.ledger_head_seq,
+            };
+            let holdings = dar_db::ledger::holder_holdings(conn, &tenant_id, &holder, moment)?
+                .into_iter()
+                .map(|h| pages::HoldingLine {
+                    class: h.share_class,
+                    shares: h.quantity,
+                    subscribed_cents: h.capital_cents,
+                    paid_cents: h.paid_cents,
+                })
+                .collect();
+            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
+            let filter = dar_db::ledger::EntryFilter {
+                shareholder: Some(holder),
+                ..Default::default()
+            };
+            let entries = dar_db::ledger::list(conn, &tenant_id, &filter, 0, 1000)?;
+            let withheld = (!access.sees_counterparties()).then_some(Withheld {
+                own: holder,
+                label: t(lang, Text::AnotherShareholder),
+            });
+            let mut names = HolderNames::default();
+            let movements = entry_lines(
+                conn,
+                &tenant_id,
+                &mut names,
+                withheld,
+                &codes,
+                entries.iter(),
+            )?;
+            let rows =
+                dar_db::certificates::list(conn, &tenant_id, Some(&holder.to_string()), 0, 1000)?;
+            let mut certificates: Vec<pages::CertificateLine> = rows
+                .iter()
+                .map(|c| pages::CertificateLine {
+                    number: c.number,
+                    as_of: c.as_of,
+                    issued_on: c.issued_at.date(),
+                    current: !rows
+                        .iter()
+                        .any(|o| o.supersedes.as_deref() == Some(c.id.as_str())),
+                    pdf: format!("/c/{}/certificates/{}.pdf", tenant.slug, c.id),
+                })
+                .collect();
+            certificates.reverse();
+            Ok(pages::MyPage {
+                cooperative: tenant.legal_name,
+                name: row.display_name(),
+                register_number: row.register_number,
+                as_of,
+                holdings,
+                movements,
+                certificates,
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let here = format!(
+        "/c/{}/me",
+        req.match_info().get("tenant").unwrap_or_default()
+    );
+    ok(pages::my_page(
+        &frame(&user, t(lang, Text::MyHoldings), &here),
+        &page,
+        &here,
+    ))
+}
+
+/// A certificate's PDF, for the holder and the register's keepers.
+#[get("/c/{tenant}/certificates/{id}.pdf")]
+async fn certificate_pdf(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+) -> PageResult {
+    let lang = user.lang;
+    let (key, id) = path.into_inner();
+    let id: dar_core::ids::CertificateId = id.parse().map_err(|_| PageError::NotFound { lang })?;
+    let principal = user.principal.clone();
+    let app = state.clone();
+    let (row, bytes) = state
+        .db(move |conn| {
+            let row = crate::routes::certificates::readable_certificate(
+                conn, &principal, &meta, &key, &id,
+            )?;
+            let bytes = crate::documents::certificate_pdf(conn, &app.images, &row)?;
+            Ok((row, bytes))
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let content: dar_core::documents::CertificateContent = row
+        .content()
+        .map_err(|e| PageError::from_api(e.into(), lang))?;
+    Ok(crate::routes::certificates::pdf_response(
+        bytes,
+        &crate::documents::file_name(&content),
+        Some(&row.pdf_sha256),
     ))
 }

@@ -442,3 +442,70 @@ on_both_backends!(
         assert_eq!(b.get("/").await.status(), 303, "expired");
     }
 );
+
+on_both_backends!(
+    a_shareholder_sees_their_own_shares_movements_and_certificates_only,
+    |app| async move {
+        let t = cooperative(&app, "web-me", "Janssens").await;
+        let admin = app.login("admin@web-me.test", PASSWORD).await;
+        let list = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders"), &admin)
+            .await;
+        let anna = list["items"][0]["id"].as_str().unwrap().to_string();
+        let bram = app.create_person(&t, &admin, "Bram", "Maes").await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "transfer", "share_class": "A", "from": anna, "to": bram, "quantity": 4, "effective_date": "2024-06-01"})).await;
+        let mine = app
+            .post_ok(
+                &format!("/api/v1/tenants/{t}/certificates"),
+                &admin,
+                &json!({"shareholder_id": anna}),
+            )
+            .await;
+        let theirs = app
+            .post_ok(
+                &format!("/api/v1/tenants/{t}/certificates"),
+                &admin,
+                &json!({"shareholder_id": bram}),
+            )
+            .await;
+        app.user_with_role(&t, &admin, "anna@web-me.test", "shareholder", Some(&anna))
+            .await;
+
+        let mut b = Browser::new(&app);
+        b.sign_in("anna@web-me.test", PASSWORD).await;
+        let home = b.get("/").await.text().await.unwrap();
+        assert!(home.contains(r#"href="/c/web-me/me""#), "{home}");
+        let me = b.get("/c/web-me/me").await;
+        assert_eq!(me.status(), 200);
+        let html = me.text().await.unwrap();
+        assert!(html.contains("Janssens, Anna"), "{html}");
+        assert!(html.contains("600,00 €"), "6 shares left at 100.00: {html}");
+        assert!(
+            html.contains("een andere aandeelhouder"),
+            "the other party is withheld: {html}"
+        );
+        assert!(!html.contains("Maes"), "not named: {html}");
+        let pdf_link = format!(
+            "/c/web-me/certificates/{}.pdf",
+            mine["id"].as_str().unwrap()
+        );
+        assert!(html.contains(&pdf_link), "{html}");
+        let pdf = b.get(&pdf_link).await;
+        assert_eq!(pdf.status(), 200);
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+        // Nothing of anyone else's, and no register keeper's pages.
+        let other = format!(
+            "/c/web-me/certificates/{}.pdf",
+            theirs["id"].as_str().unwrap()
+        );
+        assert_eq!(b.get(&other).await.status(), 404);
+        assert_eq!(
+            b.get(&format!("/c/web-me/shareholders/{bram}"))
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(b.get("/c/web-me").await.status(), 404);
+        assert_eq!(b.get("/c/web-me/register").await.status(), 404);
+    }
+);
