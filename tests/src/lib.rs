@@ -5,6 +5,8 @@
 //! e.g. `postgres://root@127.0.0.1:5432/test`). Without it they are skipped with a note,
 //! unless `DAR_TEST_REQUIRE_PG=1`, which CI sets: then a missing server fails the test.
 
+pub mod browser;
+
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

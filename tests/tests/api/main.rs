@@ -6,6 +6,7 @@ mod audit_atomicity;
 mod basics;
 mod bounded;
 mod breaking;
+mod browser;
 mod certificate_rules;
 mod certificates;
 mod concurrency;
