@@ -143,7 +143,7 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
             }
             section aria-labelledby="classes" {
                 h2 #classes { (t(lang, Text::CapitalAndShares)) }
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::CapitalAndShares)) {
                     table {
                         thead { tr {
                             th scope="col" { (t(lang, Text::Class)) }
@@ -278,7 +278,7 @@ pub fn shareholder_list(frame: &Frame, list: &HolderList) -> String {
             @if list.lines.is_empty() {
                 p role="status" { (t(lang, Text::NoShareholdersFound)) }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Holders)) {
                     table {
                         thead { tr {
                             th scope="col" class="num" { (t(lang, Text::RegisterNumber)) }
@@ -393,7 +393,7 @@ fn as_of_form(lang: Language, action: &str, as_of: NaiveDate) -> Markup {
 
 fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
     html! {
-        div.scroll {
+        div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Holdings)) {
             table {
                 thead { tr {
                     th scope="col" { (t(lang, Text::Class)) }
@@ -418,7 +418,7 @@ fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
 
 fn entries_table(lang: Language, entries: &[EntryLine]) -> Markup {
     html! {
-        div.scroll {
+        div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::History)) {
             table {
                 thead { tr {
                     th scope="col" class="num" { (t(lang, Text::EntryNumber)) }
@@ -482,7 +482,7 @@ pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
             @if r.lines.is_empty() {
                 p { (t(lang, Text::NoHoldings)) }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Register)) {
                     table {
                         thead { tr {
                             th scope="col" class="num" { (t(lang, Text::RegisterNumber)) }

@@ -240,3 +240,180 @@ on_both_backends!(
         }
     }
 );
+
+/// Signs in through the real form of the sign-in page, in Dutch (Chromium itself asks for
+/// English).
+async fn sign_in_through_the_form(app: &TestApp, browser: &Browser, email: &str) {
+    browser.goto(&app.url("/language/nl?next=/sign-in")).await;
+    browser.find("#email").await.type_text(email).await;
+    browser
+        .find("#password")
+        .await
+        .type_text(dar_tests::PASSWORD)
+        .await;
+    browser
+        .find("form[action='/sign-in'] button")
+        .await
+        .click()
+        .await;
+    browser.find("h1").await;
+}
+
+/// Waits (up to 10 s) until the browser has navigated to a URL containing `part`.
+async fn wait_for_url(browser: &Browser, part: &str) {
+    for _ in 0..100 {
+        if browser.current_url().await.contains(part) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "never reached a URL with {part:?}: {}",
+        browser.current_url().await
+    );
+}
+
+/// Fails with every serious or critical axe finding of the current page.
+async fn assert_accessible(browser: &Browser, page: &str) {
+    let violations = browser.axe_scan().await;
+    assert!(
+        violations.is_empty(),
+        "{page}: {}",
+        violations
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+on_both_backends!(
+    an_administrator_walks_the_register_pages_in_the_browser,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("browse").await;
+        app.create_class(&t, &admin, "A", "100.00", "free").await;
+        let anna = app.create_person(&t, &admin, "Anna", "Janssens").await;
+        app.create_person(&t, &admin, "Bram", "<b>Maes</b>").await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": anna, "quantity": 12, "effective_date": "2024-02-01"})).await;
+        let backend = format!("{:?}", app.backend).to_lowercase();
+        for viewport in [Viewport::DESKTOP, Viewport::PHONE] {
+            let Some(browser) = Browser::start(viewport).await else {
+                return;
+            };
+            let size = if viewport == Viewport::PHONE {
+                "phone"
+            } else {
+                "desktop"
+            };
+            sign_in_through_the_form(&app, &browser, "admin@browse.test").await;
+            assert!(browser.current_url().await.ends_with('/'));
+            browser.find("a[href='/c/browse']").await.click().await;
+            wait_for_url(&browser, "/c/browse").await;
+            let overview = browser.page_source().await;
+            assert!(overview.contains("1.200,00 €"), "{overview}");
+            assert_accessible(&browser, "overview").await;
+            browser
+                .screenshot(&format!("web-overview-{size}-{backend}"))
+                .await;
+
+            browser
+                .find("nav.sections a[href='/c/browse/shareholders']")
+                .await
+                .click()
+                .await;
+            browser.find("#q").await.type_text("maes").await;
+            browser.find("form.search button").await.click().await;
+            wait_for_url(&browser, "q=maes").await;
+            let rows = browser.find_all("tbody tr").await;
+            assert_eq!(rows.len(), 1, "one holder found");
+            assert_eq!(
+                browser.find("tbody a").await.text().await,
+                "<b>Maes</b>, Bram"
+            );
+            assert_accessible(&browser, "shareholders").await;
+            browser
+                .screenshot(&format!("web-shareholders-{size}-{backend}"))
+                .await;
+
+            browser
+                .goto(&app.url(&format!("/c/browse/shareholders/{anna}")))
+                .await;
+            browser.find("#holdings").await;
+            assert_accessible(&browser, "shareholder").await;
+            browser
+                .screenshot(&format!("web-shareholder-{size}-{backend}"))
+                .await;
+
+            browser
+                .find("nav.sections a[href='/c/browse/register']")
+                .await
+                .click()
+                .await;
+            browser.find("#as_of").await;
+            assert!(browser.page_source().await.contains("Janssens, Anna (1)"));
+            assert_accessible(&browser, "register").await;
+            browser
+                .screenshot(&format!("web-register-{size}-{backend}"))
+                .await;
+
+            // Nothing runs sideways off a phone's screen.
+            let overflow = browser
+                .execute("return document.documentElement.scrollWidth > window.innerWidth")
+                .await;
+            assert_eq!(overflow, json!(false), "horizontal scrolling on {size}");
+        }
+    }
+);
+
+on_both_backends!(
+    a_shareholder_checks_their_shares_on_a_phone,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("phone").await;
+        app.create_class(&t, &admin, "A", "100.00", "free").await;
+        let anna = app.create_person(&t, &admin, "Anna", "Janssens").await;
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": anna, "quantity": 3, "effective_date": "2024-02-01"})).await;
+        app.post_ok(
+            &format!("/api/v1/tenants/{t}/certificates"),
+            &admin,
+            &json!({"shareholder_id": anna}),
+        )
+        .await;
+        app.user_with_role(&t, &admin, "anna@phone.test", "shareholder", Some(&anna))
+            .await;
+        let Some(browser) = Browser::start(Viewport::PHONE).await else {
+            return;
+        };
+        sign_in_through_the_form(&app, &browser, "anna@phone.test").await;
+        browser.find("a[href='/c/phone/me']").await.click().await;
+        wait_for_url(&browser, "/c/phone/me").await;
+        let page = browser.page_source().await;
+        assert!(page.contains("300,00 €"), "{page}");
+        let link = browser
+            .find("ul.documents a")
+            .await
+            .attribute("href")
+            .await
+            .unwrap();
+        assert!(link.ends_with(".pdf"), "{link}");
+        assert_accessible(&browser, "my page").await;
+        let backend = format!("{:?}", app.backend).to_lowercase();
+        browser.screenshot(&format!("web-me-phone-{backend}")).await;
+        let overflow = browser
+            .execute("return document.documentElement.scrollWidth > window.innerWidth")
+            .await;
+        assert_eq!(overflow, json!(false), "horizontal scrolling on a phone");
+        // The sign-in page in all three languages.
+        for (lang, words) in [
+            ("nl", "Aanmelden"),
+            ("fr", "Se connecter"),
+            ("en", "Sign in"),
+        ] {
+            browser
+                .goto(&app.url(&format!("/language/{lang}?next=/sign-in")))
+                .await;
+            let h1 = browser.find("main h1").await.text().await;
+            let page = browser.page_source().await;
+            assert!(page.contains(words) || h1.contains(words), "{lang}: {h1}");
+        }
+    }
+);
