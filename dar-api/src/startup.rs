@@ -58,6 +58,7 @@ pub fn build_with(
         writer,
         images,
         batches,
+        chain_checks: Default::default(),
     });
     let app_state = state.clone();
     let server = HttpServer::new(move || {

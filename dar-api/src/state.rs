@@ -26,6 +26,8 @@ pub struct AppState {
     pub images: std::sync::Arc<ImageCache>,
     pub batches: BatchRunner,
     pub login_throttle: crate::auth::throttle::LoginThrottle,
+    /// What the overview pages last verified of each ledger's chain.
+    pub chain_checks: crate::web::chain_checks::ChainChecks,
 }
 
 /// A write's result and the audit event that commits with it.

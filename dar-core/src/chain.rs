@@ -101,6 +101,16 @@ impl Default for ChainVerifier {
 }
 
 impl ChainVerifier {
+    /// Goes on from an entry already verified: `seq` and its `hash` are taken as sound, and
+    /// only what follows is checked.
+    pub fn resume(seq: i64, hash: &str) -> Self {
+        Self {
+            expected_seq: seq + 1,
+            prev_hash: hash.to_string(),
+            first_bad_seq: None,
+        }
+    }
+
     pub fn push(&mut self, entry: &EntryRecord) {
         if self.first_bad_seq.is_none()
             && (entry.seq != self.expected_seq

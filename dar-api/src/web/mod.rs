@@ -3,6 +3,7 @@
 //! with `dar-web`. Errors become HTML pages (or a redirect to the sign-in page) in one
 //! place, [`PageError`].
 
+pub mod chain_checks;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -440,8 +441,10 @@ async fn dashboard(
     let key = path.into_inner();
     let here = format!("/c/{key}");
     let principal = user.principal.clone();
+    let app = state.clone();
     let view = state
         .db(move |conn| {
+            let checks = &app.chain_checks;
             let (tenant, tenant_id, _) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
@@ -473,7 +476,7 @@ async fn dashboard(
                 &codes,
                 entries.iter().rev(),
             )?;
-            let verified = dar_db::ledger::verify(conn, &tenant_id)?.ok;
+            let verified = checks.verifies(conn, &tenant_id)?;
             Ok(pages::Dashboard {
                 cooperative: tenant.legal_name,
                 slug: tenant.slug,

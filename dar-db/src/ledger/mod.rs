@@ -656,10 +656,22 @@ pub fn list(
 /// Recomputes the tenant's whole chain, a page at a time, against the head the tenant row
 /// records. A row that no longer parses counts as broken at its sequence number.
 pub fn verify(conn: &mut DbConnection, tenant: &TenantId) -> Result<ChainReport, StoreError> {
+    verify_after(conn, tenant, None)
+}
+
+/// Verifies the chain after `known` (an entry's seq and hash already verified), or from the
+/// start when `None`.
+pub fn verify_after(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    known: Option<(i64, &str)>,
+) -> Result<ChainReport, StoreError> {
     const PAGE: i64 = 2000;
     let head: TenantRow = tenants::get(conn, tenant)?;
-    let mut verifier = ChainVerifier::default();
-    let mut after = 0;
+    let (mut verifier, mut after) = match known {
+        Some((seq, hash)) => (ChainVerifier::resume(seq, hash), seq),
+        None => (ChainVerifier::default(), 0),
+    };
     let mut unreadable: Option<i64> = None;
     loop {
         let rows: Vec<EntryRow> = ledger_entries::table

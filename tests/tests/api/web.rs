@@ -509,3 +509,50 @@ on_both_backends!(
         assert_eq!(b.get("/c/web-me/register").await.status(), 404);
     }
 );
+
+/// Changes entry `seq`'s quantity behind the service's back, as someone with database access
+/// could.
+fn tamper(app: &TestApp, seq: i64) {
+    let mut conn = app.db.conn().unwrap();
+    let mut run =
+        |sql: &str| diesel::RunQueryDsl::execute(diesel::sql_query(sql), &mut *conn).unwrap();
+    match app.backend {
+        dar_tests::Backend::Postgres => {
+            run("ALTER TABLE ledger_entries DISABLE TRIGGER USER");
+            run(&format!(
+                "UPDATE ledger_entries SET quantity = 3 WHERE seq = {seq}"
+            ));
+            run("ALTER TABLE ledger_entries ENABLE TRIGGER USER");
+        }
+        dar_tests::Backend::Sqlite => {
+            run("DROP TRIGGER IF EXISTS ledger_entries_no_update");
+            run(&format!(
+                "UPDATE ledger_entries SET quantity = 3 WHERE seq = {seq}"
+            ));
+        }
+    }
+}
+
+on_both_backends!(
+    the_overview_warns_when_the_chain_does_not_verify,
+    |app| async move {
+        let t = cooperative(&app, "web-chain", "Janssens").await;
+        let admin = app.login("admin@web-chain.test", PASSWORD).await;
+        let mut b = Browser::new(&app);
+        b.sign_in("admin@web-chain.test", PASSWORD).await;
+        let ok = b.get("/c/web-chain").await.text().await.unwrap();
+        assert!(ok.contains("status ok"), "{ok}");
+        // An entry after the last check is read on the next visit, and its change is found.
+        let list = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders"), &admin)
+            .await;
+        let anna = list["items"][0]["id"].as_str().unwrap().to_string();
+        app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": anna, "quantity": 5, "effective_date": "2024-03-01"})).await;
+        tamper(&app, 2);
+        let broken = b.get("/c/web-chain").await.text().await.unwrap();
+        assert!(
+            broken.contains("status alarm") && broken.contains("role=\"alert\""),
+            "{broken}"
+        );
+    }
+);
