@@ -96,6 +96,13 @@ pub enum Text {
     Current,
     AnotherShareholder,
     Open,
+    Cooperatives,
+    PlatformIntro,
+    Slug,
+    Entries,
+    TenantActive,
+    TenantSuspended,
+    TenantArchived,
 }
 
 /// The text `t` in `lang`.
@@ -259,6 +266,33 @@ pub fn t(lang: Language, t: Text) -> &'static str {
         (KindReversal, Nl) => "tegenboeking",
         (KindReversal, Fr) => "extourne",
         (KindReversal, En) => "reversal",
+        (Cooperatives, Nl) => "Coöperaties",
+        (Cooperatives, Fr) => "Coopératives",
+        (Cooperatives, En) => "Cooperatives",
+        (PlatformIntro, Nl) => {
+            "De coöperaties op DAR. Persoonsgegevens van aandeelhouders staan hier niet."
+        }
+        (PlatformIntro, Fr) => {
+            "Les coopératives sur DAR. Les données personnelles des actionnaires n'apparaissent pas ici."
+        }
+        (PlatformIntro, En) => {
+            "The cooperatives on DAR. Shareholders' personal data does not appear here."
+        }
+        (Slug, Nl) => "Korte naam",
+        (Slug, Fr) => "Nom court",
+        (Slug, En) => "Short name",
+        (Entries, Nl) => "Boekingen",
+        (Entries, Fr) => "Inscriptions",
+        (Entries, En) => "Entries",
+        (TenantActive, Nl) => "actief",
+        (TenantActive, Fr) => "active",
+        (TenantActive, En) => "active",
+        (TenantSuspended, Nl) => "opgeschort",
+        (TenantSuspended, Fr) => "suspendue",
+        (TenantSuspended, En) => "suspended",
+        (TenantArchived, Nl) => "gearchiveerd",
+        (TenantArchived, Fr) => "archivée",
+        (TenantArchived, En) => "archived",
         (MyHoldings, Nl) => "Mijn aandelen",
         (MyHoldings, Fr) => "Mes parts",
         (MyHoldings, En) => "My shares",

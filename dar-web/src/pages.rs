@@ -2,7 +2,7 @@
 //! inserted by maud, which escapes them, so a name like `<img onerror=…>` shows as text.
 
 use chrono::NaiveDate;
-use dar_core::types::{EntryKind, Language, Role, ShareholderStatus};
+use dar_core::types::{EntryKind, Language, Role, ShareholderStatus, TenantStatus};
 use maud::Markup;
 use maud::html;
 
@@ -576,6 +576,55 @@ pub fn my_page(frame: &Frame, m: &MyPage, own_path: &str) -> String {
                     p { (t(lang, Text::NoEntries)) }
                 } @else {
                     (entries_table(lang, &m.movements))
+                }
+            }
+        },
+    )
+}
+
+/// A cooperative as the platform's coordinator and helpdesk see it: no personal data.
+pub struct PlatformLine {
+    pub name: String,
+    pub slug: String,
+    pub enterprise_number: String,
+    pub status: TenantStatus,
+    pub entries: i64,
+}
+
+/// The start page of the coordinator and the helpdesk: every cooperative on the platform.
+pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> String {
+    let lang = frame.lang;
+    let status = |s: TenantStatus| match s {
+        TenantStatus::Active => Text::TenantActive,
+        TenantStatus::Suspended => Text::TenantSuspended,
+        TenantStatus::Archived => Text::TenantArchived,
+    };
+    page(
+        frame,
+        html! {
+            p.context { (t(lang, role_text(role))) }
+            h1 { (t(lang, Text::Cooperatives)) }
+            p { (t(lang, Text::PlatformIntro)) }
+            div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Cooperatives)) {
+                table {
+                    thead { tr {
+                        th scope="col" { (t(lang, Text::Name)) }
+                        th scope="col" { (t(lang, Text::Slug)) }
+                        th scope="col" { (t(lang, Text::EnterpriseNumber)) }
+                        th scope="col" { (t(lang, Text::Status)) }
+                        th scope="col" class="num" { (t(lang, Text::Entries)) }
+                    } }
+                    tbody {
+                        @for l in lines {
+                            tr {
+                                td { (l.name) }
+                                td { (l.slug) }
+                                td { (l.enterprise_number) }
+                                td { (t(lang, status(l.status))) }
+                                td.num { (count(lang, l.entries)) }
+                            }
+                        }
+                    }
                 }
             }
         },

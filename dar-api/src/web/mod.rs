@@ -167,60 +167,72 @@ async fn stylesheet() -> HttpResponse {
         .body(dar_web::STYLESHEET)
 }
 
-/// The start page: the user's cooperatives; the sign-in page for everybody else.
+/// The start page: the user's cooperatives (every cooperative, without personal data, for
+/// the coordinator and the helpdesk); the sign-in page for everybody else.
 #[get("/")]
 async fn start(state: web::Data<AppState>, user: WebUser) -> PageResult {
     let lang = user.lang;
     let principal = user.principal.clone();
-    let cooperatives = state
+    let platform_role = [Role::Coordinator, Role::Helpdesk]
+        .into_iter()
+        .find(|r| principal.has_platform_role(*r));
+    let (platform, cooperatives) = state
         .db(move |conn| {
-            let platform = principal.has_platform_role(Role::Coordinator)
-                || principal.has_platform_role(Role::Helpdesk);
-            let mut links = Vec::new();
-            if platform {
-                let role = if principal.has_platform_role(Role::Coordinator) {
-                    Role::Coordinator
-                } else {
-                    Role::Helpdesk
-                };
+            let mut platform = Vec::new();
+            if platform_role.is_some() {
                 for tenant in dar_db::tenants::list(conn, None, 1000)? {
-                    links.push(pages::CooperativeLink {
-                        href: format!("/c/{}", tenant.slug),
+                    platform.push(pages::PlatformLine {
+                        status: dar_core::types::TenantStatus::parse(&tenant.status)
+                            .unwrap_or(dar_core::types::TenantStatus::Active),
                         name: tenant.legal_name,
                         slug: tenant.slug,
-                        role,
+                        enterprise_number: tenant.enterprise_number,
+                        entries: tenant.ledger_head_seq,
                     });
                 }
             }
+            let mut links: Vec<pages::CooperativeLink> = Vec::new();
             for grant in &principal.grants {
                 let Some(tenant_id) = grant.tenant_id else {
                     continue;
+                };
+                // Pages exist so far for the register's keepers and for shareholders.
+                let href = match grant.role {
+                    Role::Admin | Role::Viewer => "",
+                    Role::Shareholder => "/me",
+                    Role::Coordinator | Role::Helpdesk => continue,
                 };
                 let tenant = dar_db::tenants::get(conn, &tenant_id)?;
                 if !links
                     .iter()
                     .any(|l| l.slug == tenant.slug && l.role == grant.role)
                 {
-                    let href = match grant.role {
-                        Role::Shareholder => format!("/c/{}/me", tenant.slug),
-                        _ => format!("/c/{}", tenant.slug),
-                    };
                     links.push(pages::CooperativeLink {
-                        href,
+                        href: format!("/c/{}{href}", tenant.slug),
                         name: tenant.legal_name,
                         slug: tenant.slug,
                         role: grant.role,
                     });
                 }
             }
-            // Pages exist so far for the register's keepers and for shareholders.
-            links.retain(|l| matches!(l.role, Role::Admin | Role::Viewer | Role::Shareholder));
-            Ok(links)
+            Ok((platform, links))
         })
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
-    let title = t(lang, Text::MyCooperatives);
-    ok(pages::home(&frame(&user, title, "/"), &cooperatives))
+    match platform_role {
+        Some(role) if cooperatives.is_empty() => {
+            let title = t(lang, Text::Cooperatives);
+            ok(pages::platform_home(
+                &frame(&user, title, "/"),
+                role,
+                &platform,
+            ))
+        }
+        _ => {
+            let title = t(lang, Text::MyCooperatives);
+            ok(pages::home(&frame(&user, title, "/"), &cooperatives))
+        }
+    }
 }
 
 #[derive(Deserialize)]

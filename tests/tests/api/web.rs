@@ -556,3 +556,28 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    the_coordinator_sees_every_cooperative_and_no_personal_data,
+    |app| async move {
+        cooperative(&app, "web-coord-a", "Janssens").await;
+        cooperative(&app, "web-coord-b", "Peeters").await;
+        let mut b = Browser::new(&app);
+        b.sign_in(dar_tests::COORDINATOR_EMAIL, PASSWORD).await;
+        let r = b.get("/").await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Coöperatie web-coord-a cv")
+                && html.contains("Coöperatie web-coord-b cv"),
+            "{html}"
+        );
+        assert!(html.contains("0403019261"), "enterprise numbers: {html}");
+        assert!(
+            !html.contains("Janssens") && !html.contains("Peeters"),
+            "no shareholder: {html}"
+        );
+        // The register's pages stay closed to the coordinator.
+        assert_eq!(b.get("/c/web-coord-a").await.status(), 404);
+    }
+);
