@@ -407,3 +407,33 @@ pub fn claim_platform_invitation(
     }
     Ok(row)
 }
+
+/// Sets a new password hash and ends every other way in: the user's other web sessions
+/// (all but `keep_session`) and their unused refresh tokens, which are spent so that a
+/// thief holding one is signed out too.
+pub fn change_password(
+    conn: &mut DbConnection,
+    user: &UserId,
+    password_hash: &str,
+    keep_session: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use crate::schema::web_sessions;
+    diesel::update(users::table.find(user.to_string()))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
+    diesel::delete(
+        web_sessions::table
+            .filter(web_sessions::user_id.eq(user.to_string()))
+            .filter(web_sessions::token_hash.ne(keep_session)),
+    )
+    .execute(conn)?;
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user.to_string()))
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(Some(to_db_time(now))))
+    .execute(conn)?;
+    Ok(())
+}

@@ -60,6 +60,7 @@ pub fn page(frame: &Frame, main: Markup) -> String {
                         @if let Some(signed) = &frame.signed {
                             form.sign-out method="post" action="/sign-out" {
                                 span.who { (signed.email) }
+                                a.account href="/account/password" { (t(lang, Text::ChangePassword)) }
                                 input type="hidden" name="csrf" value=(signed.csrf);
                                 button type="submit" { (t(lang, Text::SignOut)) }
                             }

@@ -631,6 +631,53 @@ pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> Strin
     )
 }
 
+/// The change-password form; `problem` is shown next to the field it is about, `done` after
+/// a change.
+pub struct PasswordForm<'a> {
+    pub csrf: &'a str,
+    pub problem: Option<(&'static str, Text)>,
+    pub done: bool,
+}
+
+pub fn change_password(frame: &Frame, form: &PasswordForm) -> String {
+    let lang = frame.lang;
+    let problem_for = |field: &str| {
+        form.problem
+            .filter(|(f, _)| *f == field)
+            .map(|(_, text)| text)
+    };
+    let field = |id: &'static str, label: Text, autocomplete: &'static str| {
+        let problem = problem_for(id);
+        let hint = format!("{id}-problem");
+        html! {
+            label for=(id) { (t(lang, label)) }
+            @if let Some(problem) = problem {
+                p.problem id=(hint) role="alert" { (t(lang, problem)) }
+            }
+            input id=(id) type="password" name=(id) autocomplete=(autocomplete) required
+                aria-invalid=[problem.map(|_| "true")] aria-describedby=[problem.map(|_| hint.clone())];
+        }
+    };
+    page(
+        frame,
+        html! {
+            section.narrow {
+                h1 { (t(lang, Text::ChangePassword)) }
+                @if form.done {
+                    p.status.ok role="status" { (t(lang, Text::PasswordChanged)) }
+                }
+                form method="post" action="/account/password" {
+                    input type="hidden" name="csrf" value=(form.csrf);
+                    (field("current", Text::CurrentPassword, "current-password"))
+                    (field("new", Text::NewPassword, "new-password"))
+                    (field("repeat", Text::RepeatPassword, "new-password"))
+                    button type="submit" { (t(lang, Text::ChangePassword)) }
+                }
+            }
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(register)
         .service(register_pdf)
         .service(my_page)
-        .service(certificate_pdf);
+        .service(certificate_pdf)
+        .service(password_form)
+        .service(change_password);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -1001,5 +1003,121 @@ async fn certificate_pdf(
         bytes,
         &crate::documents::file_name(&content),
         Some(&row.pdf_sha256),
+    ))
+}
+
+#[get("/account/password")]
+async fn password_form(user: WebUser) -> PageResult {
+    let lang = user.lang;
+    let form = pages::PasswordForm {
+        csrf: &user.csrf,
+        problem: None,
+        done: false,
+    };
+    let title = t(lang, Text::ChangePassword);
+    ok(pages::change_password(
+        &frame(&user, title, "/account/password"),
+        &form,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    csrf: String,
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+/// Changes the signed-in user's password: the current one is asked again, and every other
+/// session and refresh token of the user ends with the change.
+#[post("/account/password")]
+async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: WebUser,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> PageResult {
+    let lang = user.lang;
+    let form: PasswordChange = std::str::from_utf8(&body)
+        .ok()
+        .and_then(|b| crate::request::parse_query(b).ok())
+        .ok_or(PageError::Forbidden { lang })?;
+    if !user.csrf_matches(&form.csrf) {
+        return Err(PageError::Forbidden { lang });
+    }
+    let title = t(lang, Text::ChangePassword);
+    let refuse = |field: &'static str, problem: Text| {
+        let page = pages::change_password(
+            &frame(&user, title, "/account/password"),
+            &pages::PasswordForm {
+                csrf: &user.csrf,
+                problem: Some((field, problem)),
+                done: false,
+            },
+        );
+        Ok(html_response(StatusCode::UNPROCESSABLE_ENTITY, page))
+    };
+    if crate::auth::password::check_strength(&form.new).is_err() {
+        return refuse("new", Text::PasswordTooShort);
+    }
+    if form.new != form.repeat {
+        return refuse("repeat", Text::PasswordsDiffer);
+    }
+    let session = req
+        .cookie(SESSION_COOKIE)
+        .map(|c| tokens::token_hash(c.value()))
+        .ok_or(PageError::SignIn { lang })?;
+    let user_id = user.principal.user_id;
+    // The current password is guessed no faster here than at the sign-in form.
+    let account = dar_db::users::normalise_email(&user.email);
+    let ip = meta.source_ip.as_deref().and_then(|ip| ip.parse().ok());
+    let now = std::time::Instant::now();
+    if state.login_throttle.check(&account, ip, now).is_err() {
+        return refuse("current", Text::TooManyAttempts);
+    }
+    // Argon2, twice, outside any transaction.
+    let checked = state
+        .db(move |conn| {
+            let stored = dar_db::users::get(conn, &user_id)?.password_hash;
+            if !crate::auth::password::verify(&form.current, &stored) {
+                return Ok(None);
+            }
+            Ok(Some(crate::auth::password::hash(&form.new)?))
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let Some(new_hash) = checked else {
+        state.login_throttle.failed(&account, ip, now);
+        return refuse("current", Text::WrongCurrentPassword);
+    };
+    state.login_throttle.succeeded(&account, ip, now);
+    state
+        .write(move |conn| {
+            dar_db::users::change_password(conn, &user_id, &new_hash, &session, Utc::now())?;
+            Ok(crate::state::Audited {
+                value: (),
+                event: dar_db::audit::NewAuditEvent {
+                    actor_user_id: Some(user_id.to_string()),
+                    action: "password.changed".into(),
+                    object_type: Some("user".into()),
+                    object_id: Some(user_id.to_string()),
+                    request_id: Some(meta.request_id.clone()),
+                    source_ip: meta.source_ip.clone(),
+                    ..Default::default()
+                },
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    ok(pages::change_password(
+        &frame(&user, title, "/account/password"),
+        &pages::PasswordForm {
+            csrf: &user.csrf,
+            problem: None,
+            done: true,
+        },
     ))
 }

@@ -356,6 +356,13 @@ on_both_backends!(
                 .screenshot(&format!("web-register-{size}-{backend}"))
                 .await;
 
+            browser.goto(&app.url("/account/password")).await;
+            browser.find("#current").await;
+            assert_accessible(&browser, "change password").await;
+            browser
+                .screenshot(&format!("web-password-{size}-{backend}"))
+                .await;
+
             // Nothing runs sideways off a phone's screen.
             let overflow = browser
                 .execute("return document.documentElement.scrollWidth > window.innerWidth")

@@ -581,3 +581,100 @@ on_both_backends!(
         assert_eq!(b.get("/c/web-coord-a").await.status(), 404);
     }
 );
+
+on_both_backends!(
+    changing_the_password_ends_every_other_session,
+    |app| async move {
+        cooperative(&app, "web-pw", "Janssens").await;
+        let email = "admin@web-pw.test";
+        let mut b = Browser::new(&app);
+        b.sign_in(email, PASSWORD).await;
+        let mut elsewhere = Browser::new(&app);
+        elsewhere.sign_in(email, PASSWORD).await;
+        let pair: serde_json::Value = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let page = b.get("/account/password").await.text().await.unwrap();
+        let csrf = csrf_field(&page);
+        let new = "een nieuw lang wachtwoord";
+        for (current, fresh, repeat, field, words) in [
+            ("wrong password!", new, new, "current", "klopt niet"),
+            (PASSWORD, "kort", "kort", "new", "minstens 10"),
+            (
+                PASSWORD,
+                new,
+                "iets anders dan dat",
+                "repeat",
+                "verschillen",
+            ),
+        ] {
+            let r = b
+                .post(
+                    "/account/password",
+                    &[
+                        ("csrf", &csrf),
+                        ("current", current),
+                        ("new", fresh),
+                        ("repeat", repeat),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), 422, "{field}");
+            let html = r.text().await.unwrap();
+            assert!(
+                html.contains(&format!(r#"id="{field}-problem""#)) && html.contains(words),
+                "{field}: {html}"
+            );
+        }
+        let r = b
+            .post(
+                "/account/password",
+                &[("current", PASSWORD), ("new", new), ("repeat", new)],
+            )
+            .await;
+        assert_eq!(r.status(), 403, "no CSRF token");
+        let r = b
+            .post(
+                "/account/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current", PASSWORD),
+                    ("new", new),
+                    ("repeat", new),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("is gewijzigd"));
+        assert_eq!(b.get("/").await.status(), 200, "this session goes on");
+        assert_eq!(
+            elsewhere.get("/").await.status(),
+            303,
+            "the other one ended"
+        );
+        let old = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(old.status(), 401);
+        let refresh = app
+            .client
+            .post(app.url("/api/v1/auth/refresh"))
+            .json(&json!({"refresh_token": pair["refresh_token"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refresh.status(), 401, "the API's refresh token ended too");
+        app.login(email, new).await;
+    }
+);
