@@ -63,21 +63,22 @@ pub fn start(
     Ok(row)
 }
 
-/// The live session behind `token_hash`, its idle expiry moved forward (never past the
-/// absolute one); `None` when there is none, it expired, or its user is disabled.
+/// The live session behind `token_hash` and its user's e-mail address, the idle expiry
+/// moved forward (never past the absolute one); `None` when there is none, it expired, or
+/// its user is disabled.
 pub fn touch(
     conn: &mut DbConnection,
     token_hash: &str,
     lifetimes: Lifetimes,
     now: DateTime<Utc>,
-) -> Result<Option<SessionRow>, StoreError> {
-    let found: Option<(SessionRow, bool)> = web_sessions::table
+) -> Result<Option<(SessionRow, String)>, StoreError> {
+    let found: Option<(SessionRow, bool, String)> = web_sessions::table
         .inner_join(users::table.on(users::id.eq(web_sessions::user_id)))
         .filter(web_sessions::token_hash.eq(token_hash))
-        .select((SessionRow::as_select(), users::disabled))
+        .select((SessionRow::as_select(), users::disabled, users::email))
         .first(conn)
         .optional()?;
-    let Some((mut row, disabled)) = found else {
+    let Some((mut row, disabled, email)) = found else {
         return Ok(None);
     };
     let at = to_db_time(now);
@@ -97,7 +98,7 @@ pub fn touch(
         row.last_seen_at = at;
         row.expires_at = expires_at;
     }
-    Ok(Some(row))
+    Ok(Some((row, email)))
 }
 
 /// Ends the session behind `token_hash` (signing out).

@@ -170,14 +170,7 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
                     }
                 }
             }
-            section aria-labelledby="latest" {
-                h2 #latest { (t(lang, Text::LatestEntries)) }
-                @if d.latest.is_empty() {
-                    p { (t(lang, Text::NoEntries)) }
-                } @else {
-                    (entries_table(lang, &d.latest))
-                }
-            }
+            (entries_section(lang, "latest", Text::LatestEntries, &d.latest))
         },
     )
 }
@@ -360,25 +353,45 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
                     }
                 }
             }
-            section aria-labelledby="holdings" {
-                h2 #holdings { (t(lang, Text::Holdings)) }
-                (as_of_form(lang, own_path, h.as_of))
-                @if h.holdings.is_empty() {
-                    p { (t(lang, Text::NoHoldings)) }
-                } @else {
-                    (holdings_table(lang, &h.holdings))
-                }
-            }
-            section aria-labelledby="history" {
-                h2 #history { (t(lang, Text::History)) }
-                @if h.history.is_empty() {
-                    p { (t(lang, Text::NoEntries)) }
-                } @else {
-                    (entries_table(lang, &h.history))
-                }
-            }
+            (holdings_section(lang, Text::Holdings, own_path, h.as_of, &h.holdings))
+            (entries_section(lang, "history", Text::History, &h.history))
         },
     )
+}
+
+/// What a holder holds on a date, with the form to choose the date.
+fn holdings_section(
+    lang: Language,
+    title: Text,
+    action: &str,
+    as_of: NaiveDate,
+    holdings: &[HoldingLine],
+) -> Markup {
+    html! {
+        section aria-labelledby="holdings" {
+            h2 #holdings { (t(lang, title)) }
+            (as_of_form(lang, action, as_of))
+            @if holdings.is_empty() {
+                p { (t(lang, Text::NoHoldings)) }
+            } @else {
+                (holdings_table(lang, holdings))
+            }
+        }
+    }
+}
+
+/// A titled list of entries; `id` names the section for its heading.
+fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine]) -> Markup {
+    html! {
+        section aria-labelledby=(id) {
+            h2 id=(id) { (t(lang, title)) }
+            @if entries.is_empty() {
+                p { (t(lang, Text::NoEntries)) }
+            } @else {
+                (entries_table(lang, title, entries))
+            }
+        }
+    }
 }
 
 fn as_of_form(lang: Language, action: &str, as_of: NaiveDate) -> Markup {
@@ -416,9 +429,9 @@ fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
     }
 }
 
-fn entries_table(lang: Language, entries: &[EntryLine]) -> Markup {
+fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
     html! {
-        div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::History)) {
+        div.scroll tabindex="0" role="region" aria-label=(t(lang, label)) {
             table {
                 thead { tr {
                     th scope="col" class="num" { (t(lang, Text::EntryNumber)) }
@@ -542,15 +555,7 @@ pub fn my_page(frame: &Frame, m: &MyPage, own_path: &str) -> String {
         html! {
             p.context { (m.cooperative) }
             h1 { (m.name) " " span.number { "(" (m.register_number) ")" } }
-            section aria-labelledby="holdings" {
-                h2 #holdings { (t(lang, Text::MyHoldings)) }
-                (as_of_form(lang, own_path, m.as_of))
-                @if m.holdings.is_empty() {
-                    p { (t(lang, Text::NoHoldings)) }
-                } @else {
-                    (holdings_table(lang, &m.holdings))
-                }
-            }
+            (holdings_section(lang, Text::MyHoldings, own_path, m.as_of, &m.holdings))
             section aria-labelledby="certificates" {
                 h2 #certificates { (t(lang, Text::MyCertificates)) }
                 @if m.certificates.is_empty() {
@@ -570,14 +575,7 @@ pub fn my_page(frame: &Frame, m: &MyPage, own_path: &str) -> String {
                     }
                 }
             }
-            section aria-labelledby="movements" {
-                h2 #movements { (t(lang, Text::MyMovements)) }
-                @if m.movements.is_empty() {
-                    p { (t(lang, Text::NoEntries)) }
-                } @else {
-                    (entries_table(lang, &m.movements))
-                }
-            }
+            (entries_section(lang, "movements", Text::MyMovements, &m.movements))
         },
     )
 }

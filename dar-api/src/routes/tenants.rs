@@ -270,7 +270,9 @@ pub struct UpdateTenant {
 }
 
 impl UpdateTenant {
-    fn is_empty(&self) -> bool {
+    /// Whether the patch changes the register's settings (an admin's business), as opposed
+    /// to only the status (the coordinator's) or nothing at all.
+    fn touches_register_settings(&self) -> bool {
         let UpdateTenant {
             legal_name,
             legal_form,
@@ -279,16 +281,15 @@ impl UpdateTenant {
             voting_rule,
             locked_until,
             helpdesk_may_write,
-            status,
+            status: _,
         } = self;
-        legal_name.is_none()
-            && legal_form.is_none()
-            && address.is_none()
-            && default_language.is_none()
-            && voting_rule.is_none()
-            && locked_until.is_none()
-            && helpdesk_may_write.is_none()
-            && status.is_none()
+        legal_name.is_some()
+            || legal_form.is_some()
+            || address.is_some()
+            || default_language.is_some()
+            || voting_rule.is_some()
+            || locked_until.is_some()
+            || helpdesk_may_write.is_some()
     }
 }
 
@@ -307,7 +308,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let b = body.0;
-    if b.is_empty() {
+    if !b.touches_register_settings() && b.status.is_none() {
         // An empty PATCH changes nothing, and so records nothing: it answers like a GET.
         let row = state
             .db(move |conn| {
@@ -323,13 +324,7 @@ pub async fn update(
     let row = state
         .write(move |conn| {
             let coordinator = principal.has_platform_role(Role::Coordinator);
-            let register_settings = b.legal_name.is_some()
-                || b.legal_form.is_some()
-                || b.address.is_some()
-                || b.default_language.is_some()
-                || b.voting_rule.is_some()
-                || b.locked_until.is_some()
-                || b.helpdesk_may_write.is_some();
+            let register_settings = b.touches_register_settings();
             let (tenant, tenant_id) = if coordinator && !register_settings {
                 let t = tenants::find(conn, &key)?;
                 let id = t.id.parse().map_err(ApiError::internal)?;

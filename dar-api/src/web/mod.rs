@@ -481,15 +481,9 @@ async fn dashboard(
             let after = (tenant.ledger_head_seq - LATEST).max(0);
             let entries =
                 dar_db::ledger::list(conn, &tenant_id, &Default::default(), after, LATEST)?;
-            let mut names = HolderNames::default();
-            let latest = entry_lines(
-                conn,
-                &tenant_id,
-                &mut names,
-                None,
-                &codes,
-                entries.iter().rev(),
-            )?;
+            let mut latest = entry_lines(conn, &tenant_id, None, &codes, &entries)?;
+            latest.reverse();
+
             let verified = checks.verifies(conn, &tenant_id)?;
             Ok(pages::Dashboard {
                 cooperative: tenant.legal_name,
@@ -509,54 +503,111 @@ async fn dashboard(
 /// Entries the dashboard shows.
 const LATEST: i64 = 10;
 
-/// Holders as entry lines name them, "Janssens, Anna (12)", each read once per page.
-#[derive(Default)]
-struct HolderNames(std::collections::HashMap<dar_core::ids::ShareholderId, String>);
+/// Holders as the pages name them, "Janssens, Anna (12)", read in one query per page.
+struct HolderNames(std::collections::HashMap<String, String>);
 
 impl HolderNames {
-    fn of(
-        &mut self,
+    fn read(
         conn: &mut dar_db::DbConnection,
         tenant: &dar_core::ids::TenantId,
-        id: Option<dar_core::ids::ShareholderId>,
-    ) -> Result<Option<String>, ApiError> {
-        let Some(id) = id else { return Ok(None) };
-        if let Some(name) = self.0.get(&id) {
-            return Ok(Some(name.clone()));
-        }
-        let row = dar_db::shareholders::get(conn, tenant, &id)?;
-        let name = format!("{} ({})", row.display_name(), row.register_number);
-        self.0.insert(id, name.clone());
-        Ok(Some(name))
+        ids: impl IntoIterator<Item = dar_core::ids::ShareholderId>,
+    ) -> Result<Self, ApiError> {
+        let mut ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = dar_db::certificates::holders_by_id(conn, tenant, &ids)?;
+        Ok(HolderNames(
+            rows.into_iter()
+                .map(|r| {
+                    let name = format!("{} ({})", r.display_name(), r.register_number);
+                    (r.id, name)
+                })
+                .collect(),
+        ))
+    }
+
+    fn of(&self, id: dar_core::ids::ShareholderId) -> String {
+        self.0.get(&id.to_string()).cloned().unwrap_or_default()
     }
 }
 
-fn entry_lines<'e>(
+/// The entries as lines of a page, holders named, class codes shown; for a shareholder
+/// reading their own (`withheld`), the other party of a transfer is not named.
+fn entry_lines(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
-    names: &mut HolderNames,
     withheld: Option<Withheld>,
     codes: &std::collections::HashMap<String, String>,
-    entries: impl Iterator<Item = &'e dar_core::chain::EntryRecord>,
+    entries: &[dar_core::chain::EntryRecord],
 ) -> Result<Vec<pages::EntryLine>, ApiError> {
-    let mut lines = Vec::new();
-    for e in entries {
-        let m = &e.movement;
-        lines.push(pages::EntryLine {
-            seq: e.seq,
-            effective_date: m.effective_date,
-            kind: m.kind,
-            class: codes
-                .get(&m.share_class_id.to_string())
-                .cloned()
-                .unwrap_or_default(),
-            from: party(conn, tenant, names, withheld, m.from)?,
-            to: party(conn, tenant, names, withheld, m.to)?,
-            quantity: m.quantity,
-        });
-    }
-    Ok(lines)
+    let shown = |id: dar_core::ids::ShareholderId| withheld.is_none_or(|w| w.own == id);
+    let names = HolderNames::read(
+        conn,
+        tenant,
+        entries
+            .iter()
+            .flat_map(|e| [e.movement.from, e.movement.to])
+            .flatten()
+            .filter(|id| shown(*id)),
+    )?;
+    let party = |id: Option<dar_core::ids::ShareholderId>| {
+        id.map(|id| match withheld {
+            Some(w) if !shown(id) => w.label.to_string(),
+            _ => names.of(id),
+        })
+    };
+    Ok(entries
+        .iter()
+        .map(|e| {
+            let m = &e.movement;
+            pages::EntryLine {
+                seq: e.seq,
+                effective_date: m.effective_date,
+                kind: m.kind,
+                class: codes
+                    .get(&m.share_class_id.to_string())
+                    .cloned()
+                    .unwrap_or_default(),
+                from: party(m.from),
+                to: party(m.to),
+                quantity: m.quantity,
+            }
+        })
+        .collect())
 }
+
+/// What a holder's page shows of the ledger: their holdings at `moment`, by class code, and
+/// every movement of theirs.
+fn holder_record(
+    conn: &mut dar_db::DbConnection,
+    tenant: &dar_core::ids::TenantId,
+    holder: dar_core::ids::ShareholderId,
+    moment: dar_db::ledger::Moment,
+    withheld: Option<Withheld>,
+) -> Result<(Vec<pages::HoldingLine>, Vec<pages::EntryLine>), ApiError> {
+    let codes = dar_db::ledger::class_codes(conn, tenant)?;
+    let mut holdings: Vec<pages::HoldingLine> =
+        dar_db::ledger::holder_positions(conn, tenant, &holder, moment)?
+            .into_iter()
+            .map(|p| pages::HoldingLine {
+                class: codes.get(&p.share_class_id).cloned().unwrap_or_default(),
+                shares: p.quantity,
+                subscribed_cents: p.capital_cents,
+                paid_cents: p.paid_cents,
+            })
+            .collect();
+    holdings.sort_by(|a, b| a.class.cmp(&b.class));
+    let filter = dar_db::ledger::EntryFilter {
+        shareholder: Some(holder),
+        ..Default::default()
+    };
+    let entries = dar_db::ledger::list(conn, tenant, &filter, 0, HISTORY_MAX)?;
+    let history = entry_lines(conn, tenant, withheld, &codes, &entries)?;
+    Ok((holdings, history))
+}
+
+/// Most movements a holder's page lists (a member has a handful; a founder a few dozen).
+const HISTORY_MAX: i64 = 1000;
 
 /// For a shareholder reading their own movements: the other party of a transfer is not
 /// named (the README's privacy rule), and not even read.
@@ -564,19 +615,6 @@ fn entry_lines<'e>(
 struct Withheld {
     own: dar_core::ids::ShareholderId,
     label: &'static str,
-}
-
-fn party(
-    conn: &mut dar_db::DbConnection,
-    tenant: &dar_core::ids::TenantId,
-    names: &mut HolderNames,
-    withheld: Option<Withheld>,
-    id: Option<dar_core::ids::ShareholderId>,
-) -> Result<Option<String>, ApiError> {
-    match (withheld, id) {
-        (Some(w), Some(id)) if id != w.own => Ok(Some(w.label.to_string())),
-        _ => names.of(conn, tenant, id),
-    }
 }
 
 /// Rows a list page shows.
@@ -712,23 +750,7 @@ async fn shareholder(
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
             };
-            let holdings = dar_db::ledger::holder_holdings(conn, &tenant_id, &holder, moment)?
-                .into_iter()
-                .map(|h| pages::HoldingLine {
-                    class: h.share_class,
-                    shares: h.quantity,
-                    subscribed_cents: h.capital_cents,
-                    paid_cents: h.paid_cents,
-                })
-                .collect();
-            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
-            let filter = dar_db::ledger::EntryFilter {
-                shareholder: Some(holder),
-                ..Default::default()
-            };
-            let entries = dar_db::ledger::list(conn, &tenant_id, &filter, 0, 1000)?;
-            let mut names = HolderNames::default();
-            let history = entry_lines(conn, &tenant_id, &mut names, None, &codes, entries.iter())?;
+            let (holdings, history) = holder_record(conn, &tenant_id, holder, moment, None)?;
             let address = [
                 row.street.clone(),
                 match (&row.postal_code, &row.city) {
@@ -808,15 +830,18 @@ async fn register(
                     as_of.format("%Y-%m-%d")
                 )
             });
-            let mut names = HolderNames::default();
-            let mut lines = Vec::with_capacity(rows.len());
-            for r in rows {
-                let id: dar_core::ids::ShareholderId =
-                    r.shareholder_id.parse().map_err(ApiError::internal)?;
-                let name = names.of(conn, &tenant_id, Some(id))?.unwrap_or_default();
-                lines.push(pages::RegisterLine {
+            let ids = rows
+                .iter()
+                .map(|r| r.shareholder_id.parse())
+                .collect::<Result<Vec<dar_core::ids::ShareholderId>, _>>()
+                .map_err(ApiError::internal)?;
+            let names = HolderNames::read(conn, &tenant_id, ids.iter().copied())?;
+            let lines = rows
+                .into_iter()
+                .zip(ids)
+                .map(|(r, id)| pages::RegisterLine {
                     register_number: r.register_number,
-                    name,
+                    name: names.of(id),
                     holder_id: r.shareholder_id,
                     holding: pages::HoldingLine {
                         class: r.share_class,
@@ -824,8 +849,8 @@ async fn register(
                         subscribed_cents: r.capital_cents,
                         paid_cents: r.paid_cents,
                     },
-                });
-            }
+                })
+                .collect();
             Ok(pages::RegisterPage {
                 cooperative: tenant.legal_name,
                 slug: tenant.slug,
@@ -907,34 +932,11 @@ async fn my_page(
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
             };
-            let holdings = dar_db::ledger::holder_holdings(conn, &tenant_id, &holder, moment)?
-                .into_iter()
-                .map(|h| pages::HoldingLine {
-                    class: h.share_class,
-                    shares: h.quantity,
-                    subscribed_cents: h.capital_cents,
-                    paid_cents: h.paid_cents,
-                })
-                .collect();
-            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
-            let filter = dar_db::ledger::EntryFilter {
-                shareholder: Some(holder),
-                ..Default::default()
-            };
-            let entries = dar_db::ledger::list(conn, &tenant_id, &filter, 0, 1000)?;
             let withheld = (!access.sees_counterparties()).then_some(Withheld {
                 own: holder,
                 label: t(lang, Text::AnotherShareholder),
             });
-            let mut names = HolderNames::default();
-            let movements = entry_lines(
-                conn,
-                &tenant_id,
-                &mut names,
-                withheld,
-                &codes,
-                entries.iter(),
-            )?;
+            let (holdings, movements) = holder_record(conn, &tenant_id, holder, moment, withheld)?;
             let rows =
                 dar_db::certificates::list(conn, &tenant_id, Some(&holder.to_string()), 0, 1000)?;
             let mut certificates: Vec<pages::CertificateLine> = rows

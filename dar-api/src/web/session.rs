@@ -94,7 +94,8 @@ impl FromRequest for WebUser {
             let hash = tokens::token_hash(&token);
             let found = state
                 .db(move |conn| {
-                    let Some(session) = web_sessions::touch(conn, &hash, lifetimes(), Utc::now())?
+                    let Some((session, email)) =
+                        web_sessions::touch(conn, &hash, lifetimes(), Utc::now())?
                     else {
                         return Ok(None);
                     };
@@ -102,22 +103,17 @@ impl FromRequest for WebUser {
                         .user_id
                         .parse()
                         .map_err(crate::error::ApiError::internal)?;
-                    let user = dar_db::users::get(conn, &user_id)?;
                     let grants = dar_db::users::grants_of(conn, &user_id)?;
-                    Ok(Some((session, user, grants)))
+                    Ok(Some((session, user_id, email, grants)))
                 })
                 .await
                 .map_err(|e| PageError::from_api(e, lang))?;
-            let Some((session, user, grants)) = found else {
+            let Some((session, user_id, email, grants)) = found else {
                 return Err(PageError::SignIn { lang });
             };
-            let user_id = user
-                .id
-                .parse()
-                .map_err(|_| PageError::Failed { lang, retry: false })?;
             Ok(WebUser {
                 principal: Principal { user_id, grants },
-                email: user.email,
+                email,
                 csrf: session.csrf_token,
                 lang,
             })
