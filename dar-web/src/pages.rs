@@ -274,7 +274,7 @@ pub fn shareholder_list(frame: &Frame, list: &HolderList) -> String {
                 div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Holders)) {
                     table {
                         thead { tr {
-                            th scope="col" class="num" { (t(lang, Text::RegisterNumber)) }
+                            th scope="col" class="num" { (register_number_heading(lang)) }
                             th scope="col" { (t(lang, Text::Name)) }
                             th scope="col" { (t(lang, Text::Municipality)) }
                             th scope="col" { (t(lang, Text::Status)) }
@@ -394,6 +394,12 @@ fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine])
     }
 }
 
+/// "Nr." over a column of register numbers, spelled out for screen readers and on hover:
+/// the full word would make the column too wide for a phone.
+fn register_number_heading(lang: Language) -> Markup {
+    html! { abbr title=(t(lang, Text::RegisterNumber)) { (t(lang, Text::EntryNumber)) } }
+}
+
 fn as_of_form(lang: Language, action: &str, as_of: NaiveDate) -> Markup {
     html! {
         form.as-of method="get" action=(action) {
@@ -446,7 +452,7 @@ fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
                     @for e in entries {
                         tr {
                             td.num { (e.seq) }
-                            td { (date(e.effective_date)) }
+                            td.nowrap { (date(e.effective_date)) }
                             td { (t(lang, kind_text(e.kind))) }
                             td { (e.class) }
                             td { (e.from.as_deref().unwrap_or("")) }
@@ -498,7 +504,7 @@ pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
                 div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Register)) {
                     table {
                         thead { tr {
-                            th scope="col" class="num" { (t(lang, Text::RegisterNumber)) }
+                            th scope="col" class="num" { (register_number_heading(lang)) }
                             th scope="col" { (t(lang, Text::Name)) }
                             th scope="col" { (t(lang, Text::Class)) }
                             th scope="col" class="num" { (t(lang, Text::Shares)) }

@@ -284,6 +284,15 @@ async fn wait_for_url(browser: &Browser, part: &str) {
     );
 }
 
+/// Fails when the current page is wider than the window: nothing may run sideways off a
+/// phone's screen (a wide table scrolls inside its own region instead).
+async fn assert_fits(browser: &Browser, page: &str) {
+    let overflow = browser
+        .execute("return document.documentElement.scrollWidth > window.innerWidth")
+        .await;
+    assert_eq!(overflow, json!(false), "{page} is wider than the window");
+}
+
 /// Fails with every serious or critical axe finding of the current page.
 async fn assert_accessible(browser: &Browser, page: &str) {
     let violations = browser.axe_scan().await;
@@ -322,6 +331,7 @@ on_both_backends!(
             let overview = browser.page_source().await;
             assert!(overview.contains("1.200,00 €"), "{overview}");
             assert_accessible(&browser, "overview").await;
+            assert_fits(&browser, "overview").await;
             browser
                 .screenshot(&format!("web-overview-{size}-{backend}"))
                 .await;
@@ -342,6 +352,7 @@ on_both_backends!(
                 "<b>Maes</b>, Bram"
             );
             assert_accessible(&browser, "shareholders").await;
+            assert_fits(&browser, "shareholders").await;
             browser
                 .screenshot(&format!("web-shareholders-{size}-{backend}"))
                 .await;
@@ -351,6 +362,7 @@ on_both_backends!(
                 .await;
             browser.find("#holdings").await;
             assert_accessible(&browser, "shareholder").await;
+            assert_fits(&browser, "shareholder").await;
             browser
                 .screenshot(&format!("web-shareholder-{size}-{backend}"))
                 .await;
@@ -364,6 +376,7 @@ on_both_backends!(
             browser.find("#as_of").await;
             assert!(browser.page_source().await.contains("Janssens, Anna (1)"));
             assert_accessible(&browser, "register").await;
+            assert_fits(&browser, "register").await;
             browser
                 .screenshot(&format!("web-register-{size}-{backend}"))
                 .await;
@@ -371,6 +384,7 @@ on_both_backends!(
             browser.goto(&app.url("/account/password")).await;
             browser.find("#current").await;
             assert_accessible(&browser, "change password").await;
+            assert_fits(&browser, "change password").await;
             browser
                 .screenshot(&format!("web-password-{size}-{backend}"))
                 .await;
@@ -415,6 +429,7 @@ on_both_backends!(
             .unwrap();
         assert!(link.ends_with(".pdf"), "{link}");
         assert_accessible(&browser, "my page").await;
+        assert_fits(&browser, "my page").await;
         let backend = format!("{:?}", app.backend).to_lowercase();
         browser.screenshot(&format!("web-me-phone-{backend}")).await;
         let overflow = browser
