@@ -923,8 +923,13 @@ async fn my_page(
                 .find(|g| g.role == Role::Shareholder)
                 .and_then(|g| g.shareholder_id)
                 .ok_or(ApiError::NotFound)?;
-            let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+            let access = crate::auth::authorize(
+                conn,
+                &principal,
+                &tenant,
+                Need::ReadShareholder(holder),
+                &meta,
+            )?;
             let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let as_of = query.as_of.unwrap_or(today);
