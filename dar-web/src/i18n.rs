@@ -111,10 +111,30 @@ pub enum Text {
     WrongCurrentPassword,
     PasswordTooShort,
     PasswordsDiffer,
+    BadFormTitle,
+    BadFormBody,
+    FormProblems,
+}
+
+/// A set of texts in all three languages. [`Text`] holds the application's common words;
+/// an area with many words of its own (e-mails, support sessions, …) keeps them in its own
+/// enum beside its pages and implements this, so areas do not all grow one list.
+pub trait Localized: Copy {
+    fn text(self, lang: Language) -> &'static str;
 }
 
 /// The text `t` in `lang`.
-pub fn t(lang: Language, t: Text) -> &'static str {
+pub fn t(lang: Language, t: impl Localized) -> &'static str {
+    t.text(lang)
+}
+
+impl Localized for Text {
+    fn text(self, lang: Language) -> &'static str {
+        common(lang, self)
+    }
+}
+
+fn common(lang: Language, t: Text) -> &'static str {
     use Language::{En, Fr, Nl};
     use Text::*;
     match (t, lang) {
@@ -444,6 +464,21 @@ pub fn t(lang: Language, t: Text) -> &'static str {
         (CooperativeSections, Nl) => "Onderdelen van de coöperatie",
         (CooperativeSections, Fr) => "Sections de la coopérative",
         (CooperativeSections, En) => "Sections of the cooperative",
+        (BadFormTitle, Nl) => "Dit formulier kon niet gelezen worden",
+        (BadFormTitle, Fr) => "Ce formulaire n'a pas pu être lu",
+        (BadFormTitle, En) => "This form could not be read",
+        (BadFormBody, Nl) => {
+            "Het bevatte velden of tekens die geen formulier van DAR verstuurt. Er is niets gewijzigd. Open het formulier opnieuw en probeer nog eens."
+        }
+        (BadFormBody, Fr) => {
+            "Il contenait des champs ou des caractères qu'aucun formulaire de DAR n'envoie. Rien n'a été modifié. Rouvrez le formulaire et réessayez."
+        }
+        (BadFormBody, En) => {
+            "It held fields or characters that no form of DAR sends. Nothing was changed. Open the form again and try once more."
+        }
+        (FormProblems, Nl) => "Dit moet nog aangepast worden",
+        (FormProblems, Fr) => "À corriger",
+        (FormProblems, En) => "Please correct the following",
     }
 }
 

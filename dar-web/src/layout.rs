@@ -23,6 +23,9 @@ pub struct Frame<'a> {
     pub signed: Option<Signed<'a>>,
     /// The path of this page, where the language switch returns to.
     pub path: &'a str,
+    /// A notice shown above every page of a context, such as the helpdesk's support
+    /// session with its remaining time.
+    pub banner: Option<Markup>,
 }
 
 /// A whole HTML document around `main`.
@@ -67,6 +70,9 @@ pub fn page(frame: &Frame, main: Markup) -> String {
                         }
                     }
                 }
+                @if let Some(banner) = &frame.banner {
+                    div.banner role="status" { (banner) }
+                }
                 main #main tabindex="-1" { (main) }
             }
         }
@@ -95,6 +101,19 @@ pub fn error(frame: &Frame) -> String {
         html! {
             h1 { (t(lang, Text::ErrorTitle)) }
             p { (t(lang, Text::ErrorBody)) }
+            p { a href="/" { (t(lang, Text::BackHome)) } }
+        },
+    )
+}
+
+/// The page for a form body that no page of DAR sends (changed by hand, or by a tool).
+pub fn bad_form(frame: &Frame) -> String {
+    let lang = frame.lang;
+    page(
+        frame,
+        html! {
+            h1 { (t(lang, Text::BadFormTitle)) }
+            p { (t(lang, Text::BadFormBody)) }
             p { a href="/" { (t(lang, Text::BackHome)) } }
         },
     )

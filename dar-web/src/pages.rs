@@ -693,6 +693,7 @@ mod tests {
             title: "Overzicht",
             signed: None,
             path: "/",
+            banner: None,
         }
     }
 

@@ -53,6 +53,10 @@ pub enum PageError {
     /// A form without this session's CSRF token.
     #[error("the form's token is missing or wrong")]
     Forbidden { lang: Language },
+    /// A form body no page of DAR sends: unknown or repeated fields, characters no field
+    /// may hold.
+    #[error("the form could not be read")]
+    BadForm { lang: Language },
     #[error("the page could not be shown")]
     Failed { lang: Language, retry: bool },
 }
@@ -78,6 +82,7 @@ impl PageError {
             PageError::SignIn { lang }
             | PageError::NotFound { lang }
             | PageError::Forbidden { lang }
+            | PageError::BadForm { lang }
             | PageError::Failed { lang, .. } => *lang,
         }
     }
@@ -89,6 +94,7 @@ impl ResponseError for PageError {
             PageError::SignIn { .. } => StatusCode::SEE_OTHER,
             PageError::NotFound { .. } => StatusCode::NOT_FOUND,
             PageError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            PageError::BadForm { .. } => StatusCode::BAD_REQUEST,
             PageError::Failed { retry: true, .. } => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Failed { retry: false, .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -106,9 +112,11 @@ impl ResponseError for PageError {
             title: t(lang, Text::ErrorTitle),
             signed: None,
             path: "/",
+            banner: None,
         };
         let body = match self {
             PageError::NotFound { .. } => dar_web::layout::not_found(&frame),
+            PageError::BadForm { .. } => dar_web::layout::bad_form(&frame),
             _ => dar_web::layout::error(&frame),
         };
         let mut response = html_response(self.status_code(), body);
@@ -158,6 +166,7 @@ fn frame<'a>(user: &'a WebUser, title: &'a str, path: &'a str) -> Frame<'a> {
             csrf: &user.csrf,
         }),
         path,
+        banner: None,
     }
 }
 
@@ -258,6 +267,7 @@ fn sign_in_page(
         title: t(lang, Text::SignIn),
         signed: None,
         path: "/sign-in",
+        banner: None,
     };
     let body = pages::sign_in(
         &frame,
@@ -370,6 +380,46 @@ async fn sign_in(
         }
         Err(e) => Err(PageError::from_api(e, lang)),
     }
+}
+
+/// Fields of a form that may hold several lines (a reason, a note); every other field is
+/// one line.
+const MULTI_LINE_FIELDS: &[&str] = &["reason", "notes", "exit_reason"];
+
+/// Reads a submitted form: the session's CSRF token first (a form without it is refused
+/// whole), then every field under the same text policy as the API, into `T`. `T` holds
+/// the fields as text; the page checks each value and answers in the user's language. A
+/// body no page of DAR sends (a field twice, an unknown field, characters no field may
+/// hold) is refused with a page that says so, and changes nothing.
+pub fn read_form<T: serde::de::DeserializeOwned>(
+    user: &WebUser,
+    body: &[u8],
+) -> Result<T, PageError> {
+    use dar_core::text::{self, Lines};
+    let lang = user.lang;
+    let mut csrf = None;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        if k == "csrf" {
+            csrf = Some(v.into_owned());
+            continue;
+        }
+        let lines = if MULTI_LINE_FIELDS.contains(&k.as_ref()) {
+            Lines::Multi
+        } else {
+            Lines::Single
+        };
+        let clean = text::clean(&v, lines).map_err(|_| PageError::BadForm { lang })?;
+        if pairs.iter().any(|(seen, _)| *seen == k) {
+            return Err(PageError::BadForm { lang });
+        }
+        pairs.push((k.into_owned(), clean));
+    }
+    if !csrf.is_some_and(|c| user.csrf_matches(&c)) {
+        return Err(PageError::Forbidden { lang });
+    }
+    let encoded = serde_urlencoded::to_string(&pairs).map_err(|_| PageError::BadForm { lang })?;
+    serde_urlencoded::from_str(&encoded).map_err(|_| PageError::BadForm { lang })
 }
 
 #[derive(Deserialize)]
