@@ -104,6 +104,8 @@ pub struct EntryLine {
     pub from: Option<String>,
     pub to: Option<String>,
     pub quantity: i64,
+    /// The entry's own page, for those who may open it.
+    pub href: Option<String>,
 }
 
 pub struct Dashboard {
@@ -115,7 +117,7 @@ pub struct Dashboard {
     pub verified: bool,
 }
 
-fn kind_text(kind: EntryKind) -> Text {
+pub(crate) fn kind_text(kind: EntryKind) -> Text {
     match kind {
         EntryKind::Issue => Text::KindIssue,
         EntryKind::Transfer => Text::KindTransfer,
@@ -410,7 +412,7 @@ fn as_of_form(lang: Language, action: &str, as_of: NaiveDate) -> Markup {
     }
 }
 
-fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
+pub(crate) fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
     html! {
         div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Holdings)) {
             table {
@@ -435,7 +437,7 @@ fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
     }
 }
 
-fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
+pub(crate) fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
     html! {
         div.scroll tabindex="0" role="region" aria-label=(t(lang, label)) {
             table {
@@ -451,7 +453,9 @@ fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
                 tbody {
                     @for e in entries {
                         tr {
-                            td.num { (e.seq) }
+                            td.num {
+                                @if let Some(href) = &e.href { a href=(href) { (e.seq) } } @else { (e.seq) }
+                            }
                             td.nowrap { (date(e.effective_date)) }
                             td { (t(lang, kind_text(e.kind))) }
                             td { (e.class) }

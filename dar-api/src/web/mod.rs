@@ -4,6 +4,7 @@
 //! place, [`PageError`].
 
 pub mod chain_checks;
+pub mod entries;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -38,7 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(my_page)
         .service(certificate_pdf)
         .service(password_form)
-        .service(change_password);
+        .service(change_password)
+        .configure(entries::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -129,11 +131,11 @@ impl ResponseError for PageError {
     }
 }
 
-type PageResult = Result<HttpResponse, PageError>;
+pub(crate) type PageResult = Result<HttpResponse, PageError>;
 
 /// What every page answer carries: no caching of personal data, no framing, and a Content
 /// Security Policy that allows only DAR's own stylesheet (and no script at all).
-fn html_response(status: StatusCode, body: String) -> HttpResponse {
+pub(crate) fn html_response(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(ContentType::html())
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -147,17 +149,17 @@ fn html_response(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-fn ok(body: String) -> PageResult {
+pub(crate) fn ok(body: String) -> PageResult {
     Ok(html_response(StatusCode::OK, body))
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(crate) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
 }
 
-fn frame<'a>(user: &'a WebUser, title: &'a str, path: &'a str) -> Frame<'a> {
+pub(crate) fn frame<'a>(user: &'a WebUser, title: &'a str, path: &'a str) -> Frame<'a> {
     Frame {
         lang: user.lang,
         title,
@@ -531,7 +533,7 @@ async fn dashboard(
             let after = (tenant.ledger_head_seq - LATEST).max(0);
             let entries =
                 dar_db::ledger::list(conn, &tenant_id, &Default::default(), after, LATEST)?;
-            let mut latest = entry_lines(conn, &tenant_id, None, &codes, &entries)?;
+            let mut latest = entry_lines(conn, &tenant_id, &tenant.slug, None, &codes, &entries)?;
             latest.reverse();
 
             let verified = checks.verifies(conn, &tenant_id)?;
@@ -554,10 +556,10 @@ async fn dashboard(
 const LATEST: i64 = 10;
 
 /// Holders as the pages name them, "Janssens, Anna (12)", read in one query per page.
-struct HolderNames(std::collections::HashMap<String, String>);
+pub(crate) struct HolderNames(std::collections::HashMap<String, String>);
 
 impl HolderNames {
-    fn read(
+    pub(crate) fn read(
         conn: &mut dar_db::DbConnection,
         tenant: &dar_core::ids::TenantId,
         ids: impl IntoIterator<Item = dar_core::ids::ShareholderId>,
@@ -576,7 +578,7 @@ impl HolderNames {
         ))
     }
 
-    fn of(&self, id: dar_core::ids::ShareholderId) -> String {
+    pub(crate) fn of(&self, id: dar_core::ids::ShareholderId) -> String {
         self.0.get(&id.to_string()).cloned().unwrap_or_default()
     }
 }
@@ -586,6 +588,7 @@ impl HolderNames {
 fn entry_lines(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
+    slug: &str,
     withheld: Option<Withheld>,
     codes: &std::collections::HashMap<String, String>,
     entries: &[dar_core::chain::EntryRecord],
@@ -621,6 +624,10 @@ fn entry_lines(
                 from: party(m.from),
                 to: party(m.to),
                 quantity: m.quantity,
+                // A shareholder reading their own movements does not open the ledger.
+                href: withheld
+                    .is_none()
+                    .then(|| format!("/c/{slug}/entries/{}", e.id)),
             }
         })
         .collect())
@@ -631,6 +638,7 @@ fn entry_lines(
 fn holder_record(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
+    slug: &str,
     holder: dar_core::ids::ShareholderId,
     moment: dar_db::ledger::Moment,
     withheld: Option<Withheld>,
@@ -652,7 +660,7 @@ fn holder_record(
         ..Default::default()
     };
     let entries = dar_db::ledger::list(conn, tenant, &filter, 0, HISTORY_MAX)?;
-    let history = entry_lines(conn, tenant, withheld, &codes, &entries)?;
+    let history = entry_lines(conn, tenant, slug, withheld, &codes, &entries)?;
     Ok((holdings, history))
 }
 
@@ -800,7 +808,8 @@ async fn shareholder(
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
             };
-            let (holdings, history) = holder_record(conn, &tenant_id, holder, moment, None)?;
+            let (holdings, history) =
+                holder_record(conn, &tenant_id, &tenant.slug, holder, moment, None)?;
             let address = [
                 row.street.clone(),
                 match (&row.postal_code, &row.city) {
@@ -991,7 +1000,8 @@ async fn my_page(
                 own: holder,
                 label: t(lang, Text::AnotherShareholder),
             });
-            let (holdings, movements) = holder_record(conn, &tenant_id, holder, moment, withheld)?;
+            let (holdings, movements) =
+                holder_record(conn, &tenant_id, &tenant.slug, holder, moment, withheld)?;
             let rows =
                 dar_db::certificates::list(conn, &tenant_id, Some(&holder.to_string()), 0, 1000)?;
             let mut certificates: Vec<pages::CertificateLine> = rows
