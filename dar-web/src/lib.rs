@@ -4,6 +4,7 @@
 
 pub mod entries;
 pub mod forms;
+pub mod holders;
 pub mod i18n;
 pub mod layout;
 pub mod pages;

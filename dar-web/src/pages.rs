@@ -115,6 +115,8 @@ pub struct Dashboard {
     pub active_holders: i64,
     pub latest: Vec<EntryLine>,
     pub verified: bool,
+    /// The reader keeps the register: offer to record entries and add holders.
+    pub may_write: bool,
 }
 
 pub(crate) fn kind_text(kind: EntryKind) -> Text {
@@ -142,6 +144,12 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
             }
             p.figure {
                 strong { (count(lang, d.active_holders)) } " " (t(lang, Text::ActiveHolders))
+            }
+            @if d.may_write {
+                p.actions {
+                    a.button href=(format!("/c/{}/entries/new", d.slug)) { (t(lang, crate::entries::EntryText::NewEntry)) }
+                    a.button href=(format!("/c/{}/shareholders/new", d.slug)) { (t(lang, crate::holders::HolderText::AddShareholder)) }
+                }
             }
             section aria-labelledby="classes" {
                 h2 #classes { (t(lang, Text::CapitalAndShares)) }
@@ -324,6 +332,10 @@ pub struct HolderPage {
     pub as_of: NaiveDate,
     pub holdings: Vec<HoldingLine>,
     pub history: Vec<EntryLine>,
+    /// The reader keeps the register: offer to record an entry for this holder.
+    pub may_write: bool,
+    /// The holder was just added: confirm it.
+    pub added: bool,
 }
 
 /// One shareholder: who they are, what they hold on a date, and every movement.
@@ -334,7 +346,15 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
         html! {
             p.context { (h.cooperative) }
             (cooperative_nav(lang, &h.slug, Section::Shareholders))
+            @if h.added {
+                p.status.ok role="status" { (t(lang, crate::holders::HolderText::Added)) }
+            }
             h1 { (h.name) " " span.number { "(" (h.register_number) ")" } }
+            @if h.may_write {
+                p { a.button href=(format!("/c/{}/entries/new?to={}", h.slug, h.register_number)) {
+                    (t(lang, crate::holders::HolderText::RecordEntry))
+                } }
+            }
             section aria-labelledby="identity" {
                 h2 #identity { (t(lang, Text::Identity)) }
                 dl.facts {

@@ -632,7 +632,7 @@ async fn handle(
                 },
             };
             if posting {
-                return Ok(Step::Post(ctx, reversed, request));
+                return Ok(Step::Post(ctx, reversed, Box::new(request)));
             }
             match dar_db::ledger::preview(conn, &request, Utc::now()) {
                 Ok(preview) => {
@@ -678,7 +678,7 @@ async fn handle(
                 },
             ))
         }
-        Step::Post(ctx, reversed, request) => match app.writer.append(request).await {
+        Step::Post(ctx, reversed, request) => match app.writer.append(*request).await {
             Ok(appended) => {
                 if let Appended::Posted(entries) = &appended {
                     crate::metrics::count_entries(entries.len());
@@ -710,7 +710,7 @@ enum Step {
     Post(
         Context,
         Option<pages::EntrySummary>,
-        dar_db::ledger::AppendRequest,
+        Box<dar_db::ledger::AppendRequest>,
     ),
 }
 

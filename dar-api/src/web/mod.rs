@@ -5,6 +5,7 @@
 
 pub mod chain_checks;
 pub mod entries;
+pub mod holders;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -25,7 +26,9 @@ use dar_web::pages;
 use session::{FORM_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, WebUser};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(stylesheet)
+    // Before the pages whose paths take an id, so `/shareholders/new` is not read as one.
+    cfg.configure(holders::configure)
+        .service(stylesheet)
         .service(start)
         .service(sign_in_form)
         .service(sign_in)
@@ -511,7 +514,7 @@ async fn dashboard(
     let view = state
         .db(move |conn| {
             let checks = &app.chain_checks;
-            let (tenant, tenant_id, _) =
+            let (tenant, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let moment = dar_db::ledger::Moment {
@@ -544,6 +547,7 @@ async fn dashboard(
                 active_holders,
                 latest,
                 verified,
+                may_write: access.role == Role::Admin,
             })
         })
         .await
@@ -776,6 +780,8 @@ struct AsOfQuery {
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     as_of: Option<chrono::NaiveDate>,
     after: Option<String>,
+    /// Set when the page follows adding the holder, to confirm it.
+    added: Option<String>,
 }
 
 fn as_of_query(req: &HttpRequest, lang: Language) -> Result<AsOfQuery, PageError> {
@@ -839,6 +845,8 @@ async fn shareholder(
                 as_of,
                 holdings,
                 history,
+                may_write: access.role == dar_core::types::Role::Admin,
+                added: query.added.is_some(),
             })
         })
         .await
