@@ -636,7 +636,12 @@ async fn handle(
             }
             match dar_db::ledger::preview(conn, &request, Utc::now()) {
                 Ok(preview) => {
-                    let entries = summaries(conn, &ctx.tenant_id, &preview.entries)?;
+                    // The number a preview would get is not promised: another entry may
+                    // be posted first.
+                    let entries = summaries(conn, &ctx.tenant_id, &preview.entries)?
+                        .into_iter()
+                        .map(|e| pages::EntrySummary { seq: None, ..e })
+                        .collect();
                     let after = holders_after(conn, &ctx.tenant_id, &preview.holdings_after)?;
                     Ok(Step::Preview(ctx, entries, after))
                 }
