@@ -180,6 +180,7 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
                     }
                 }
             }
+            p { a href=(format!("/c/{}/classes", d.slug)) { (t(lang, crate::classes::ClassText::Classes)) } }
             (entries_section(lang, "latest", Text::LatestEntries, &d.latest))
         },
     )

@@ -4,6 +4,7 @@
 //! place, [`PageError`].
 
 pub mod chain_checks;
+pub mod classes;
 pub mod entries;
 pub mod holders;
 pub mod session;
@@ -43,7 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(certificate_pdf)
         .service(password_form)
         .service(change_password)
-        .configure(entries::configure);
+        .configure(entries::configure)
+        .configure(classes::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

@@ -80,13 +80,33 @@ async fn wait_for_text(browser: &Browser, text: &str) {
 on_both_backends!(
     an_administrators_first_year_in_the_browser,
     |app| async move {
-        let (t, admin) = app.tenant_with_admin("year").await;
-        app.create_class(&t, &admin, "A", "250.00", "free").await;
+        app.tenant_with_admin("year").await;
         let backend = format!("{:?}", app.backend).to_lowercase();
         let Some(browser) = Browser::start(Viewport::DESKTOP).await else {
             return;
         };
         sign_in_through_the_form(&app, &browser, "admin@year.test").await;
+
+        // The cooperative's first class.
+        browser.goto(&app.url("/c/year")).await;
+        browser
+            .find("a[href='/c/year/classes']")
+            .await
+            .click()
+            .await;
+        wait_for_url(&browser, "/c/year/classes").await;
+        fill_and_submit(
+            &browser,
+            &[
+                ("code", "A"),
+                ("name", "Gewone aandelen"),
+                ("nominal_value", "250,00"),
+            ],
+        )
+        .await;
+        wait_for_url(&browser, "?added=1").await;
+        assert!(browser.page_source().await.contains("250,00 €"));
+        look(&browser, "classes", &backend).await;
 
         browser.goto(&app.url("/c/year/shareholders/new")).await;
         look(&browser, "add-shareholder", &backend).await;

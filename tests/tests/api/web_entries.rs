@@ -419,3 +419,92 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    an_administrator_adds_a_share_class_with_amounts_typed_the_belgian_way,
+    |app| async move {
+        let (t, admin) = register(&app, "form-class").await;
+        let mut b = signed_in(&app, "form-class", "nl").await;
+        let r = submit(
+            &mut b,
+            "/c/form-class/classes",
+            &[
+                ("code", "b"),
+                ("name", "Investeerders"),
+                ("nominal_value", "1.000,00"),
+                ("issue_price", "1.050"),
+                ("votes_per_share", "1"),
+                ("dividend_rights", "true"),
+                ("transfer_rule", "approval"),
+                ("max_shares_per_holder", "1.000"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let html = b.get(location(&r)).await.text().await.unwrap();
+        assert!(html.contains("De klasse is toegevoegd."), "{html}");
+        let classes = app
+            .get_ok(&format!("/api/v1/tenants/{t}/share-classes"), &admin)
+            .await;
+        let b_class = classes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "B")
+            .expect("class B");
+        assert_eq!(b_class["nominal_value"], "1000.00");
+        assert_eq!(b_class["issue_price"], "1050.00");
+        assert_eq!(b_class["transfer_rule"], "approval");
+        assert_eq!(b_class["max_shares_per_holder"], 1000);
+    }
+);
+
+on_both_backends!(
+    a_share_class_code_taken_is_refused_at_the_code,
+    |app| async move {
+        let (t, admin) = register(&app, "form-dup").await;
+        let mut b = signed_in(&app, "form-dup", "en").await;
+        let r = submit(
+            &mut b,
+            "/c/form-dup/classes",
+            &[("code", "A"), ("name", "Again"), ("nominal_value", "10")],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r#"id="code-error""#), "{html}");
+        assert!(html.contains("already has a class with this code"));
+        let classes = app
+            .get_ok(&format!("/api/v1/tenants/{t}/share-classes"), &admin)
+            .await;
+        assert_eq!(classes.as_array().unwrap().len(), 1);
+    }
+);
+
+on_both_backends!(
+    a_viewer_sees_the_share_classes_without_the_form,
+    |app| async move {
+        let (t, admin) = register(&app, "form-cv").await;
+        app.user_with_role(&t, &admin, "viewer@form-cv.test", "viewer", None)
+            .await;
+        let mut b = Browser::new(&app);
+        b.sign_in("viewer@form-cv.test", PASSWORD).await;
+        let r = b.get("/c/form-cv/classes").await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Klasse A"), "{html}");
+        assert!(!html.contains("<form method=\"post\" action=\"/c/form-cv/classes\""));
+        let r = b
+            .post(
+                "/c/form-cv/classes",
+                &[
+                    ("csrf", &csrf_field(&html)),
+                    ("code", "Z"),
+                    ("name", "Z"),
+                    ("nominal_value", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+    }
+);
