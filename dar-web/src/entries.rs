@@ -63,8 +63,6 @@ pub enum EntryText {
     UnknownClass,
     CheckValue,
     ChangedMeanwhile,
-    Ledger,
-    Older,
 }
 
 impl Localized for EntryText {
@@ -253,12 +251,6 @@ impl Localized for EntryText {
             (ChangedMeanwhile, En) => {
                 "The register changed in the meantime; please review the entry again."
             }
-            (Ledger, Nl) => "Journaal",
-            (Ledger, Fr) => "Journal",
-            (Ledger, En) => "Ledger",
-            (Older, Nl) => "Oudere boekingen",
-            (Older, Fr) => "Opérations plus anciennes",
-            (Older, En) => "Older entries",
         }
     }
 }
@@ -916,6 +908,47 @@ pub fn entry_page(frame: &Frame, coop: &Cooperative, p: &EntryPage) -> String {
             }
             @if p.may_reverse {
                 p { a.button href=(format!("/c/{}/entries/{}/reverse", coop.slug, p.id)) { (t(lang, EntryText::ReverseEntry)) } }
+            }
+        },
+    )
+}
+
+pub struct LedgerPage {
+    pub cooperative: String,
+    pub slug: String,
+    /// Newest first.
+    pub entries: Vec<crate::pages::EntryLine>,
+    /// The `before` of the next (older) page, if there is one.
+    pub older: Option<i64>,
+    /// Whether this is not the newest page.
+    pub newer: bool,
+    pub may_write: bool,
+}
+
+/// The ledger, newest entry first, 50 at a time.
+pub fn ledger_page(frame: &Frame, p: &LedgerPage) -> String {
+    let lang = frame.lang;
+    page(
+        frame,
+        html! {
+            p.context { (p.cooperative) }
+            (cooperative_nav(lang, &p.slug, Section::Ledger))
+            h1 { (t(lang, Text::Ledger)) }
+            @if p.may_write {
+                p { a.button href=(format!("/c/{}/entries/new", p.slug)) { (t(lang, EntryText::NewEntry)) } }
+            }
+            @if p.entries.is_empty() {
+                p { (t(lang, Text::NoEntries)) }
+            } @else {
+                (crate::pages::entries_table(lang, Text::Ledger, &p.entries))
+            }
+            nav.paging aria-label=(t(lang, Text::Ledger)) {
+                @if p.newer {
+                    a href=(format!("/c/{}/ledger", p.slug)) { (t(lang, Text::NewerEntries)) }
+                }
+                @if let Some(before) = p.older {
+                    a href=(format!("/c/{}/ledger?before={before}", p.slug)) { (t(lang, Text::OlderEntries)) }
+                }
             }
         },
     )

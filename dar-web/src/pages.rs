@@ -192,6 +192,7 @@ pub enum Section {
     Overview,
     Shareholders,
     Register,
+    Ledger,
 }
 
 /// The navigation between a cooperative's sections; the current one is marked.
@@ -208,6 +209,7 @@ pub fn cooperative_nav(lang: Language, slug: &str, current: Section) -> Markup {
             format!("/c/{slug}/register"),
             Text::Register,
         ),
+        (Section::Ledger, format!("/c/{slug}/ledger"), Text::Ledger),
     ];
     html! {
         nav.sections aria-label=(t(lang, Text::CooperativeSections)) {

@@ -39,7 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(submit)
         .service(reverse_form)
         .service(submit_reversal)
-        .service(entry);
+        .service(entry)
+        .service(ledger);
 }
 
 /// The entry form as submitted: every field as typed, checked here.
@@ -862,6 +863,67 @@ async fn entry(
     ok(pages::entry_page(
         &frame(&user, t(lang, EntryText::EntryTitle), &here),
         &coop,
+        &view,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LedgerQuery {
+    /// Show the entries before this sequence number (older ones).
+    before: Option<i64>,
+}
+
+/// Entries per ledger page.
+const LEDGER_PAGE: i64 = 50;
+
+/// The ledger, newest first. Sequence numbers have no gaps, so a page is a range of them
+/// and costs the same at the end of a long ledger as at its start.
+#[get("/c/{tenant}/ledger")]
+async fn ledger(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    req: HttpRequest,
+) -> PageResult {
+    let lang = user.lang;
+    let query: LedgerQuery = crate::request::parse_query(req.query_string())
+        .map_err(|_| PageError::NotFound { lang })?;
+    let key = path.into_inner();
+    let principal = user.principal.clone();
+    let view = state
+        .db(move |conn| {
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let head = tenant.ledger_head_seq;
+            let before = query.before.unwrap_or(head + 1).clamp(1, head + 1);
+            let after = (before - 1 - LEDGER_PAGE).max(0);
+            let records = dar_db::ledger::list(
+                conn,
+                &tenant_id,
+                &Default::default(),
+                after,
+                before - 1 - after,
+            )?;
+            let codes = dar_db::ledger::class_codes(conn, &tenant_id)?;
+            let mut entries =
+                super::entry_lines(conn, &tenant_id, &tenant.slug, None, &codes, &records)?;
+            entries.reverse();
+            Ok(pages::LedgerPage {
+                cooperative: tenant.legal_name,
+                slug: tenant.slug,
+                entries,
+                older: (after > 0).then_some(after + 1),
+                newer: before <= head,
+                may_write: access.role == Role::Admin,
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let here = format!("/c/{}/ledger", view.slug);
+    ok(pages::ledger_page(
+        &frame(&user, t(lang, dar_web::i18n::Text::Ledger), &here),
         &view,
     ))
 }

@@ -591,7 +591,7 @@ impl HolderNames {
 
 /// The entries as lines of a page, holders named, class codes shown; for a shareholder
 /// reading their own (`withheld`), the other party of a transfer is not named.
-fn entry_lines(
+pub(super) fn entry_lines(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
     slug: &str,
@@ -676,7 +676,7 @@ const HISTORY_MAX: i64 = 1000;
 /// For a shareholder reading their own movements: the other party of a transfer is not
 /// named (the README's privacy rule), and not even read.
 #[derive(Clone, Copy)]
-struct Withheld {
+pub(super) struct Withheld {
     own: dar_core::ids::ShareholderId,
     label: &'static str,
 }

@@ -508,3 +508,67 @@ on_both_backends!(
         assert_eq!(r.status(), 404);
     }
 );
+
+on_both_backends!(
+    the_ledger_page_shows_the_newest_entries_first_fifty_at_a_time,
+    |app| async move {
+        let (t, admin) = register(&app, "form-ledger").await;
+        let list = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders"), &admin)
+            .await;
+        let bert = list["items"][1]["id"].as_str().unwrap().to_string();
+        let entries: Vec<_> = (0..119)
+            .map(|_| json!({"kind": "issue", "share_class": "A", "to": bert, "quantity": 1, "effective_date": "2024-03-01"}))
+            .collect();
+        app.post_ok(
+            &format!("/api/v1/tenants/{t}/ledger/batch"),
+            &admin,
+            &json!({ "entries": entries }),
+        )
+        .await;
+        assert_eq!(app.head_seq(&t, &admin).await, 120);
+        let mut b = signed_in(&app, "form-ledger", "nl").await;
+        let numbers = |html: &str| -> Vec<i64> {
+            html.split(r#"<td class="num"><a href="/c/form-ledger/entries/"#)
+                .skip(1)
+                .map(|part| {
+                    let text = &part[part.find('>').unwrap() + 1..];
+                    text[..text.find('<').unwrap()].parse().unwrap()
+                })
+                .collect()
+        };
+        let first = b.get("/c/form-ledger/ledger").await.text().await.unwrap();
+        let seqs = numbers(&first);
+        assert_eq!(seqs.len(), 50);
+        assert_eq!((seqs[0], seqs[49]), (120, 71));
+        assert!(first.contains("/c/form-ledger/ledger?before=71"), "{first}");
+        let second = b
+            .get("/c/form-ledger/ledger?before=71")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let seqs = numbers(&second);
+        assert_eq!((seqs[0], seqs[49]), (70, 21));
+        let last = b
+            .get("/c/form-ledger/ledger?before=21")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let seqs = numbers(&last);
+        assert_eq!(seqs, (1..=20).rev().collect::<Vec<_>>());
+        assert!(
+            !last.contains("ledger?before="),
+            "no page older than the first entry"
+        );
+        assert!(
+            last.contains(r#"href="/c/form-ledger/ledger""#),
+            "back to the newest"
+        );
+        assert_eq!(
+            b.get("/c/form-ledger/ledger?before=abc").await.status(),
+            404
+        );
+    }
+);
