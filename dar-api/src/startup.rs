@@ -51,8 +51,7 @@ pub fn build_with(
     let batches = BatchRunner::new(db.clone(), images.clone(), &settings.public_url);
     batches.start_sweeper();
     let mail = crate::mail::Outbox::start(db.clone(), &settings.mail)?;
-    let reset_throttle =
-        crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone());
+    let reset_throttle = crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone());
     let state = web::Data::new(AppState {
         tokens: TokenKeys::new(&settings.jwt_secret.0),
         login_throttle: crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone()),

@@ -34,10 +34,12 @@ const BATCH: i64 = 20;
 /// Checks the mail settings at start, so a bad sender address stops `dar` at once rather
 /// than failing every mail later.
 pub fn check_settings(settings: &MailSettings) -> anyhow::Result<()> {
-    settings
-        .from
-        .parse::<Mailbox>()
-        .with_context(|| format!("DAR_MAIL_FROM is not an e-mail address: {:?}", settings.from))?;
+    settings.from.parse::<Mailbox>().with_context(|| {
+        format!(
+            "DAR_MAIL_FROM is not an e-mail address: {:?}",
+            settings.from
+        )
+    })?;
     assert!(settings.attempts_max >= 1, "at least one attempt");
     assert!(
         settings.lease > Duration::from_secs(1),
@@ -106,7 +108,13 @@ impl Outbox {
     /// Tells the worker a mail was committed, so it goes out now rather than at the next
     /// poll. Call it after the transaction that enqueued the mail committed.
     pub fn wake(&self) {
-        if let Some(wake) = self.shared.wake.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if let Some(wake) = self
+            .shared
+            .wake
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
             match wake.try_send(()) {
                 Ok(()) | Err(TrySendError::Full(())) => {}
                 Err(TrySendError::Disconnected(())) => {
@@ -119,8 +127,19 @@ impl Outbox {
     /// Stops the worker after the mail it is sending, and waits for it (blocking).
     pub fn stop(&self) {
         self.worker.stopping.store(true, Ordering::Release);
-        drop(self.shared.wake.lock().unwrap_or_else(|e| e.into_inner()).take());
-        let thread = self.shared.thread.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(
+            self.shared
+                .wake
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take(),
+        );
+        let thread = self
+            .shared
+            .thread
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         if let Some(thread) = thread
             && thread.join().is_err()
         {
@@ -228,7 +247,9 @@ impl Worker {
     /// The wait after the `attempts`-th failed attempt: the first wait, doubled for each
     /// further attempt, at most the longest wait.
     fn backoff(&self, attempts: i32) -> chrono::Duration {
-        let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(20);
+        let doublings = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(20);
         let wait = self
             .settings
             .retry_first

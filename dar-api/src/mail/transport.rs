@@ -103,7 +103,9 @@ impl Transport for Folder {
             .unwrap_or("")
             .to_string();
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(SendError::Permanent("the mail has no usable Message-ID".into()));
+            return Err(SendError::Permanent(
+                "the mail has no usable Message-ID".into(),
+            ));
         }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
         let path = self.dir.join(format!("{stamp}-{id}.eml"));
@@ -117,7 +119,10 @@ impl Transport for Folder {
     }
 
     fn describe(&self) -> String {
-        format!("the folder {} (no SMTP server configured)", self.dir.display())
+        format!(
+            "the folder {} (no SMTP server configured)",
+            self.dir.display()
+        )
     }
 }
 

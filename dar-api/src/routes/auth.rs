@@ -180,8 +180,7 @@ pub async fn accept_invitation(
         password: pw,
         display_name,
     } = body.0;
-    let user =
-        crate::accounts::accept_invitation(&state, meta, &token, pw, display_name).await?;
+    let user = crate::accounts::accept_invitation(&state, meta, &token, pw, display_name).await?;
     let view = state.db(move |conn| user_view(conn, &user)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
