@@ -437,3 +437,54 @@ pub fn change_password(
     .execute(conn)?;
     Ok(())
 }
+
+/// An invitation (to a cooperative or to a platform role) as the page that accepts it shows
+/// it, found by its token hash without claiming it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitationLookup {
+    pub email: String,
+    pub role: String,
+    /// `None` for a platform invitation.
+    pub tenant_id: Option<String>,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+}
+
+impl InvitationLookup {
+    /// Whether it can still be accepted at `now`.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.accepted_at.is_none() && self.expires_at > to_db_time(now)
+    }
+}
+
+pub fn find_invitation(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<InvitationLookup>, StoreError> {
+    let tenant: Option<InvitationRow> = invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(row) = tenant {
+        return Ok(Some(InvitationLookup {
+            email: row.email,
+            role: row.role,
+            tenant_id: Some(row.tenant_id),
+            expires_at: row.expires_at,
+            accepted_at: row.accepted_at,
+        }));
+    }
+    let platform: Option<PlatformInvitationRow> = platform_invitations::table
+        .filter(platform_invitations::token_hash.eq(token_hash))
+        .select(PlatformInvitationRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(platform.map(|row| InvitationLookup {
+        email: row.email,
+        role: row.role,
+        tenant_id: None,
+        expires_at: row.expires_at,
+        accepted_at: row.accepted_at,
+    }))
+}

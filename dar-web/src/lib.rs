@@ -4,10 +4,12 @@
 
 pub mod classes;
 pub mod entries;
+pub mod accounts;
 pub mod forms;
 pub mod holders;
 pub mod i18n;
 pub mod layout;
+pub mod mail;
 pub mod pages;
 
 /// The stylesheet, served from the binary (no CDN: DAR works without internet).
