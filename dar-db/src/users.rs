@@ -488,3 +488,113 @@ pub fn find_invitation(
         accepted_at: row.accepted_at,
     }))
 }
+
+/// Someone with access: their e-mail and one grant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub grant_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub role: String,
+    pub shareholder_id: Option<String>,
+    pub since: NaiveDateTime,
+}
+
+fn members(conn: &mut DbConnection, tenant: Option<&TenantId>) -> Result<Vec<Member>, StoreError> {
+    let query = grants::table
+        .inner_join(users::table.on(users::id.eq(grants::user_id)))
+        .select((
+            grants::id,
+            grants::user_id,
+            users::email,
+            grants::role,
+            grants::shareholder_id,
+            grants::created_at,
+        ))
+        .order((grants::role.asc(), users::email.asc()))
+        .into_boxed();
+    let query = match tenant {
+        Some(t) => query.filter(grants::tenant_id.eq(t.to_string())),
+        None => query.filter(grants::tenant_id.is_null()),
+    };
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        NaiveDateTime,
+    )> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(grant_id, user_id, email, role, shareholder_id, since)| Member {
+                grant_id,
+                user_id,
+                email,
+                role,
+                shareholder_id,
+                since,
+            },
+        )
+        .collect())
+}
+
+/// Everyone with access to a cooperative, by role then e-mail.
+pub fn tenant_members(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+) -> Result<Vec<Member>, StoreError> {
+    members(conn, Some(tenant))
+}
+
+/// The coordinators and the helpdesk.
+pub fn platform_members(conn: &mut DbConnection) -> Result<Vec<Member>, StoreError> {
+    members(conn, None)
+}
+
+/// A cooperative's invitations not yet accepted, newest first (expired ones included, so
+/// an administrator sees that a mail went unanswered).
+pub fn open_tenant_invitations(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+) -> Result<Vec<InvitationRow>, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::tenant_id.eq(tenant.to_string()))
+        .filter(invitations::accepted_at.is_null())
+        .order(invitations::created_at.desc())
+        .limit(200)
+        .select(InvitationRow::as_select())
+        .load(conn)?)
+}
+
+/// Platform invitations not yet accepted, newest first.
+pub fn open_platform_invitations(
+    conn: &mut DbConnection,
+) -> Result<Vec<PlatformInvitationRow>, StoreError> {
+    Ok(platform_invitations::table
+        .filter(platform_invitations::accepted_at.is_null())
+        .order(platform_invitations::created_at.desc())
+        .limit(200)
+        .select(PlatformInvitationRow::as_select())
+        .load(conn)?)
+}
+
+/// Removes one grant of a cooperative; `NotFound` when the cooperative has no such grant.
+/// The account stays (it may have other grants); its sessions keep no rights, since every
+/// request reads the grants afresh.
+pub fn revoke_tenant_grant(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    grant_id: &str,
+) -> Result<GrantRow, StoreError> {
+    let row: GrantRow = grants::table
+        .filter(grants::id.eq(grant_id))
+        .filter(grants::tenant_id.eq(tenant.to_string()))
+        .select(GrantRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    diesel::delete(grants::table.filter(grants::id.eq(grant_id))).execute(conn)?;
+    Ok(row)
+}

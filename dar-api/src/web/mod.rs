@@ -8,6 +8,7 @@ pub mod chain_checks;
 pub mod classes;
 pub mod entries;
 pub mod holders;
+pub mod people;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -47,7 +48,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(change_password)
         .configure(entries::configure)
         .configure(classes::configure)
-        .configure(accounts::configure);
+        .configure(accounts::configure)
+        .configure(people::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

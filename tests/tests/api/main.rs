@@ -27,5 +27,6 @@ mod supervision;
 mod tamper;
 mod throttling;
 mod web;
-mod web_entries;
 mod web_accounts;
+mod web_entries;
+mod web_people;
