@@ -598,3 +598,33 @@ pub fn revoke_tenant_grant(
     diesel::delete(grants::table.filter(grants::id.eq(grant_id))).execute(conn)?;
     Ok(row)
 }
+
+/// The portal accounts (enabled) that see one of `holders` of `tenant`, as (shareholder
+/// id, e-mail): whom a new certificate of theirs is announced to.
+pub fn holder_accounts(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    holders: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let granted: Vec<(Option<String>, String)> = grants::table
+        .filter(grants::tenant_id.eq(tenant.to_string()))
+        .filter(grants::role.eq(Role::Shareholder.as_str()))
+        .filter(grants::shareholder_id.eq_any(holders))
+        .select((grants::shareholder_id, grants::user_id))
+        .load(conn)?;
+    let user_ids: Vec<&String> = granted.iter().map(|(_, u)| u).collect();
+    let emails: std::collections::HashMap<String, String> = users::table
+        .filter(users::id.eq_any(user_ids))
+        .filter(users::disabled.eq(false))
+        .select((users::id, users::email))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut out: Vec<(String, String)> = granted
+        .into_iter()
+        .filter_map(|(holder, user)| Some((holder?, emails.get(&user)?.clone())))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

@@ -118,6 +118,13 @@ pub async fn issue(
                     now,
                 };
                 let mut rows = documents::issue(conn, &app.images, &ctx, &holders)?;
+                crate::mail::enqueue_certificates_ready(
+                    conn,
+                    &app.settings.public_url,
+                    &tenant_id,
+                    &rows,
+                    now,
+                )?;
                 let row = rows
                     .pop()
                     .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nothing was issued")))?;
@@ -135,6 +142,7 @@ pub async fn issue(
             },
         )
         .await?;
+    state.mail.wake();
     let v = view(&state, &row);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, v.pdf_url.clone()))

@@ -8,6 +8,7 @@ mod bounded;
 mod breaking;
 mod browser;
 mod browser_first_year;
+mod browser_accounts;
 mod certificate_rules;
 mod certificates;
 mod concurrency;
