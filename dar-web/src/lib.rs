@@ -2,10 +2,14 @@
 //! and the application's texts in Dutch, French and English. No HTTP and no database here:
 //! `dar-api`'s `web` module reads the data, decides who may see it, and calls these.
 
+pub mod audit;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod settings;
+pub mod support;
+pub mod verify;
 
 /// The stylesheet, served from the binary (no CDN: DAR works without internet).
 pub const STYLESHEET: &str = include_str!("../assets/dar.css");

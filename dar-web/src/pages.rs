@@ -109,6 +109,7 @@ pub struct EntryLine {
 pub struct Dashboard {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub classes: Vec<ClassLine>,
     pub active_holders: i64,
     pub latest: Vec<EntryLine>,
@@ -132,7 +133,7 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
         frame,
         html! {
             h1 { (d.cooperative) }
-            (cooperative_nav(lang, &d.slug, Section::Overview))
+            (cooperative_nav(lang, &d.slug, d.tools, Section::Overview))
             @if d.verified {
                 p.status.ok { (t(lang, Text::LedgerVerified)) }
             } @else {
@@ -181,32 +182,67 @@ pub enum Section {
     Overview,
     Shareholders,
     Register,
+    Audit,
+    SupportSessions,
+    Settings,
+}
+
+/// The sections beyond the register that the user may open, as `authorize` decided: the
+/// audit log and support sessions (reading the audit), the settings (managing the
+/// cooperative). Without them the links are not shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tools {
+    pub audit: bool,
+    pub settings: bool,
 }
 
 /// The navigation between a cooperative's sections; the current one is marked.
-pub fn cooperative_nav(lang: Language, slug: &str, current: Section) -> Markup {
-    let items = [
-        (Section::Overview, format!("/c/{slug}"), Text::Dashboard),
+pub fn cooperative_nav(lang: Language, slug: &str, tools: Tools, current: Section) -> Markup {
+    let mut items = vec![
+        (
+            Section::Overview,
+            format!("/c/{slug}"),
+            t(lang, Text::Dashboard),
+        ),
         (
             Section::Shareholders,
             format!("/c/{slug}/shareholders"),
-            Text::Holders,
+            t(lang, Text::Holders),
         ),
         (
             Section::Register,
             format!("/c/{slug}/register"),
-            Text::Register,
+            t(lang, Text::Register),
         ),
     ];
+    if tools.audit {
+        items.push((
+            Section::Audit,
+            format!("/c/{slug}/audit"),
+            t(lang, crate::audit::AuditText::Title),
+        ));
+        items.push((
+            Section::SupportSessions,
+            format!("/c/{slug}/support"),
+            t(lang, crate::support::SupportText::SessionsTitle),
+        ));
+    }
+    if tools.settings {
+        items.push((
+            Section::Settings,
+            format!("/c/{slug}/settings"),
+            t(lang, crate::settings::SettingsText::Title),
+        ));
+    }
     html! {
         nav.sections aria-label=(t(lang, Text::CooperativeSections)) {
             ul {
                 @for (section, href, text) in &items {
                     li {
                         @if *section == current {
-                            a href=(href) aria-current="page" { (t(lang, *text)) }
+                            a href=(href) aria-current="page" { (text) }
                         } @else {
-                            a href=(href) { (t(lang, *text)) }
+                            a href=(href) { (text) }
                         }
                     }
                 }
@@ -236,6 +272,7 @@ pub struct HolderLine {
 pub struct HolderList {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub query: String,
     pub status: Option<ShareholderStatus>,
     pub lines: Vec<HolderLine>,
@@ -250,7 +287,7 @@ pub fn shareholder_list(frame: &Frame, list: &HolderList) -> String {
         frame,
         html! {
             p.context { (list.cooperative) }
-            (cooperative_nav(lang, &list.slug, Section::Shareholders))
+            (cooperative_nav(lang, &list.slug, list.tools, Section::Shareholders))
             h1 { (t(lang, Text::Holders)) }
             form.search method="get" action=(format!("/c/{}/shareholders", list.slug)) role="search" {
                 div {
@@ -310,6 +347,7 @@ pub struct HoldingLine {
 pub struct HolderPage {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub name: String,
     pub register_number: i64,
     pub legal: bool,
@@ -331,7 +369,7 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
         frame,
         html! {
             p.context { (h.cooperative) }
-            (cooperative_nav(lang, &h.slug, Section::Shareholders))
+            (cooperative_nav(lang, &h.slug, h.tools, Section::Shareholders))
             h1 { (h.name) " " span.number { "(" (h.register_number) ")" } }
             section aria-labelledby="identity" {
                 h2 #identity { (t(lang, Text::Identity)) }
@@ -477,6 +515,7 @@ pub struct RegisterLine {
 pub struct RegisterPage {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub as_of: NaiveDate,
     pub lines: Vec<RegisterLine>,
     pub next: Option<String>,
@@ -494,7 +533,7 @@ pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
         frame,
         html! {
             p.context { (r.cooperative) }
-            (cooperative_nav(lang, &r.slug, Section::Register))
+            (cooperative_nav(lang, &r.slug, r.tools, Section::Register))
             h1 { (t(lang, Text::RegisterAsOf)) " " (date(r.as_of)) }
             (as_of_form(lang, &format!("/c/{}/register", r.slug), r.as_of))
             p { a.button href=(pdf) download { (t(lang, Text::DownloadPdf)) } }
@@ -621,7 +660,12 @@ pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> Strin
                     tbody {
                         @for l in lines {
                             tr {
-                                td { (l.name) }
+                                // The helpdesk opens a cooperative through a support session.
+                                @if role == Role::Helpdesk {
+                                    td { a href=(format!("/c/{}/support/new", l.slug)) { (l.name) } }
+                                } @else {
+                                    td { (l.name) }
+                                }
                                 td { (l.slug) }
                                 td { (l.enterprise_number) }
                                 td { (t(lang, status(l.status))) }

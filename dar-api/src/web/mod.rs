@@ -5,6 +5,7 @@
 
 pub mod chain_checks;
 pub mod session;
+pub mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -38,7 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(my_page)
         .service(certificate_pdf)
         .service(password_form)
-        .service(change_password);
+        .service(change_password)
+        .configure(support::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -59,6 +61,9 @@ pub enum PageError {
     BadForm { lang: Language },
     #[error("the page could not be shown")]
     Failed { lang: Language, retry: bool },
+    /// The helpdesk asked for a cooperative's page without an open support session.
+    #[error("open a support session first")]
+    SupportSession { lang: Language, slug: String },
 }
 
 impl PageError {
@@ -83,7 +88,8 @@ impl PageError {
             | PageError::NotFound { lang }
             | PageError::Forbidden { lang }
             | PageError::BadForm { lang }
-            | PageError::Failed { lang, .. } => *lang,
+            | PageError::Failed { lang, .. }
+            | PageError::SupportSession { lang, .. } => *lang,
         }
     }
 }
@@ -91,7 +97,7 @@ impl PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
+            PageError::SignIn { .. } | PageError::SupportSession { .. } => StatusCode::SEE_OTHER,
             PageError::NotFound { .. } => StatusCode::NOT_FOUND,
             PageError::Forbidden { .. } => StatusCode::FORBIDDEN,
             PageError::BadForm { .. } => StatusCode::BAD_REQUEST,
@@ -105,6 +111,9 @@ impl ResponseError for PageError {
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/sign-in"))
                 .finish();
+        }
+        if let PageError::SupportSession { slug, .. } = self {
+            return see_other(&format!("/c/{slug}/support/new?ended=1"));
         }
         let lang = self.lang();
         let frame = Frame {
@@ -506,11 +515,13 @@ async fn dashboard(
     let here = format!("/c/{key}");
     let principal = user.principal.clone();
     let app = state.clone();
-    let view = state
+    let k = key.clone();
+    let (view, banner) = state
         .db(move |conn| {
             let checks = &app.chain_checks;
-            let (tenant, tenant_id, _) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let moment = dar_db::ledger::Moment {
                 as_of: today,
@@ -535,19 +546,26 @@ async fn dashboard(
             latest.reverse();
 
             let verified = checks.verifies(conn, &tenant_id)?;
-            Ok(pages::Dashboard {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                classes,
-                active_holders,
-                latest,
-                verified,
-            })
+            Ok((
+                pages::Dashboard {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    classes,
+                    active_holders,
+                    latest,
+                    verified,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let title = t(lang, Text::Dashboard);
-    ok(pages::dashboard(&frame(&user, title, &here), &view))
+    ok(pages::dashboard(
+        &support::cooperative_frame(&user, title, &here, banner.as_ref()),
+        &view,
+    ))
 }
 
 /// Entries the dashboard shows.
@@ -699,10 +717,12 @@ async fn shareholders(
         .filter(|s| !s.is_empty())
         .and_then(dar_core::types::ShareholderStatus::parse);
     let after = query.after.unwrap_or(0).max(0);
-    let list = state
+    let k = key.clone();
+    let (list, banner) = state
         .db(move |conn| {
-            let (tenant, tenant_id, _) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let rows = match q.parse::<i64>() {
                 // A number is a register number: that one holder.
                 Ok(number) => {
@@ -744,20 +764,24 @@ async fn shareholders(
                     municipality: r.city.clone(),
                 })
                 .collect();
-            Ok(pages::HolderList {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                query: q,
-                status,
-                lines,
-                next,
-            })
+            Ok((
+                pages::HolderList {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    query: q,
+                    status,
+                    lines,
+                    next,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let here = format!("/c/{}/shareholders", list.slug);
     ok(pages::shareholder_list(
-        &frame(&user, t(lang, Text::Holders), &here),
+        &support::cooperative_frame(&user, t(lang, Text::Holders), &here, banner.as_ref()),
         &list,
     ))
 }
@@ -789,10 +813,12 @@ async fn shareholder(
     let holder: dar_core::ids::ShareholderId =
         id.parse().map_err(|_| PageError::NotFound { lang })?;
     let principal = user.principal.clone();
-    let page = state
+    let k = key.clone();
+    let (page, banner) = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+                tenant_access(conn, &principal, &k, Need::ReadShareholder(holder), &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let as_of = query.as_of.unwrap_or(today);
@@ -812,31 +838,35 @@ async fn shareholder(
             .into_iter()
             .flatten()
             .collect();
-            Ok(pages::HolderPage {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                name: row.display_name(),
-                register_number: row.register_number,
-                legal: row.kind == "legal",
-                status: dar_core::types::ShareholderStatus::parse(&row.status)
-                    .unwrap_or(dar_core::types::ShareholderStatus::Active),
-                admission_date: row.admission_date,
-                national_number: row
-                    .national_number
-                    .clone()
-                    .filter(|_| access.sees_national_number(&holder)),
-                enterprise_number: row.enterprise_number.clone(),
-                address,
-                as_of,
-                holdings,
-                history,
-            })
+            Ok((
+                pages::HolderPage {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    name: row.display_name(),
+                    register_number: row.register_number,
+                    legal: row.kind == "legal",
+                    status: dar_core::types::ShareholderStatus::parse(&row.status)
+                        .unwrap_or(dar_core::types::ShareholderStatus::Active),
+                    admission_date: row.admission_date,
+                    national_number: row
+                        .national_number
+                        .clone()
+                        .filter(|_| access.sees_national_number(&holder)),
+                    enterprise_number: row.enterprise_number.clone(),
+                    address,
+                    as_of,
+                    holdings,
+                    history,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let here = format!("/c/{}/shareholders/{}", page.slug, id);
     ok(pages::shareholder_page(
-        &frame(&user, &page.name, &here),
+        &support::cooperative_frame(&user, &page.name, &here, banner.as_ref()),
         &page,
         &here,
     ))
@@ -859,10 +889,12 @@ async fn register(
         None => None,
         Some(a) => Some(crate::routes::decode_cursor(a).map_err(|_| PageError::NotFound { lang })?),
     };
-    let page = state
+    let k = key.clone();
+    let (page, banner) = state
         .db(move |conn| {
-            let (tenant, tenant_id, _) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let as_of = query.as_of.unwrap_or(today);
             let moment = dar_db::ledger::Moment {
@@ -901,19 +933,23 @@ async fn register(
                     },
                 })
                 .collect();
-            Ok(pages::RegisterPage {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                as_of,
-                lines,
-                next,
-            })
+            Ok((
+                pages::RegisterPage {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    as_of,
+                    lines,
+                    next,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let here = format!("/c/{}/register", page.slug);
     ok(pages::register_page(
-        &frame(&user, t(lang, Text::Register), &here),
+        &support::cooperative_frame(&user, t(lang, Text::Register), &here, banner.as_ref()),
         &page,
     ))
 }

@@ -25,3 +25,4 @@ mod supervision;
 mod tamper;
 mod throttling;
 mod web;
+mod web_support;
