@@ -3,8 +3,11 @@
 //! with `dar-web`. Errors become HTML pages (or a redirect to the sign-in page) in one
 //! place, [`PageError`].
 
+pub mod audit_log;
 pub mod chain_checks;
+pub mod multipart;
 pub mod session;
+pub mod settings;
 pub mod support;
 
 use actix_web::http::StatusCode;
@@ -40,7 +43,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(certificate_pdf)
         .service(password_form)
         .service(change_password)
-        .configure(support::configure);
+        .configure(support::configure)
+        .configure(settings::configure)
+        .configure(audit_log::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

@@ -25,4 +25,6 @@ mod supervision;
 mod tamper;
 mod throttling;
 mod web;
+mod web_audit;
+mod web_settings;
 mod web_support;
