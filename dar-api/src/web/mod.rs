@@ -145,9 +145,17 @@ impl ResponseError for PageError {
 
 type PageResult = Result<HttpResponse, PageError>;
 
+/// The page for a path that leads nowhere, in the reader's language.
+pub fn not_found_page(req: &HttpRequest) -> HttpResponse {
+    PageError::NotFound {
+        lang: session::language(req),
+    }
+    .error_response()
+}
+
 /// What every page answer carries: no caching of personal data, no framing, and a Content
 /// Security Policy that allows only DAR's own stylesheet (and no script at all).
-fn html_response(status: StatusCode, body: String) -> HttpResponse {
+pub(crate) fn html_response(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(ContentType::html())
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -27,4 +27,5 @@ mod throttling;
 mod web;
 mod web_audit;
 mod web_settings;
+mod web_site;
 mod web_support;
