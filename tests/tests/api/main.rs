@@ -7,6 +7,7 @@ mod basics;
 mod bounded;
 mod breaking;
 mod browser;
+mod browser_support;
 mod certificate_rules;
 mod certificates;
 mod concurrency;
