@@ -186,6 +186,41 @@ on_both_backends!(
             )
             .await;
         assert!(tenant["locked_until"].is_null(), "nothing was closed");
+
+        // Once the cooperative allows it, a new session may write, and the write carries
+        // the session on its audit event.
+        let admin = app.login("admin@hd-write.test", PASSWORD).await;
+        app.patch(
+            &format!("/api/v1/tenants/{t}"),
+            &admin,
+            &json!({"helpdesk_may_write": true}),
+        )
+        .await;
+        let page = b.get("/c/hd-write").await.text().await.unwrap();
+        let csrf = csrf_field(&page);
+        let sessions = app
+            .get_ok(&format!("/api/v1/tenants/{t}/support-sessions"), &admin)
+            .await;
+        let old = sessions[0]["id"].as_str().unwrap();
+        b.post(
+            &format!("/c/hd-write/support/{old}/close"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+        open_session(&mut b, "hd-write", "60").await;
+        let page = b.get("/c/hd-write").await.text().await.unwrap();
+        assert!(
+            page.contains("De coöperatie staat toe dat u wijzigt."),
+            "{page}"
+        );
+        app.post_entry_ok(&t, &token, &json!({"kind": "issue", "share_class": "A", "to": 1, "quantity": 1, "effective_date": "2024-03-01"}))
+            .await;
+        let sessions = app
+            .get_ok(&format!("/api/v1/tenants/{t}/support-sessions"), &admin)
+            .await;
+        let posted = audit(&app, &t, &admin, "action=ledger.posted").await;
+        assert_eq!(posted[0]["actor_role"], "helpdesk");
+        assert_eq!(posted[0]["support_session_id"], sessions[0]["id"]);
     }
 );
 
