@@ -86,17 +86,16 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub actor_user_id: Option<String>,
     pub before_id: Option<String>,
-    /// Only events at or after this moment.
+    /// Only events recorded at or after this moment (to the millisecond).
     pub from: Option<DateTime<Utc>>,
-    /// Only events before this moment.
+    /// Only events recorded before this moment (to the millisecond).
     pub until: Option<DateTime<Utc>>,
     pub limit: i64,
 }
 
 /// The smallest UUIDv7 of the millisecond `at` (or of the epoch, for a moment before it).
-/// Event ids are UUIDv7 made as the event is recorded, never before its `at`, so a time
-/// bound on `at` is also a bound on `id`, and a search by dates walks the
-/// `(tenant_id, id)` index instead of the whole log.
+/// Event ids are UUIDv7 made as the event is recorded, so every event recorded at or after
+/// `at` has an id at least this one.
 fn first_id_at(at: DateTime<Utc>) -> String {
     let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
     let mut bytes = [0u8; 16];
@@ -124,16 +123,14 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> Result<Vec<AuditRo
     if let Some(before) = &filter.before_id {
         query = query.filter(audit_events::id.lt(before.clone()));
     }
+    // By the id's time, not `at`: the two are the same moment to the microsecond, and a
+    // range of ids is one walk of the `(tenant_id, id)` index in the order the page shows,
+    // where a range of `at` would have the database sort every event in it first.
     if let Some(from) = filter.from {
-        query = query
-            .filter(audit_events::at.ge(to_db_time(from)))
-            .filter(audit_events::id.ge(first_id_at(from)));
+        query = query.filter(audit_events::id.ge(first_id_at(from)));
     }
     if let Some(until) = filter.until {
-        // An id is made a moment after its `at`: a second's slack keeps the last events.
-        query = query
-            .filter(audit_events::at.lt(to_db_time(until)))
-            .filter(audit_events::id.lt(first_id_at(until + chrono::Duration::seconds(1))));
+        query = query.filter(audit_events::id.lt(first_id_at(until)));
     }
     Ok(query
         .order(audit_events::id.desc())
