@@ -389,3 +389,33 @@ on_both_backends!(
         assert_eq!(b.get("/c/hd-view/support/new").await.status(), 404);
     }
 );
+
+on_both_backends!(
+    a_helpdesk_agent_cannot_close_a_colleagues_session,
+    |app| async move {
+        let t = cooperative(&app, "hd-two", "Janssens").await;
+        let admin = app.login("admin@hd-two.test", PASSWORD).await;
+        helpdesk(&app, "first@dar.test").await;
+        helpdesk(&app, "second@dar.test").await;
+        let mut first = Browser::new(&app);
+        first.sign_in("first@dar.test", PASSWORD).await;
+        open_session(&mut first, "hd-two", "60").await;
+        let sessions = app
+            .get_ok(&format!("/api/v1/tenants/{t}/support-sessions"), &admin)
+            .await;
+        let theirs = sessions[0]["id"].as_str().unwrap().to_string();
+        let mut second = Browser::new(&app);
+        second.sign_in("second@dar.test", PASSWORD).await;
+        open_session(&mut second, "hd-two", "60").await;
+        let page = second.get("/c/hd-two").await.text().await.unwrap();
+        let csrf = csrf_field(&page);
+        let r = second
+            .post(
+                &format!("/c/hd-two/support/{theirs}/close"),
+                &[("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(first.get("/c/hd-two").await.status(), 200, "still open");
+    }
+);
