@@ -97,6 +97,12 @@ pub fn build_with(
 async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
     let allowed = allowed_methods(req.path());
     if allowed.is_empty() {
+        // A person who typed or followed a wrong address gets a page; the API keeps
+        // answering its clients with a problem document.
+        let api = req.path() == "/api" || req.path().starts_with("/api/");
+        if !api {
+            return crate::web::not_found_page(&req);
+        }
         return actix_web::ResponseError::error_response(&ApiError::NotFound);
     }
     let allow = allowed.join(", ");

@@ -10,9 +10,21 @@ pub fn brussels_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Brussels).date_naive()
 }
 
-/// The wall-clock time in Brussels, as a register shows when something was recorded.
-pub fn brussels_time(t: DateTime<Utc>) -> chrono::NaiveDateTime {
-    t.with_timezone(&Brussels).naive_local()
+/// The wall-clock time in Brussels at `at`, as pages show it.
+pub fn brussels_time(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&Brussels).naive_local()
+}
+
+/// The moment a Brussels day begins, in UTC: where a search "from 31/12/2025" starts.
+pub fn brussels_day_start(date: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
+    // Belgium changes clocks at 02:00 or 03:00, never at midnight; `earliest` still answers
+    // for a day whose midnight a future rule might skip.
+    Brussels
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
 }
 
 /// The earliest date a register can speak of: the Belgian law of 18 May 1873 created the
@@ -162,6 +174,24 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_brussels_day_starts_an_hour_or_two_before_midnight_utc() {
+        assert_eq!(
+            brussels_day_start(date("2026-01-15")),
+            at("2026-01-14T23:00:00Z")
+        );
+        assert_eq!(
+            brussels_day_start(date("2026-07-15")),
+            at("2026-07-14T22:00:00Z")
+        );
+        assert_eq!(
+            brussels_time(at("2026-07-14T22:05:00Z"))
+                .format("%H:%M")
+                .to_string(),
+            "00:05"
+        );
     }
 
     #[test]

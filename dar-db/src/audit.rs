@@ -86,7 +86,23 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub actor_user_id: Option<String>,
     pub before_id: Option<String>,
+    /// Only events recorded at or after this moment (to the millisecond).
+    pub from: Option<DateTime<Utc>>,
+    /// Only events recorded before this moment (to the millisecond).
+    pub until: Option<DateTime<Utc>>,
     pub limit: i64,
+}
+
+/// The smallest UUIDv7 of the millisecond `at` (or of the epoch, for a moment before it).
+/// Event ids are UUIDv7 made as the event is recorded, so every event recorded at or after
+/// `at` has an id at least this one.
+fn first_id_at(at: DateTime<Utc>) -> String {
+    let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
+    let mut bytes = [0u8; 16];
+    bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    bytes[6] = 0x70;
+    bytes[8] = 0x80;
+    uuid::Uuid::from_bytes(bytes).to_string()
 }
 
 /// Newest first; ids are time-ordered, so `before_id` is the cursor.
@@ -107,8 +123,76 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> Result<Vec<AuditRo
     if let Some(before) = &filter.before_id {
         query = query.filter(audit_events::id.lt(before.clone()));
     }
+    // By the id's time, not `at`: the two are the same moment to the microsecond, and a
+    // range of ids is one walk of the `(tenant_id, id)` index in the order the page shows,
+    // where a range of `at` would have the database sort every event in it first.
+    if let Some(from) = filter.from {
+        query = query.filter(audit_events::id.ge(first_id_at(from)));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_events::id.lt(first_id_at(until)));
+    }
     Ok(query
         .order(audit_events::id.desc())
         .limit(filter.limit)
         .load(conn)?)
+}
+
+/// Who may be chosen as the actor when searching a tenant's log: the users who keep or read
+/// its register, and the helpdesk agents who opened a session on it; as (user id, e-mail),
+/// by e-mail.
+pub fn actors(conn: &mut DbConnection, tenant: &str) -> Result<Vec<(String, String)>, StoreError> {
+    use crate::schema::{grants, support_sessions, users};
+    let keepers: Vec<String> = grants::table
+        .filter(grants::tenant_id.eq(tenant))
+        .filter(grants::role.eq_any(["admin", "viewer"]))
+        .select(grants::user_id)
+        .load(conn)?;
+    let helpdesk: Vec<String> = support_sessions::table
+        .filter(support_sessions::tenant_id.eq(tenant))
+        .select(support_sessions::helpdesk_user_id)
+        .distinct()
+        .load(conn)?;
+    let mut ids: Vec<String> = keepers.into_iter().chain(helpdesk).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .order(users::email.asc())
+        .select((users::id, users::email))
+        .load(conn)?)
+}
+
+/// The e-mail addresses of the users `ids`, by id.
+pub fn emails(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    use crate::schema::users;
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::email))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_id_of_a_moment_sorts_before_every_id_made_then_or_later() {
+        let at: DateTime<Utc> = "2026-03-01T12:00:00.123Z".parse().unwrap();
+        let floor = first_id_at(at);
+        assert!(floor.starts_with("019"), "{floor}");
+        let made = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+            uuid::NoContext,
+            at.timestamp() as u64,
+            at.timestamp_subsec_nanos(),
+        ))
+        .to_string();
+        assert!(floor <= made, "{floor} {made}");
+        let earlier = first_id_at(at - chrono::Duration::milliseconds(1));
+        assert!(earlier < floor);
+    }
 }

@@ -6,7 +6,7 @@ use maud::html;
 use crate::forms::{Control, Field, FieldErrors, error_summary, field};
 use crate::i18n::{Localized, Text, count, money, t};
 use crate::layout::{Frame, page};
-use crate::pages::{Section, cooperative_nav};
+use crate::pages::{Section, Tools, cooperative_nav};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClassText {
@@ -155,6 +155,7 @@ pub struct ClassesPage<'a> {
     /// The add form, for those who keep the register.
     pub form: Option<ClassForm<'a>>,
     pub added: bool,
+    pub tools: Tools,
 }
 
 pub struct ClassForm<'a> {
@@ -185,7 +186,7 @@ pub fn classes_page(frame: &Frame, p: &ClassesPage) -> String {
         frame,
         html! {
             p.context { (p.cooperative) }
-            (cooperative_nav(lang, p.slug, Section::Overview))
+            (cooperative_nav(lang, p.slug, p.tools, Section::Overview))
             @if p.added {
                 p.status.ok role="status" { (c(ClassText::Added)) }
             }

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use crate::forms::{Control, Field, FieldErrors, error_summary, field};
 use crate::i18n::{Localized, Text, count, date, money, t};
 use crate::layout::{Frame, page};
-use crate::pages::{HoldingLine, Section, cooperative_nav, holdings_table, kind_text};
+use crate::pages::{HoldingLine, Section, Tools, cooperative_nav, holdings_table, kind_text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryText {
@@ -583,6 +583,7 @@ fn help(kind: EntryKind) -> EntryText {
 pub struct Cooperative<'a> {
     pub name: &'a str,
     pub slug: &'a str,
+    pub tools: Tools,
 }
 
 /// The choice of what to record.
@@ -592,7 +593,7 @@ pub fn choose_kind(frame: &Frame, coop: &Cooperative, query: &str) -> String {
         frame,
         html! {
             p.context { (coop.name) }
-            (cooperative_nav(lang, coop.slug, Section::Overview))
+            (cooperative_nav(lang, coop.slug, coop.tools, Section::Overview))
             h1 { (t(lang, EntryText::NewEntry)) }
             h2 { (t(lang, EntryText::ChooseKind)) }
             ul.cards {
@@ -738,7 +739,7 @@ pub fn entry_form(frame: &Frame, coop: &Cooperative, form: &EntryForm) -> String
         frame,
         html! {
             p.context { (coop.name) }
-            (cooperative_nav(lang, coop.slug, Section::Overview))
+            (cooperative_nav(lang, coop.slug, coop.tools, Section::Overview))
             h1 { (t(lang, EntryText::NewEntry)) ": " (t(lang, kind_text(kind)).to_lowercase()) }
             p { (t(lang, help(kind))) }
             @if let Some(r) = &form.reversed {
@@ -843,7 +844,7 @@ pub fn preview(frame: &Frame, coop: &Cooperative, p: &PreviewPage) -> String {
         frame,
         html! {
             p.context { (coop.name) }
-            (cooperative_nav(lang, coop.slug, Section::Overview))
+            (cooperative_nav(lang, coop.slug, coop.tools, Section::Overview))
             h1 { (t(lang, EntryText::PreviewTitle)) }
             p.preview role="status" { (t(lang, EntryText::PreviewIntro)) }
             @for e in &p.entries { (summary(lang, e)) }
@@ -892,7 +893,7 @@ pub fn entry_page(frame: &Frame, coop: &Cooperative, p: &EntryPage) -> String {
         frame,
         html! {
             p.context { (coop.name) }
-            (cooperative_nav(lang, coop.slug, Section::Overview))
+            (cooperative_nav(lang, coop.slug, coop.tools, Section::Overview))
             @if p.posted {
                 p.status.ok role="status" { (t(lang, EntryText::Posted)) }
             }
@@ -923,6 +924,7 @@ pub struct LedgerPage {
     /// Whether this is not the newest page.
     pub newer: bool,
     pub may_write: bool,
+    pub tools: Tools,
 }
 
 /// The ledger, newest entry first, 50 at a time.
@@ -932,7 +934,7 @@ pub fn ledger_page(frame: &Frame, p: &LedgerPage) -> String {
         frame,
         html! {
             p.context { (p.cooperative) }
-            (cooperative_nav(lang, &p.slug, Section::Ledger))
+            (cooperative_nav(lang, &p.slug, p.tools, Section::Ledger))
             h1 { (t(lang, Text::Ledger)) }
             @if p.may_write {
                 p { a.button href=(format!("/c/{}/entries/new", p.slug)) { (t(lang, EntryText::NewEntry)) } }

@@ -7,7 +7,7 @@ use maud::html;
 use crate::forms::{Control, Field, FieldErrors, error_summary, field};
 use crate::i18n::{Localized, Text, language_name, t};
 use crate::layout::{Frame, page};
-use crate::pages::{Section, cooperative_nav};
+use crate::pages::{Section, Tools, cooperative_nav};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HolderText {
@@ -248,6 +248,7 @@ pub struct AddHolder<'a> {
     pub csrf: &'a str,
     pub values: &'a HolderValues,
     pub errors: &'a FieldErrors,
+    pub tools: Tools,
 }
 
 /// The form to add a shareholder.
@@ -325,7 +326,7 @@ pub fn add_holder<'v>(frame: &Frame, a: &'v AddHolder<'v>) -> String {
         frame,
         html! {
             p.context { (a.cooperative) }
-            (cooperative_nav(lang, a.slug, Section::Shareholders))
+            (cooperative_nav(lang, a.slug, a.tools, Section::Shareholders))
             h1 { (h(HolderText::AddShareholder)) }
             p { (h(HolderText::AddIntro)) }
             (error_summary(t(lang, Text::FormProblems), a.errors, &labels))

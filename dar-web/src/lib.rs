@@ -3,6 +3,7 @@
 //! `dar-api`'s `web` module reads the data, decides who may see it, and calls these.
 
 pub mod accounts;
+pub mod audit;
 pub mod classes;
 pub mod entries;
 pub mod forms;
@@ -12,6 +13,9 @@ pub mod layout;
 pub mod mail;
 pub mod pages;
 pub mod people;
+pub mod settings;
+pub mod support;
+pub mod verify;
 
 /// The stylesheet, served from the binary (no CDN: DAR works without internet).
 pub const STYLESHEET: &str = include_str!("../assets/dar.css");

@@ -112,6 +112,7 @@ pub struct EntryLine {
 pub struct Dashboard {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub classes: Vec<ClassLine>,
     pub active_holders: i64,
     pub latest: Vec<EntryLine>,
@@ -137,7 +138,7 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
         frame,
         html! {
             h1 { (d.cooperative) }
-            (cooperative_nav(lang, &d.slug, Section::Overview))
+            (cooperative_nav(lang, &d.slug, d.tools, Section::Overview))
             @if d.verified {
                 p.status.ok { (t(lang, Text::LedgerVerified)) }
             } @else {
@@ -199,33 +200,72 @@ pub enum Section {
     Shareholders,
     Register,
     Ledger,
+    Audit,
+    SupportSessions,
+    Settings,
+}
+
+/// The sections beyond the register that the user may open, as `authorize` decided: the
+/// audit log and support sessions (reading the audit), the settings (managing the
+/// cooperative). Without them the links are not shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tools {
+    pub audit: bool,
+    pub settings: bool,
 }
 
 /// The navigation between a cooperative's sections; the current one is marked.
-pub fn cooperative_nav(lang: Language, slug: &str, current: Section) -> Markup {
-    let items = [
-        (Section::Overview, format!("/c/{slug}"), Text::Dashboard),
+pub fn cooperative_nav(lang: Language, slug: &str, tools: Tools, current: Section) -> Markup {
+    let mut items = vec![
+        (
+            Section::Overview,
+            format!("/c/{slug}"),
+            t(lang, Text::Dashboard),
+        ),
         (
             Section::Shareholders,
             format!("/c/{slug}/shareholders"),
-            Text::Holders,
+            t(lang, Text::Holders),
         ),
         (
             Section::Register,
             format!("/c/{slug}/register"),
-            Text::Register,
+            t(lang, Text::Register),
         ),
-        (Section::Ledger, format!("/c/{slug}/ledger"), Text::Ledger),
+        (
+            Section::Ledger,
+            format!("/c/{slug}/ledger"),
+            t(lang, Text::Ledger),
+        ),
     ];
+    if tools.audit {
+        items.push((
+            Section::Audit,
+            format!("/c/{slug}/audit"),
+            t(lang, crate::audit::AuditText::Title),
+        ));
+        items.push((
+            Section::SupportSessions,
+            format!("/c/{slug}/support"),
+            t(lang, crate::support::SupportText::SessionsTitle),
+        ));
+    }
+    if tools.settings {
+        items.push((
+            Section::Settings,
+            format!("/c/{slug}/settings"),
+            t(lang, crate::settings::SettingsText::Title),
+        ));
+    }
     html! {
         nav.sections aria-label=(t(lang, Text::CooperativeSections)) {
             ul {
                 @for (section, href, text) in &items {
                     li {
                         @if *section == current {
-                            a href=(href) aria-current="page" { (t(lang, *text)) }
+                            a href=(href) aria-current="page" { (text) }
                         } @else {
-                            a href=(href) { (t(lang, *text)) }
+                            a href=(href) { (text) }
                         }
                     }
                 }
@@ -255,6 +295,7 @@ pub struct HolderLine {
 pub struct HolderList {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub query: String,
     pub status: Option<ShareholderStatus>,
     pub lines: Vec<HolderLine>,
@@ -269,7 +310,7 @@ pub fn shareholder_list(frame: &Frame, list: &HolderList) -> String {
         frame,
         html! {
             p.context { (list.cooperative) }
-            (cooperative_nav(lang, &list.slug, Section::Shareholders))
+            (cooperative_nav(lang, &list.slug, list.tools, Section::Shareholders))
             h1 { (t(lang, Text::Holders)) }
             form.search method="get" action=(format!("/c/{}/shareholders", list.slug)) role="search" {
                 div {
@@ -329,6 +370,7 @@ pub struct HoldingLine {
 pub struct HolderPage {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub name: String,
     pub register_number: i64,
     pub legal: bool,
@@ -354,7 +396,7 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
         frame,
         html! {
             p.context { (h.cooperative) }
-            (cooperative_nav(lang, &h.slug, Section::Shareholders))
+            (cooperative_nav(lang, &h.slug, h.tools, Section::Shareholders))
             @if h.added {
                 p.status.ok role="status" { (t(lang, crate::holders::HolderText::Added)) }
             }
@@ -510,6 +552,7 @@ pub struct RegisterLine {
 pub struct RegisterPage {
     pub cooperative: String,
     pub slug: String,
+    pub tools: Tools,
     pub as_of: NaiveDate,
     pub lines: Vec<RegisterLine>,
     pub next: Option<String>,
@@ -527,7 +570,7 @@ pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
         frame,
         html! {
             p.context { (r.cooperative) }
-            (cooperative_nav(lang, &r.slug, Section::Register))
+            (cooperative_nav(lang, &r.slug, r.tools, Section::Register))
             h1 { (t(lang, Text::RegisterAsOf)) " " (date(r.as_of)) }
             (as_of_form(lang, &format!("/c/{}/register", r.slug), r.as_of))
             p { a.button href=(pdf) download { (t(lang, Text::DownloadPdf)) } }
@@ -660,12 +703,13 @@ pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> Strin
                     tbody {
                         @for l in lines {
                             tr {
-                                td {
-                                    @if role == Role::Coordinator {
-                                        a href=(format!("/cooperatives/{}", l.slug)) { (l.name) }
-                                    } @else {
-                                        (l.name)
-                                    }
+                                @if role == Role::Helpdesk {
+                                    // The helpdesk opens a cooperative through a support session.
+                                    td { a href=(format!("/c/{}/support/new", l.slug)) { (l.name) } }
+                                } @else if role == Role::Coordinator {
+                                    td { a href=(format!("/cooperatives/{}", l.slug)) { (l.name) } }
+                                } @else {
+                                    td { (l.name) }
                                 }
                                 td { (l.slug) }
                                 td { (l.enterprise_number) }

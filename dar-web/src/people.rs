@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use crate::forms::{Control, Field, FieldErrors, error_summary, field};
 use crate::i18n::{Localized, Text, date, language_name, t};
 use crate::layout::{Frame, page};
-use crate::pages::{Section, cooperative_nav};
+use crate::pages::{Section, Tools, cooperative_nav};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeopleText {
@@ -495,6 +495,7 @@ pub struct UsersPage<'a> {
     pub done: Option<Done>,
     /// A refusal that is about the page, not a field (removing one's own rights).
     pub problem: Option<PeopleText>,
+    pub tools: Tools,
 }
 
 /// A cooperative's users and invitations, for its administrators.
@@ -504,7 +505,7 @@ pub fn users_page(frame: &Frame, p: &UsersPage) -> String {
         frame,
         html! {
             p.context { (p.cooperative) }
-            (cooperative_nav(lang, p.slug, Section::Overview))
+            (cooperative_nav(lang, p.slug, p.tools, Section::Overview))
             (confirmation(lang, p.done))
             @if let Some(problem) = p.problem {
                 p.problem role="alert" { (t(lang, problem)) }

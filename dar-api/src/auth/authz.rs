@@ -174,6 +174,13 @@ fn helpdesk_access(
                 "the helpdesk cannot manage a cooperative's users or audit log",
             ));
         }
+        // An agent closes their own session (checked before `authorize` is asked), not a
+        // colleague's: that is the cooperative's call.
+        Need::CloseSupportSession => {
+            return Err(ApiError::Forbidden(
+                "the helpdesk closes only its own support sessions",
+            ));
+        }
         n if n.writes() && !(session.can_write && tenant.helpdesk_may_write) => {
             return Err(ApiError::Forbidden(
                 "this cooperative does not allow the helpdesk to write",

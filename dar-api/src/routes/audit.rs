@@ -95,6 +95,8 @@ pub async fn tenant_audit(
                     action: q.action,
                     actor_user_id: q.actor_user_id,
                     before_id: before,
+                    from: None,
+                    until: None,
                     limit,
                 },
             )?;
@@ -129,6 +131,8 @@ pub async fn platform_audit(
                     action: q.action,
                     actor_user_id: q.actor_user_id,
                     before_id: before,
+                    from: None,
+                    until: None,
                     limit,
                 },
             )?;

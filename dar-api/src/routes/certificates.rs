@@ -386,9 +386,7 @@ pub async fn verify(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if wants_html {
-        return Ok(HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(verification_page(&verification)));
+        return Ok(verification_page(&request, &verification));
     }
     Ok(HttpResponse::Ok().json(verification))
 }
@@ -431,52 +429,35 @@ fn verification(conn: &mut DbConnection, id: &CertificateId) -> ApiResult<Verifi
     })
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn verification_page(v: &Verification) -> String {
-    let (title, detail) = match v.status {
-        "genuine" => (
-            "Genuine certificate · Echt bewijs · Certificat authentique",
-            if v.holdings_unchanged == Some(true) {
-                "The register still shows the holdings this certificate states."
-            } else {
-                "The register has changed since this certificate was issued."
-            },
-        ),
-        "superseded" => (
-            "Superseded certificate · Vervangen bewijs · Certificat remplacé",
-            "A newer certificate replaced this one; ask the holder for the current one.",
-        ),
-        _ => (
-            "Unknown certificate · Onbekend bewijs · Certificat inconnu",
-            "DAR did not issue a certificate with this identifier.",
-        ),
+/// The check as a page, in the reader's language (their choice, else the browser's, else
+/// Dutch), in the frame of DAR's other pages.
+fn verification_page(request: &HttpRequest, v: &Verification) -> HttpResponse {
+    use dar_web::verify::{Check, Status};
+    let lang = crate::web::session::language(request);
+    let status = match v.status {
+        "genuine" => Status::Genuine,
+        "superseded" => Status::Superseded,
+        _ => Status::Unknown,
     };
-    let mut rows = String::new();
-    if let Some(c) = &v.cooperative {
-        rows.push_str(&format!("<dt>Cooperative</dt><dd>{}</dd>", escape(c)));
-    }
-    if let Some(n) = v.number {
-        rows.push_str(&format!("<dt>Number</dt><dd>{n}</dd>"));
-    }
-    if let Some(d) = v.as_of {
-        rows.push_str(&format!("<dt>As of</dt><dd>{d}</dd>"));
-    }
-    if let Some(n) = v.superseded_by {
-        rows.push_str(&format!("<dt>Superseded by</dt><dd>No. {n}</dd>"));
-    }
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title></head><body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\">\
-         <h1>{title}</h1><p>{detail}</p><dl>{rows}</dl>\
-         <p><small>The cooperative's share register is authoritative; this page only says whether DAR issued the certificate.</small></p>\
-         </body></html>"
+    let frame = dar_web::layout::Frame {
+        lang,
+        title: dar_web::verify::title(lang, status),
+        signed: None,
+        path: request.path(),
+        banner: None,
+    };
+    let check = Check {
+        status,
+        cooperative: v.cooperative.clone(),
+        number: v.number,
+        as_of: v.as_of,
+        issued_on: v.issued_on,
+        holdings_unchanged: v.holdings_unchanged,
+        superseded_by: v.superseded_by,
+    };
+    crate::web::html_response(
+        actix_web::http::StatusCode::OK,
+        dar_web::verify::verify_page(&frame, &check),
     )
 }
 

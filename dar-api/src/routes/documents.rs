@@ -8,12 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Need, Principal};
 use crate::documents::{as_of_or_today, sha256_hex};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::certificates::pdf_response;
 use crate::routes::{parse_path_id, tenant_access};
 use crate::state::{AppState, Change};
-use crate::validate::{self, Problems};
+use crate::validate;
 use dar_core::ids::ShareholderId;
 use dar_core::types::Language;
 use dar_db::documents::SettingsRow;
@@ -137,7 +137,52 @@ pub struct ImageView {
 }
 
 /// Largest logo or signature accepted.
-const IMAGE_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+pub const IMAGE_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Why an image is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ImageProblem {
+    /// Neither PNG nor JPEG.
+    Type,
+    TooLarge,
+    /// The bytes are not the image they claim to be.
+    Unreadable(String),
+}
+
+pub fn is_image_type(media_type: &str) -> bool {
+    media_type == "image/png" || media_type == "image/jpeg"
+}
+
+/// The rules of a logo or signature: PNG or JPEG, at most 2 MiB, and bytes that decode as
+/// the image they claim to be (before anything is stored).
+pub fn check_image(media_type: &str, bytes: &[u8]) -> Result<(), ImageProblem> {
+    if !is_image_type(media_type) {
+        return Err(ImageProblem::Type);
+    }
+    if bytes.len() > IMAGE_LIMIT_BYTES {
+        return Err(ImageProblem::TooLarge);
+    }
+    dar_documents::Image::decode(bytes).map_err(|e| ImageProblem::Unreadable(e.to_string()))?;
+    Ok(())
+}
+
+/// Stores a checked image for the cooperative in `scope`; returns its SHA-256 and the
+/// change to audit.
+pub fn store_image(
+    conn: &mut dar_db::DbConnection,
+    scope: &crate::state::Scope,
+    media_type: &str,
+    bytes: &[u8],
+) -> ApiResult<Change<String>> {
+    let sha = sha256_hex(bytes);
+    dar_db::documents::store_image(conn, &scope.id, &sha, media_type, bytes, Utc::now())?;
+    Ok(Change {
+        value: sha.clone(),
+        action: "document_image.uploaded",
+        object: ("document_image", sha),
+        details: Some(serde_json::json!({ "bytes": bytes.len() })),
+    })
+}
 
 /// Uploads a logo or signature (PNG or JPEG, the body itself); refer to it by its SHA-256
 /// in the document settings.
@@ -156,7 +201,7 @@ pub async fn upload_image(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let media_type = Some(crate::request::media_type(&request))
-        .filter(|m| m == "image/png" || m == "image/jpeg")
+        .filter(|m| is_image_type(m))
         .ok_or_else(|| ApiError::BadRequest {
             detail: "send the image as the body with Content-Type image/png or image/jpeg".into(),
             errors: vec![],
@@ -164,13 +209,16 @@ pub async fn upload_image(
     let bytes = web::Bytes::from_request(&request, &mut payload.into_inner())
         .await
         .map_err(|e| ApiError::unreadable_body(&e, IMAGE_LIMIT_BYTES))?;
-    if bytes.len() > IMAGE_LIMIT_BYTES {
-        return Err(ApiError::too_large(IMAGE_LIMIT_BYTES));
-    }
-    // Decoding proves the bytes are the image they claim to be, before anything is stored.
-    dar_documents::Image::decode(&bytes).map_err(|e| ApiError::BadRequest {
-        detail: e.to_string(),
-        errors: vec![],
+    check_image(&media_type, &bytes).map_err(|problem| match problem {
+        ImageProblem::TooLarge => ApiError::too_large(IMAGE_LIMIT_BYTES),
+        ImageProblem::Type => ApiError::BadRequest {
+            detail: "send the image as the body with Content-Type image/png or image/jpeg".into(),
+            errors: vec![],
+        },
+        ImageProblem::Unreadable(detail) => ApiError::BadRequest {
+            detail,
+            errors: vec![],
+        },
     })?;
     let sha = sha256_hex(&bytes);
     let view = ImageView {
@@ -183,16 +231,7 @@ pub async fn upload_image(
             meta,
             key,
             Need::ManageTenant,
-            move |conn, scope| {
-                let now = Utc::now();
-                dar_db::documents::store_image(conn, &scope.id, &sha, &media_type, &bytes, now)?;
-                Ok(Change {
-                    value: (),
-                    action: "document_image.uploaded",
-                    object: ("document_image", sha),
-                    details: Some(serde_json::json!({ "bytes": bytes.len() })),
-                })
-            },
+            move |conn, scope| store_image(conn, scope, &media_type, &bytes),
         )
         .await?;
     Ok(HttpResponse::Created().json(view))
@@ -242,17 +281,122 @@ pub async fn settings(
     Ok(HttpResponse::Ok().json(DocumentSettings::from(row)))
 }
 
-fn optional_sha(problems: &mut Problems, field: &str, value: Option<String>) -> Option<String> {
-    let v = value?;
-    if v.len() == 64 && v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        Some(v)
-    } else {
-        problems.add(
-            field,
-            "must be the lower-case hex SHA-256 that an image upload returned",
-        );
-        None
+/// A value of the document settings that breaks its rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingsProblem {
+    SignatoryName,
+    SignatoryTitle,
+    /// A title without the name it belongs to.
+    TitleWithoutName,
+    LogoSha256,
+    SignatureSha256,
+}
+
+impl SettingsProblem {
+    pub fn field(self) -> &'static str {
+        match self {
+            SettingsProblem::SignatoryName => "signatory_name",
+            SettingsProblem::SignatoryTitle | SettingsProblem::TitleWithoutName => {
+                "signatory_title"
+            }
+            SettingsProblem::LogoSha256 => "logo_sha256",
+            SettingsProblem::SignatureSha256 => "signature_sha256",
+        }
     }
+
+    fn message(self) -> &'static str {
+        match self {
+            SettingsProblem::SignatoryName => "must be a name of at most 200 characters",
+            SettingsProblem::SignatoryTitle => "must be one line of at most 200 characters",
+            SettingsProblem::TitleWithoutName => "give the signatory's name with their title",
+            SettingsProblem::LogoSha256 | SettingsProblem::SignatureSha256 => {
+                "must be the lower-case hex SHA-256 that an image upload returned"
+            }
+        }
+    }
+}
+
+/// The document settings with every value checked.
+pub struct CheckedSettings {
+    signatory_name: Option<String>,
+    signatory_title: Option<String>,
+    logo_sha256: Option<String>,
+    signature_sha256: Option<String>,
+}
+
+fn sha_ok(v: &str) -> bool {
+    v.len() == 64 && v.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+impl DocumentSettings {
+    /// Checks every value; every problem is reported at once.
+    pub fn checked(self) -> Result<CheckedSettings, Vec<SettingsProblem>> {
+        let mut problems = Vec::new();
+        let signatory_name = self.signatory_name.as_deref().and_then(|n| {
+            dar_core::text::name(n, validate::NAME_MAX)
+                .map_err(|_| problems.push(SettingsProblem::SignatoryName))
+                .ok()
+        });
+        let signatory_title = self.signatory_title.as_deref().and_then(|t| {
+            dar_core::text::optional(t, dar_core::text::Lines::Single, validate::NAME_MAX)
+                .map_err(|_| problems.push(SettingsProblem::SignatoryTitle))
+                .ok()
+                .flatten()
+        });
+        if signatory_title.is_some() && signatory_name.is_none() && self.signatory_name.is_none() {
+            problems.push(SettingsProblem::TitleWithoutName);
+        }
+        let mut sha = |value: Option<String>, problem| match value {
+            Some(v) if !sha_ok(&v) => {
+                problems.push(problem);
+                None
+            }
+            v => v,
+        };
+        let logo_sha256 = sha(self.logo_sha256, SettingsProblem::LogoSha256);
+        let signature_sha256 = sha(self.signature_sha256, SettingsProblem::SignatureSha256);
+        if problems.is_empty() {
+            Ok(CheckedSettings {
+                signatory_name,
+                signatory_title,
+                logo_sha256,
+                signature_sha256,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// Replaces the document settings of the cooperative in `scope`; returns them and the
+/// change to audit.
+pub fn store_settings(
+    conn: &mut dar_db::DbConnection,
+    scope: &crate::state::Scope,
+    checked: CheckedSettings,
+) -> ApiResult<Change<SettingsRow>> {
+    let now = Utc::now();
+    let row = dar_db::documents::put_settings(
+        conn,
+        SettingsRow {
+            tenant_id: scope.id.to_string(),
+            signatory_name: checked.signatory_name,
+            signatory_title: checked.signatory_title,
+            logo_sha256: checked.logo_sha256,
+            signature_sha256: checked.signature_sha256,
+            updated_at: dar_core::chain::storage_precision(now).naive_utc(),
+        },
+    )?;
+    Ok(Change {
+        action: "document_settings.changed",
+        object: ("document_settings", scope.tenant.id.clone()),
+        details: Some(serde_json::json!({
+            "signatory_name": row.signatory_name,
+            "logo_sha256": row.logo_sha256,
+            "signature_sha256": row.signature_sha256,
+        })),
+        value: row,
+    })
 }
 
 /// Replaces what the cooperative's documents carry. Certificates issued before keep what
@@ -269,57 +413,24 @@ pub async fn put_settings(
     body: StrictJson<DocumentSettings>,
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
-    let b = body.0;
-    let mut problems = Problems::new();
-    let signatory_name = b.signatory_name.as_deref().and_then(|n| {
-        let name = dar_core::text::name(n, validate::NAME_MAX);
-        problems.check("signatory_name", name)
-    });
-    let signatory_title = validate::optional_text(
-        &mut problems,
-        "signatory_title",
-        b.signatory_title.as_deref(),
-        validate::NAME_MAX,
-    );
-    if signatory_title.is_some() && signatory_name.is_none() && b.signatory_name.is_none() {
-        problems.add(
-            "signatory_title",
-            "give the signatory's name with their title",
-        );
-    }
-    let logo_sha256 = optional_sha(&mut problems, "logo_sha256", b.logo_sha256);
-    let signature_sha256 = optional_sha(&mut problems, "signature_sha256", b.signature_sha256);
-    problems.finish()?;
+    let checked = body.0.checked().map_err(|problems| {
+        ApiError::invalid_fields(
+            problems
+                .into_iter()
+                .map(|p| FieldProblem {
+                    field: p.field().into(),
+                    message: p.message().into(),
+                })
+                .collect(),
+        )
+    })?;
     let row = state
         .tenant_write(
             principal,
             meta,
             key,
             Need::ManageTenant,
-            move |conn, scope| {
-                let now = Utc::now();
-                let row = dar_db::documents::put_settings(
-                    conn,
-                    SettingsRow {
-                        tenant_id: scope.id.to_string(),
-                        signatory_name,
-                        signatory_title,
-                        logo_sha256,
-                        signature_sha256,
-                        updated_at: dar_core::chain::storage_precision(now).naive_utc(),
-                    },
-                )?;
-                Ok(Change {
-                    action: "document_settings.changed",
-                    object: ("document_settings", scope.tenant.id.clone()),
-                    details: Some(serde_json::json!({
-                        "signatory_name": row.signatory_name,
-                        "logo_sha256": row.logo_sha256,
-                        "signature_sha256": row.signature_sha256,
-                    })),
-                    value: row,
-                })
-            },
+            move |conn, scope| store_settings(conn, scope, checked),
         )
         .await?;
     Ok(HttpResponse::Ok().json(DocumentSettings::from(row)))

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{Need, Principal};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::request::{RequestMeta, StrictJson};
 use crate::routes::tenant_access;
 use crate::state::{AppState, Audited};
@@ -307,6 +307,100 @@ impl UpdateTenant {
     }
 }
 
+impl UpdateTenant {
+    /// The changes asked for, every value checked against its rule (a period closes up to
+    /// `today` at the latest); every problem is reported at once.
+    pub fn changes(&self, today: NaiveDate) -> Result<TenantChanges, Vec<FieldProblem>> {
+        let mut problems = Problems::new();
+        let address = self
+            .address
+            .as_ref()
+            .map(|a| a.checked(&mut problems, "address"));
+        let legal_form = self
+            .legal_form
+            .as_deref()
+            .and_then(|n| problems.check("legal_form", check_name(n, 40)));
+        if let Some(locked) = self.locked_until
+            && locked > today
+        {
+            problems.add("locked_until", "a period can only be closed up to today");
+        }
+        if let Err(ApiError::Validation { errors, .. }) = problems.finish() {
+            return Err(errors);
+        }
+        Ok(TenantChanges {
+            legal_name: self.legal_name.clone().map(Name::into_string),
+            legal_form: legal_form.map(|f| f.to_lowercase()),
+            street: address.as_ref().map(|a| a.street.clone()),
+            postal_code: address.as_ref().map(|a| a.postal_code.clone()),
+            city: address.as_ref().map(|a| a.city.clone()),
+            country: address.as_ref().map(|a| a.country.clone()),
+            default_language: self.default_language.map(|l| l.as_str().into()),
+            voting_rule: self.voting_rule.map(|v| v.as_str().into()),
+            locked_until: self.locked_until.map(Some),
+            helpdesk_may_write: self.helpdesk_may_write,
+            status: self.status.map(|s| s.as_str().into()),
+        })
+    }
+}
+
+/// Changes the cooperative `key` as `b` asks, with its audit event: admins change the
+/// register's settings, the coordinator the status. The API and the settings page both
+/// change a cooperative here.
+pub fn update_tenant(
+    conn: &mut dar_db::DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    key: &str,
+    b: &UpdateTenant,
+) -> ApiResult<Audited<TenantRow>> {
+    let coordinator = principal.has_platform_role(Role::Coordinator);
+    let register_settings = b.touches_register_settings();
+    let (tenant, tenant_id) = if coordinator && !register_settings {
+        let t = tenants::find(conn, key)?;
+        let id = t.id.parse().map_err(ApiError::internal)?;
+        (t, id)
+    } else {
+        if b.status.is_some() {
+            return Err(ApiError::Forbidden(
+                "only the coordinator changes a cooperative's status",
+            ));
+        }
+        let (t, id, _) = tenant_access(conn, principal, key, Need::ManageTenant, meta)?;
+        (t, id)
+    };
+    let changes = b
+        .changes(dar_core::time::brussels_date(Utc::now()))
+        .map_err(ApiError::invalid_fields)?;
+    let updated = tenants::update(conn, &tenant_id, &changes)?;
+    let event = NewAuditEvent {
+        tenant_id: Some(tenant.id.clone()),
+        actor_user_id: Some(principal.user_id.to_string()),
+        actor_role: Some(
+            if coordinator && !register_settings {
+                "coordinator"
+            } else {
+                "admin"
+            }
+            .into(),
+        ),
+        action: "tenant.updated".into(),
+        object_type: Some("tenant".into()),
+        object_id: Some(tenant.id.clone()),
+        request_id: Some(meta.request_id.clone()),
+        source_ip: meta.source_ip.clone(),
+        details: Some(serde_json::json!({
+            "locked_until": b.locked_until, "helpdesk_may_write": b.helpdesk_may_write,
+            "status": b.status.map(|s| s.as_str()),
+        })),
+        ..Default::default()
+    };
+    Ok(Audited {
+        event,
+        value: updated,
+    })
+}
+
 /// Changes a cooperative's settings: admins change the register's settings, the
 /// coordinator changes the status.
 #[utoipa::path(patch, operation_id = "update_tenant", path = "/api/v1/tenants/{tenant}", tag = "tenants", request_body = UpdateTenant,
@@ -336,78 +430,7 @@ pub async fn update(
         return Ok(HttpResponse::Ok().json(TenantView::from(&row)));
     }
     let row = state
-        .write(move |conn| {
-            let coordinator = principal.has_platform_role(Role::Coordinator);
-            let register_settings = b.touches_register_settings();
-            let (tenant, tenant_id) = if coordinator && !register_settings {
-                let t = tenants::find(conn, &key)?;
-                let id = t.id.parse().map_err(ApiError::internal)?;
-                (t, id)
-            } else {
-                if b.status.is_some() {
-                    return Err(ApiError::Forbidden(
-                        "only the coordinator changes a cooperative's status",
-                    ));
-                }
-                let (t, id, _) = tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?;
-                (t, id)
-            };
-            let mut problems = Problems::new();
-            let address = b
-                .address
-                .as_ref()
-                .map(|a| a.checked(&mut problems, "address"));
-            let legal_form = b
-                .legal_form
-                .as_deref()
-                .and_then(|n| problems.check("legal_form", check_name(n, 40)));
-            if let Some(locked) = b.locked_until
-                && locked > dar_core::time::brussels_date(Utc::now())
-            {
-                problems.add("locked_until", "a period can only be closed up to today");
-            }
-            problems.finish()?;
-            let changes = TenantChanges {
-                legal_name: b.legal_name.clone().map(Name::into_string),
-                legal_form: legal_form.map(|f| f.to_lowercase()),
-                street: address.as_ref().map(|a| a.street.clone()),
-                postal_code: address.as_ref().map(|a| a.postal_code.clone()),
-                city: address.as_ref().map(|a| a.city.clone()),
-                country: address.as_ref().map(|a| a.country.clone()),
-                default_language: b.default_language.map(|l| l.as_str().into()),
-                voting_rule: b.voting_rule.map(|v| v.as_str().into()),
-                locked_until: b.locked_until.map(Some),
-                helpdesk_may_write: b.helpdesk_may_write,
-                status: b.status.map(|s| s.as_str().into()),
-            };
-            let updated = tenants::update(conn, &tenant_id, &changes)?;
-            let event = NewAuditEvent {
-                tenant_id: Some(tenant.id.clone()),
-                actor_user_id: Some(principal.user_id.to_string()),
-                actor_role: Some(
-                    if coordinator && !register_settings {
-                        "coordinator"
-                    } else {
-                        "admin"
-                    }
-                    .into(),
-                ),
-                action: "tenant.updated".into(),
-                object_type: Some("tenant".into()),
-                object_id: Some(tenant.id.clone()),
-                request_id: Some(meta.request_id.clone()),
-                source_ip: meta.source_ip.clone(),
-                details: Some(serde_json::json!({
-                    "locked_until": b.locked_until, "helpdesk_may_write": b.helpdesk_may_write,
-                    "status": b.status.map(|s| s.as_str()),
-                })),
-                ..Default::default()
-            };
-            Ok(Audited {
-                event,
-                value: updated,
-            })
-        })
+        .write(move |conn| update_tenant(conn, &principal, &meta, &key, &b))
         .await?;
     Ok(HttpResponse::Ok().json(TenantView::from(&row)))
 }

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, get, post, web};
 use serde::Deserialize;
 
 use super::session::WebUser;
-use super::{PageError, PageResult, frame, html_response, read_form, see_other};
+use super::{PageError, PageResult, html_response, read_form, see_other};
 use crate::auth::{Need, Principal};
 use crate::error::ApiError;
 use crate::request::RequestMeta;
@@ -151,6 +151,7 @@ struct Classes {
     slug: String,
     lines: Vec<pages::ClassLine>,
     may_write: bool,
+    chrome: super::support::Chrome,
 }
 
 fn read(
@@ -161,6 +162,7 @@ fn read(
 ) -> Result<Classes, ApiError> {
     let (tenant, tenant_id, access) =
         tenant_access(conn, principal, key, Need::ReadRegister, meta)?;
+    let chrome = super::support::chrome(conn, principal, &tenant, &access, meta)?;
     let lines = dar_db::share_classes::list(conn, &tenant_id)?
         .into_iter()
         .map(|c| pages::ClassLine {
@@ -179,6 +181,7 @@ fn read(
         slug: tenant.slug,
         lines,
         may_write: access.role == Role::Admin,
+        chrome,
     })
 }
 
@@ -200,13 +203,19 @@ fn render(
     html_response(
         status,
         pages::classes_page(
-            &frame(user, t(lang, ClassText::Classes), &here),
+            &super::support::cooperative_frame(
+                user,
+                t(lang, ClassText::Classes),
+                &here,
+                classes.chrome.banner.as_ref(),
+            ),
             &pages::ClassesPage {
                 cooperative: &classes.name,
                 slug: &classes.slug,
                 classes: classes.lines,
                 form,
                 added,
+                tools: classes.chrome.tools,
             },
         ),
     )

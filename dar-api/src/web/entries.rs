@@ -12,7 +12,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::session::WebUser;
-use super::{HolderNames, PageError, PageResult, frame, ok, read_form, see_other};
+use super::{HolderNames, PageError, PageResult, ok, read_form, see_other};
 use crate::auth::{Need, Principal, tokens};
 use crate::error::ApiError;
 use crate::request::RequestMeta;
@@ -102,6 +102,7 @@ struct Context {
     slug: String,
     tenant_id: TenantId,
     classes: Vec<(String, String)>,
+    chrome: super::support::Chrome,
 }
 
 /// The cooperative, for someone who may write its register.
@@ -111,7 +112,9 @@ fn writable(
     key: &str,
     meta: &RequestMeta,
 ) -> Result<Context, ApiError> {
-    let (tenant, tenant_id, _) = tenant_access(conn, principal, key, Need::WriteRegister, meta)?;
+    let (tenant, tenant_id, access) =
+        tenant_access(conn, principal, key, Need::WriteRegister, meta)?;
+    let chrome = super::support::chrome(conn, principal, &tenant, &access, meta)?;
     let classes = dar_db::share_classes::list(conn, &tenant_id)?
         .into_iter()
         .map(|c| (c.code.clone(), format!("{} · {}", c.code, c.name)))
@@ -121,6 +124,7 @@ fn writable(
         slug: tenant.slug,
         tenant_id,
         classes,
+        chrome,
     })
 }
 
@@ -147,9 +151,15 @@ async fn choose(
     let coop = Cooperative {
         name: &ctx.name,
         slug: &ctx.slug,
+        tools: ctx.chrome.tools,
     };
     ok(pages::choose_kind(
-        &frame(&user, t(lang, EntryText::NewEntry), &here),
+        &super::support::cooperative_frame(
+            &user,
+            t(lang, EntryText::NewEntry),
+            &here,
+            ctx.chrome.banner.as_ref(),
+        ),
         &coop,
         &query,
     ))
@@ -223,9 +233,15 @@ fn form_page(
     let coop = Cooperative {
         name: &ctx.name,
         slug: &ctx.slug,
+        tools: ctx.chrome.tools,
     };
     let body = pages::entry_form(
-        &frame(user, t(lang, EntryText::NewEntry), &here),
+        &super::support::cooperative_frame(
+            user,
+            t(lang, EntryText::NewEntry),
+            &here,
+            ctx.chrome.banner.as_ref(),
+        ),
         &coop,
         &pages::EntryForm {
             kind,
@@ -670,9 +686,15 @@ async fn handle(
             let coop = Cooperative {
                 name: &ctx.name,
                 slug: &ctx.slug,
+                tools: ctx.chrome.tools,
             };
             ok(pages::preview(
-                &frame(&user, t(lang, EntryText::PreviewTitle), &here),
+                &super::support::cooperative_frame(
+                    &user,
+                    t(lang, EntryText::PreviewTitle),
+                    &here,
+                    ctx.chrome.banner.as_ref(),
+                ),
                 &coop,
                 &pages::PreviewPage {
                     kind,
@@ -812,10 +834,12 @@ async fn entry(
     let (key, id) = path.into_inner();
     let id: EntryId = id.parse().map_err(|_| PageError::NotFound { lang })?;
     let principal = user.principal.clone();
-    let (name, slug, view) = state
+    let k = key.clone();
+    let (name, slug, chrome, view) = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = super::support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let record = dar_db::ledger::find(conn, &tenant_id, &id)?.ok_or(ApiError::NotFound)?;
             let summary = summaries(conn, &tenant_id, std::slice::from_ref(&record))?
                 .into_iter()
@@ -837,6 +861,7 @@ async fn entry(
             Ok((
                 tenant.legal_name,
                 tenant.slug,
+                chrome,
                 pages::EntryPage {
                     entry: summary,
                     id: record.id.to_string(),
@@ -850,7 +875,7 @@ async fn entry(
             ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| super::support::cooperative_error(e, &user, &key))?;
     let view = pages::EntryPage {
         posted: query.posted.is_some(),
         ..view
@@ -859,9 +884,15 @@ async fn entry(
     let coop = Cooperative {
         name: &name,
         slug: &slug,
+        tools: chrome.tools,
     };
     ok(pages::entry_page(
-        &frame(&user, t(lang, EntryText::EntryTitle), &here),
+        &super::support::cooperative_frame(
+            &user,
+            t(lang, EntryText::EntryTitle),
+            &here,
+            chrome.banner.as_ref(),
+        ),
         &coop,
         &view,
     ))
@@ -892,10 +923,12 @@ async fn ledger(
         .map_err(|_| PageError::NotFound { lang })?;
     let key = path.into_inner();
     let principal = user.principal.clone();
-    let view = state
+    let k = key.clone();
+    let (view, banner) = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = super::support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let head = tenant.ledger_head_seq;
             let before = query.before.unwrap_or(head + 1).clamp(1, head + 1);
             let after = (before - 1 - LEDGER_PAGE).max(0);
@@ -910,20 +943,29 @@ async fn ledger(
             let mut entries =
                 super::entry_lines(conn, &tenant_id, &tenant.slug, None, &codes, &records)?;
             entries.reverse();
-            Ok(pages::LedgerPage {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                entries,
-                older: (after > 0).then_some(after + 1),
-                newer: before <= head,
-                may_write: access.role == Role::Admin,
-            })
+            Ok((
+                pages::LedgerPage {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    entries,
+                    older: (after > 0).then_some(after + 1),
+                    newer: before <= head,
+                    may_write: access.role == Role::Admin,
+                    tools: chrome.tools,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| super::support::cooperative_error(e, &user, &key))?;
     let here = format!("/c/{}/ledger", view.slug);
     ok(pages::ledger_page(
-        &frame(&user, t(lang, dar_web::i18n::Text::Ledger), &here),
+        &super::support::cooperative_frame(
+            &user,
+            t(lang, dar_web::i18n::Text::Ledger),
+            &here,
+            banner.as_ref(),
+        ),
         &view,
     ))
 }

@@ -7,7 +7,7 @@ use actix_web::{get, post, web};
 use serde::Deserialize;
 
 use super::session::WebUser;
-use super::{PageError, PageResult, frame, html_response, read_form, see_other};
+use super::{PageError, PageResult, html_response, read_form, see_other};
 use crate::auth::Need;
 use crate::error::ApiError;
 use crate::request::RequestMeta;
@@ -173,6 +173,7 @@ struct Coop {
     name: String,
     slug: String,
     language: String,
+    chrome: super::support::Chrome,
 }
 
 fn form_page(
@@ -187,13 +188,19 @@ fn form_page(
     html_response(
         status,
         pages::add_holder(
-            &frame(user, t(lang, HolderText::AddShareholder), &here),
+            &super::support::cooperative_frame(
+                user,
+                t(lang, HolderText::AddShareholder),
+                &here,
+                coop.chrome.banner.as_ref(),
+            ),
             &pages::AddHolder {
                 cooperative: &coop.name,
                 slug: &coop.slug,
                 csrf: &user.csrf,
                 values,
                 errors,
+                tools: coop.chrome.tools,
             },
         ),
     )
@@ -211,11 +218,14 @@ async fn add_form(
     let principal = user.principal.clone();
     let coop = state
         .db(move |conn| {
-            let (tenant, _, _) = tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
+            let (tenant, _, access) =
+                tenant_access(conn, &principal, &key, Need::WriteRegister, &meta)?;
+            let chrome = super::support::chrome(conn, &principal, &tenant, &access, &meta)?;
             Ok(Coop {
                 name: tenant.legal_name,
                 slug: tenant.slug,
                 language: tenant.default_language,
+                chrome,
             })
         })
         .await
@@ -255,11 +265,13 @@ async fn add(
     let p = principal.clone();
     let coop = state
         .db(move |conn| {
-            let (tenant, _, _) = tenant_access(conn, &p, &k, Need::WriteRegister, &m)?;
+            let (tenant, _, access) = tenant_access(conn, &p, &k, Need::WriteRegister, &m)?;
+            let chrome = super::support::chrome(conn, &p, &tenant, &access, &m)?;
             Ok(Coop {
                 name: tenant.legal_name,
                 slug: tenant.slug,
                 language: tenant.default_language,
+                chrome,
             })
         })
         .await

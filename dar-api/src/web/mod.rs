@@ -4,12 +4,16 @@
 //! place, [`PageError`].
 
 pub mod accounts;
+pub mod audit_log;
 pub mod chain_checks;
 pub mod classes;
 pub mod entries;
 pub mod holders;
+pub mod multipart;
 pub mod people;
 pub mod session;
+pub mod settings;
+pub mod support;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -49,7 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(entries::configure)
         .configure(classes::configure)
         .configure(accounts::configure)
-        .configure(people::configure);
+        .configure(people::configure)
+        .configure(support::configure)
+        .configure(settings::configure)
+        .configure(audit_log::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -70,6 +77,9 @@ pub enum PageError {
     BadForm { lang: Language },
     #[error("the page could not be shown")]
     Failed { lang: Language, retry: bool },
+    /// The helpdesk asked for a cooperative's page without an open support session.
+    #[error("open a support session first")]
+    SupportSession { lang: Language, slug: String },
 }
 
 impl PageError {
@@ -94,7 +104,8 @@ impl PageError {
             | PageError::NotFound { lang }
             | PageError::Forbidden { lang }
             | PageError::BadForm { lang }
-            | PageError::Failed { lang, .. } => *lang,
+            | PageError::Failed { lang, .. }
+            | PageError::SupportSession { lang, .. } => *lang,
         }
     }
 }
@@ -102,7 +113,7 @@ impl PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::SignIn { .. } => StatusCode::SEE_OTHER,
+            PageError::SignIn { .. } | PageError::SupportSession { .. } => StatusCode::SEE_OTHER,
             PageError::NotFound { .. } => StatusCode::NOT_FOUND,
             PageError::Forbidden { .. } => StatusCode::FORBIDDEN,
             PageError::BadForm { .. } => StatusCode::BAD_REQUEST,
@@ -116,6 +127,9 @@ impl ResponseError for PageError {
             return HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/sign-in"))
                 .finish();
+        }
+        if let PageError::SupportSession { slug, .. } = self {
+            return see_other(&format!("/c/{slug}/support/new?ended=1"));
         }
         let lang = self.lang();
         let frame = Frame {
@@ -141,6 +155,14 @@ impl ResponseError for PageError {
 }
 
 pub(crate) type PageResult = Result<HttpResponse, PageError>;
+
+/// The page for a path that leads nowhere, in the reader's language.
+pub fn not_found_page(req: &HttpRequest) -> HttpResponse {
+    PageError::NotFound {
+        lang: session::language(req),
+    }
+    .error_response()
+}
 
 /// What every page answer carries: no caching of personal data, no framing, and a Content
 /// Security Policy that allows only DAR's own stylesheet (and no script at all).
@@ -527,11 +549,13 @@ async fn dashboard(
     let here = format!("/c/{key}");
     let principal = user.principal.clone();
     let app = state.clone();
-    let view = state
+    let k = key.clone();
+    let (view, banner) = state
         .db(move |conn| {
             let checks = &app.chain_checks;
             let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let moment = dar_db::ledger::Moment {
                 as_of: today,
@@ -556,20 +580,27 @@ async fn dashboard(
             latest.reverse();
 
             let verified = checks.verifies(conn, &tenant_id)?;
-            Ok(pages::Dashboard {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                classes,
-                active_holders,
-                latest,
-                verified,
-                may_write: access.role == Role::Admin,
-            })
+            Ok((
+                pages::Dashboard {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    classes,
+                    active_holders,
+                    latest,
+                    verified,
+                    may_write: access.role == Role::Admin,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let title = t(lang, Text::Dashboard);
-    ok(pages::dashboard(&frame(&user, title, &here), &view))
+    ok(pages::dashboard(
+        &support::cooperative_frame(&user, title, &here, banner.as_ref()),
+        &view,
+    ))
 }
 
 /// Entries the dashboard shows.
@@ -727,10 +758,12 @@ async fn shareholders(
         .filter(|s| !s.is_empty())
         .and_then(dar_core::types::ShareholderStatus::parse);
     let after = query.after.unwrap_or(0).max(0);
-    let list = state
+    let k = key.clone();
+    let (list, banner) = state
         .db(move |conn| {
-            let (tenant, tenant_id, _) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let rows = match q.parse::<i64>() {
                 // A number is a register number: that one holder.
                 Ok(number) => {
@@ -772,20 +805,24 @@ async fn shareholders(
                     municipality: r.city.clone(),
                 })
                 .collect();
-            Ok(pages::HolderList {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                query: q,
-                status,
-                lines,
-                next,
-            })
+            Ok((
+                pages::HolderList {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    query: q,
+                    status,
+                    lines,
+                    next,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let here = format!("/c/{}/shareholders", list.slug);
     ok(pages::shareholder_list(
-        &frame(&user, t(lang, Text::Holders), &here),
+        &support::cooperative_frame(&user, t(lang, Text::Holders), &here, banner.as_ref()),
         &list,
     ))
 }
@@ -819,10 +856,12 @@ async fn shareholder(
     let holder: dar_core::ids::ShareholderId =
         id.parse().map_err(|_| PageError::NotFound { lang })?;
     let principal = user.principal.clone();
-    let page = state
+    let k = key.clone();
+    let (page, banner) = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =
-                tenant_access(conn, &principal, &key, Need::ReadShareholder(holder), &meta)?;
+                tenant_access(conn, &principal, &k, Need::ReadShareholder(holder), &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let as_of = query.as_of.unwrap_or(today);
@@ -843,33 +882,37 @@ async fn shareholder(
             .into_iter()
             .flatten()
             .collect();
-            Ok(pages::HolderPage {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                name: row.display_name(),
-                register_number: row.register_number,
-                legal: row.kind == "legal",
-                status: dar_core::types::ShareholderStatus::parse(&row.status)
-                    .unwrap_or(dar_core::types::ShareholderStatus::Active),
-                admission_date: row.admission_date,
-                national_number: row
-                    .national_number
-                    .clone()
-                    .filter(|_| access.sees_national_number(&holder)),
-                enterprise_number: row.enterprise_number.clone(),
-                address,
-                as_of,
-                holdings,
-                history,
-                may_write: access.role == dar_core::types::Role::Admin,
-                added: query.added.is_some(),
-            })
+            Ok((
+                pages::HolderPage {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    name: row.display_name(),
+                    register_number: row.register_number,
+                    legal: row.kind == "legal",
+                    status: dar_core::types::ShareholderStatus::parse(&row.status)
+                        .unwrap_or(dar_core::types::ShareholderStatus::Active),
+                    admission_date: row.admission_date,
+                    national_number: row
+                        .national_number
+                        .clone()
+                        .filter(|_| access.sees_national_number(&holder)),
+                    enterprise_number: row.enterprise_number.clone(),
+                    address,
+                    as_of,
+                    holdings,
+                    history,
+                    may_write: access.role == dar_core::types::Role::Admin,
+                    added: query.added.is_some(),
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let here = format!("/c/{}/shareholders/{}", page.slug, id);
     ok(pages::shareholder_page(
-        &frame(&user, &page.name, &here),
+        &support::cooperative_frame(&user, &page.name, &here, banner.as_ref()),
         &page,
         &here,
     ))
@@ -892,10 +935,12 @@ async fn register(
         None => None,
         Some(a) => Some(crate::routes::decode_cursor(a).map_err(|_| PageError::NotFound { lang })?),
     };
-    let page = state
+    let k = key.clone();
+    let (page, banner) = state
         .db(move |conn| {
-            let (tenant, tenant_id, _) =
-                tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
+            let (tenant, tenant_id, access) =
+                tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
+            let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let as_of = query.as_of.unwrap_or(today);
             let moment = dar_db::ledger::Moment {
@@ -934,19 +979,23 @@ async fn register(
                     },
                 })
                 .collect();
-            Ok(pages::RegisterPage {
-                cooperative: tenant.legal_name,
-                slug: tenant.slug,
-                as_of,
-                lines,
-                next,
-            })
+            Ok((
+                pages::RegisterPage {
+                    cooperative: tenant.legal_name,
+                    slug: tenant.slug,
+                    tools: chrome.tools,
+                    as_of,
+                    lines,
+                    next,
+                },
+                chrome.banner,
+            ))
         })
         .await
-        .map_err(|e| PageError::from_api(e, lang))?;
+        .map_err(|e| support::cooperative_error(e, &user, &key))?;
     let here = format!("/c/{}/register", page.slug);
     ok(pages::register_page(
-        &frame(&user, t(lang, Text::Register), &here),
+        &support::cooperative_frame(&user, t(lang, Text::Register), &here, banner.as_ref()),
         &page,
     ))
 }

@@ -137,6 +137,7 @@ struct UsersView {
     slug: String,
     members: Vec<MemberLine>,
     invitations: Vec<InvitationLine>,
+    chrome: super::support::Chrome,
 }
 
 fn invitation_lines(rows: Vec<(String, String, chrono::NaiveDateTime)>) -> Vec<InvitationLine> {
@@ -159,7 +160,9 @@ fn read_users(
     key: &str,
     meta: &RequestMeta,
 ) -> Result<UsersView, ApiError> {
-    let (tenant, tenant_id, _) = tenant_access(conn, principal, key, Need::ManageTenant, meta)?;
+    let (tenant, tenant_id, access) =
+        tenant_access(conn, principal, key, Need::ManageTenant, meta)?;
+    let chrome = super::support::chrome(conn, principal, &tenant, &access, meta)?;
     let members = dar_db::users::tenant_members(conn, &tenant_id)?;
     let holders = HolderNames::read(
         conn,
@@ -201,6 +204,7 @@ fn read_users(
         slug: tenant.slug,
         members,
         invitations,
+        chrome,
     })
 }
 
@@ -225,7 +229,12 @@ fn users_response(
     html_response(
         status,
         pages::users_page(
-            &frame(user, t(lang, PeopleText::Users), &here),
+            &super::support::cooperative_frame(
+                user,
+                t(lang, PeopleText::Users),
+                &here,
+                view.chrome.banner.as_ref(),
+            ),
             &pages::UsersPage {
                 cooperative: &view.name,
                 slug: &view.slug,
@@ -235,6 +244,7 @@ fn users_response(
                 form,
                 done,
                 problem: None,
+                tools: view.chrome.tools,
             },
         ),
     )

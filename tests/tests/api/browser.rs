@@ -173,7 +173,7 @@ async fn genuine_certificate(app: &TestApp, slug: &str) -> String {
         .to_string()
 }
 
-fn backend_name(app: &TestApp) -> &'static str {
+pub(crate) fn backend_name(app: &TestApp) -> &'static str {
     match app.backend {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",

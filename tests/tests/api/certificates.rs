@@ -299,6 +299,7 @@ on_both_backends!(
             .client
             .get(app.url(&format!("/verify/{old_id}")))
             .header("accept", "text/html")
+            .header("accept-language", "en")
             .send()
             .await
             .unwrap();

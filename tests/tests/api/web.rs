@@ -29,7 +29,7 @@ pub(crate) fn csrf_field(html: &str) -> String {
 
 pub(crate) struct Browser<'a> {
     app: &'a TestApp,
-    cookies: Vec<(String, String)>,
+    pub(crate) cookies: Vec<(String, String)>,
 }
 
 impl<'a> Browser<'a> {
@@ -40,7 +40,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub(crate) fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -105,7 +105,7 @@ pub(crate) fn location(r: &reqwest::Response) -> &str {
 }
 
 /// A cooperative "web" with class A, Anna (10 shares) and an admin; returns the tenant id.
-async fn cooperative(app: &TestApp, slug: &str, holder_name: &str) -> String {
+pub(crate) async fn cooperative(app: &TestApp, slug: &str, holder_name: &str) -> String {
     let (t, admin) = app.tenant_with_admin(slug).await;
     app.create_class(&t, &admin, "A", "100.00", "free").await;
     let anna = app.create_person(&t, &admin, "Anna", holder_name).await;

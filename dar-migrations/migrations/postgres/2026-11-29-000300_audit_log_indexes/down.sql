@@ -1,0 +1,3 @@
+DROP INDEX audit_events_tenant_actor_idx;
+DROP INDEX audit_events_tenant_action_idx;
+DROP INDEX audit_events_tenant_id_idx;
