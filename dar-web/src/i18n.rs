@@ -114,6 +114,7 @@ pub enum Text {
     BadFormTitle,
     BadFormBody,
     FormProblems,
+    Certificates,
 }
 
 /// A set of texts in all three languages. [`Text`] holds the application's common words;
@@ -479,6 +480,9 @@ fn common(lang: Language, t: Text) -> &'static str {
         (FormProblems, Nl) => "Dit moet nog aangepast worden",
         (FormProblems, Fr) => "À corriger",
         (FormProblems, En) => "Please correct the following",
+        (Certificates, Nl) => "Bewijzen",
+        (Certificates, Fr) => "Certificats",
+        (Certificates, En) => "Certificates",
     }
 }
 

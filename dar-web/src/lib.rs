@@ -3,9 +3,16 @@
 //! `dar-api`'s `web` module reads the data, decides who may see it, and calls these.
 
 pub mod forms;
+pub mod holder;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
 
 /// The stylesheet, served from the binary (no CDN: DAR works without internet).
 pub const STYLESHEET: &str = include_str!("../assets/dar.css");
+
+/// The one script: it follows a certificate batch's progress. Pages work without it.
+pub const SCRIPT: &str = include_str!("../assets/dar.js");
+
+/// What a page part renders to, for callers that put parts together.
+pub use maud::Markup;

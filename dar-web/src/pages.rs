@@ -181,6 +181,7 @@ pub enum Section {
     Overview,
     Shareholders,
     Register,
+    Certificates,
 }
 
 /// The navigation between a cooperative's sections; the current one is marked.
@@ -196,6 +197,11 @@ pub fn cooperative_nav(lang: Language, slug: &str, current: Section) -> Markup {
             Section::Register,
             format!("/c/{slug}/register"),
             Text::Register,
+        ),
+        (
+            Section::Certificates,
+            format!("/c/{slug}/certificates"),
+            Text::Certificates,
         ),
     ];
     html! {
@@ -322,6 +328,8 @@ pub struct HolderPage {
     pub as_of: NaiveDate,
     pub holdings: Vec<HoldingLine>,
     pub history: Vec<EntryLine>,
+    /// The holder's certificates and, for whoever may, the form to issue one.
+    pub certificates: Option<Markup>,
 }
 
 /// One shareholder: who they are, what they hold on a date, and every movement.
@@ -354,13 +362,14 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
                 }
             }
             (holdings_section(lang, Text::Holdings, own_path, h.as_of, &h.holdings))
+            @if let Some(certificates) = &h.certificates { (certificates) }
             (entries_section(lang, "history", Text::History, &h.history))
         },
     )
 }
 
 /// What a holder holds on a date, with the form to choose the date.
-fn holdings_section(
+pub fn holdings_section(
     lang: Language,
     title: Text,
     action: &str,
@@ -381,7 +390,7 @@ fn holdings_section(
 }
 
 /// A titled list of entries; `id` names the section for its heading.
-fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine]) -> Markup {
+pub fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine]) -> Markup {
     html! {
         section aria-labelledby=(id) {
             h2 id=(id) { (t(lang, title)) }
@@ -396,7 +405,7 @@ fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine])
 
 /// "Nr." over a column of register numbers, spelled out for screen readers and on hover:
 /// the full word would make the column too wide for a phone.
-fn register_number_heading(lang: Language) -> Markup {
+pub fn register_number_heading(lang: Language) -> Markup {
     html! { abbr title=(t(lang, Text::RegisterNumber)) { (t(lang, Text::EntryNumber)) } }
 }
 
@@ -540,50 +549,6 @@ pub struct CertificateLine {
     pub issued_on: NaiveDate,
     pub current: bool,
     pub pdf: String,
-}
-
-pub struct MyPage {
-    pub cooperative: String,
-    pub name: String,
-    pub register_number: i64,
-    pub as_of: NaiveDate,
-    pub holdings: Vec<HoldingLine>,
-    pub movements: Vec<EntryLine>,
-    pub certificates: Vec<CertificateLine>,
-}
-
-/// A shareholder's own page: what they hold on a date, their movements (the other party of a
-/// transfer withheld), and their certificates to download. Laid out for a phone first.
-pub fn my_page(frame: &Frame, m: &MyPage, own_path: &str) -> String {
-    let lang = frame.lang;
-    page(
-        frame,
-        html! {
-            p.context { (m.cooperative) }
-            h1 { (m.name) " " span.number { "(" (m.register_number) ")" } }
-            (holdings_section(lang, Text::MyHoldings, own_path, m.as_of, &m.holdings))
-            section aria-labelledby="certificates" {
-                h2 #certificates { (t(lang, Text::MyCertificates)) }
-                @if m.certificates.is_empty() {
-                    p { (t(lang, Text::NoCertificates)) }
-                } @else {
-                    ul.documents {
-                        @for c in &m.certificates {
-                            li {
-                                a href=(c.pdf) download {
-                                    (t(lang, Text::CertificateNumber)) " " (c.number)
-                                }
-                                " · " (t(lang, Text::AsOf)) " " (date(c.as_of))
-                                " · " (t(lang, Text::IssuedOn)) " " (date(c.issued_on))
-                                " · " (t(lang, if c.current { Text::Current } else { Text::Superseded }))
-                            }
-                        }
-                    }
-                }
-            }
-            (entries_section(lang, "movements", Text::MyMovements, &m.movements))
-        },
-    )
 }
 
 /// A cooperative as the platform's coordinator and helpdesk see it: no personal data.

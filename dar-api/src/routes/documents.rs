@@ -208,6 +208,9 @@ pub struct DocumentSettings {
     /// SHA-256 of an uploaded image.
     pub logo_sha256: Option<String>,
     pub signature_sha256: Option<String>,
+    /// Whether shareholders may ask for a current certificate themselves; default false.
+    #[serde(default)]
+    pub holders_may_request_certificates: bool,
 }
 
 impl From<SettingsRow> for DocumentSettings {
@@ -217,6 +220,7 @@ impl From<SettingsRow> for DocumentSettings {
             signatory_title: r.signatory_title,
             logo_sha256: r.logo_sha256,
             signature_sha256: r.signature_sha256,
+            holders_may_request_certificates: r.holders_may_request_certificates,
         }
     }
 }
@@ -307,6 +311,7 @@ pub async fn put_settings(
                         logo_sha256,
                         signature_sha256,
                         updated_at: dar_core::chain::storage_precision(now).naive_utc(),
+                        holders_may_request_certificates: b.holders_may_request_certificates,
                     },
                 )?;
                 Ok(Change {
@@ -316,6 +321,7 @@ pub async fn put_settings(
                         "signatory_name": row.signatory_name,
                         "logo_sha256": row.logo_sha256,
                         "signature_sha256": row.signature_sha256,
+                        "holders_may_request_certificates": row.holders_may_request_certificates,
                     })),
                     value: row,
                 })

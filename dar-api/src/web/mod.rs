@@ -4,6 +4,7 @@
 //! place, [`PageError`].
 
 pub mod chain_checks;
+pub mod holder;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -35,10 +36,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(shareholder)
         .service(register)
         .service(register_pdf)
-        .service(my_page)
         .service(certificate_pdf)
         .service(password_form)
-        .service(change_password);
+        .service(change_password)
+        .configure(holder::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -129,11 +130,12 @@ impl ResponseError for PageError {
     }
 }
 
-type PageResult = Result<HttpResponse, PageError>;
+pub(crate) type PageResult = Result<HttpResponse, PageError>;
 
 /// What every page answer carries: no caching of personal data, no framing, and a Content
-/// Security Policy that allows only DAR's own stylesheet (and no script at all).
-fn html_response(status: StatusCode, body: String) -> HttpResponse {
+/// Security Policy that allows only DAR's own stylesheet and script, and the script to
+/// fetch only from DAR itself.
+pub(crate) fn html_response(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(ContentType::html())
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -141,23 +143,23 @@ fn html_response(status: StatusCode, body: String) -> HttpResponse {
         .insert_header((header::REFERRER_POLICY, "same-origin"))
         .insert_header((
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ))
         .body(body)
 }
 
-fn ok(body: String) -> PageResult {
+pub(crate) fn ok(body: String) -> PageResult {
     Ok(html_response(StatusCode::OK, body))
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(crate) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
 }
 
-fn frame<'a>(user: &'a WebUser, title: &'a str, path: &'a str) -> Frame<'a> {
+pub(crate) fn frame<'a>(user: &'a WebUser, title: &'a str, path: &'a str) -> Frame<'a> {
     Frame {
         lang: user.lang,
         title,
@@ -429,7 +431,7 @@ struct CsrfForm {
 }
 
 /// Reads a form that carries only the CSRF token and checks it against the session.
-fn checked_form(user: &WebUser, body: &[u8]) -> Result<(), PageError> {
+pub(crate) fn checked_form(user: &WebUser, body: &[u8]) -> Result<(), PageError> {
     let form = std::str::from_utf8(body)
         .ok()
         .and_then(|b| crate::request::parse_query::<CsrfForm>(b).ok());
@@ -554,10 +556,10 @@ async fn dashboard(
 const LATEST: i64 = 10;
 
 /// Holders as the pages name them, "Janssens, Anna (12)", read in one query per page.
-struct HolderNames(std::collections::HashMap<String, String>);
+pub(crate) struct HolderNames(std::collections::HashMap<String, String>);
 
 impl HolderNames {
-    fn read(
+    pub(crate) fn read(
         conn: &mut dar_db::DbConnection,
         tenant: &dar_core::ids::TenantId,
         ids: impl IntoIterator<Item = dar_core::ids::ShareholderId>,
@@ -576,7 +578,7 @@ impl HolderNames {
         ))
     }
 
-    fn of(&self, id: dar_core::ids::ShareholderId) -> String {
+    pub(crate) fn of(&self, id: dar_core::ids::ShareholderId) -> String {
         self.0.get(&id.to_string()).cloned().unwrap_or_default()
     }
 }
@@ -628,7 +630,7 @@ fn entry_lines(
 
 /// What a holder's page shows of the ledger: their holdings at `moment`, by class code, and
 /// every movement of theirs.
-fn holder_record(
+pub(crate) fn holder_record(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
     holder: dar_core::ids::ShareholderId,
@@ -662,13 +664,13 @@ const HISTORY_MAX: i64 = 1000;
 /// For a shareholder reading their own movements: the other party of a transfer is not
 /// named (the README's privacy rule), and not even read.
 #[derive(Clone, Copy)]
-struct Withheld {
-    own: dar_core::ids::ShareholderId,
-    label: &'static str,
+pub(crate) struct Withheld {
+    pub(crate) own: dar_core::ids::ShareholderId,
+    pub(crate) label: &'static str,
 }
 
 /// Rows a list page shows.
-const PAGE_ROWS: i64 = 50;
+pub(crate) const PAGE_ROWS: i64 = 50;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -801,6 +803,8 @@ async fn shareholder(
                 as_of_seq: tenant.ledger_head_seq,
             };
             let (holdings, history) = holder_record(conn, &tenant_id, holder, moment, None)?;
+            let certificates = holder::certificate_lines(conn, &tenant_id, &tenant.slug, holder)?;
+            let may_issue = holder::may_issue(&access);
             let address = [
                 row.street.clone(),
                 match (&row.postal_code, &row.city) {
@@ -812,7 +816,7 @@ async fn shareholder(
             .into_iter()
             .flatten()
             .collect();
-            Ok(pages::HolderPage {
+            let page = pages::HolderPage {
                 cooperative: tenant.legal_name,
                 slug: tenant.slug,
                 name: row.display_name(),
@@ -830,11 +834,22 @@ async fn shareholder(
                 as_of,
                 holdings,
                 history,
-            })
+                certificates: None,
+            };
+            Ok((page, certificates, may_issue))
         })
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
+    let (mut page, certificates, may_issue) = page;
     let here = format!("/c/{}/shareholders/{}", page.slug, id);
+    page.certificates = Some(holder::certificates_section(
+        &user,
+        &here,
+        &certificates,
+        may_issue,
+        &dar_web::i18n::date(dar_core::time::brussels_date(Utc::now())),
+        &Default::default(),
+    ));
     ok(pages::shareholder_page(
         &frame(&user, &page.name, &here),
         &page,
@@ -947,86 +962,6 @@ async fn register_pdf(
         pdf,
         &format!("register-{slug}-{as_of}.pdf"),
         None,
-    ))
-}
-
-/// A shareholder's own page in one cooperative.
-#[get("/c/{tenant}/me")]
-async fn my_page(
-    state: web::Data<AppState>,
-    user: WebUser,
-    meta: RequestMeta,
-    path: web::Path<String>,
-    req: HttpRequest,
-) -> PageResult {
-    let lang = user.lang;
-    let query = as_of_query(&req, lang)?;
-    let key = path.into_inner();
-    let principal = user.principal.clone();
-    let page = state
-        .db(move |conn| {
-            let tenant = dar_db::tenants::find(conn, &key)?;
-            let tenant_id: dar_core::ids::TenantId =
-                tenant.id.parse().map_err(ApiError::internal)?;
-            let holder = principal
-                .tenant_grants(&tenant_id)
-                .find(|g| g.role == Role::Shareholder)
-                .and_then(|g| g.shareholder_id)
-                .ok_or(ApiError::NotFound)?;
-            let access = crate::auth::authorize(
-                conn,
-                &principal,
-                &tenant,
-                Need::ReadShareholder(holder),
-                &meta,
-            )?;
-            let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
-            let today = dar_core::time::brussels_date(Utc::now());
-            let as_of = query.as_of.unwrap_or(today);
-            let moment = dar_db::ledger::Moment {
-                as_of,
-                as_of_seq: tenant.ledger_head_seq,
-            };
-            let withheld = (!access.sees_counterparties()).then_some(Withheld {
-                own: holder,
-                label: t(lang, Text::AnotherShareholder),
-            });
-            let (holdings, movements) = holder_record(conn, &tenant_id, holder, moment, withheld)?;
-            let rows =
-                dar_db::certificates::list(conn, &tenant_id, Some(&holder.to_string()), 0, 1000)?;
-            let mut certificates: Vec<pages::CertificateLine> = rows
-                .iter()
-                .map(|c| pages::CertificateLine {
-                    number: c.number,
-                    as_of: c.as_of,
-                    issued_on: c.issued_at.date(),
-                    current: !rows
-                        .iter()
-                        .any(|o| o.supersedes.as_deref() == Some(c.id.as_str())),
-                    pdf: format!("/c/{}/certificates/{}.pdf", tenant.slug, c.id),
-                })
-                .collect();
-            certificates.reverse();
-            Ok(pages::MyPage {
-                cooperative: tenant.legal_name,
-                name: row.display_name(),
-                register_number: row.register_number,
-                as_of,
-                holdings,
-                movements,
-                certificates,
-            })
-        })
-        .await
-        .map_err(|e| PageError::from_api(e, lang))?;
-    let here = format!(
-        "/c/{}/me",
-        req.match_info().get("tenant").unwrap_or_default()
-    );
-    ok(pages::my_page(
-        &frame(&user, t(lang, Text::MyHoldings), &here),
-        &page,
-        &here,
     ))
 }
 
