@@ -243,7 +243,7 @@ on_both_backends!(
 
 /// Signs in through the real form of the sign-in page, in Dutch (Chromium itself asks for
 /// English).
-async fn sign_in_through_the_form(app: &TestApp, browser: &Browser, email: &str) {
+pub(crate) async fn sign_in_through_the_form(app: &TestApp, browser: &Browser, email: &str) {
     browser.goto(&app.url("/language/nl?next=/sign-in")).await;
     browser.find("#email").await.type_text(email).await;
     browser
@@ -271,7 +271,7 @@ async fn sign_in_through_the_form(app: &TestApp, browser: &Browser, email: &str)
 }
 
 /// Waits (up to 10 s) until the browser has navigated to a URL containing `part`.
-async fn wait_for_url(browser: &Browser, part: &str) {
+pub(crate) async fn wait_for_url(browser: &Browser, part: &str) {
     for _ in 0..100 {
         if browser.current_url().await.contains(part) {
             return;
@@ -286,7 +286,7 @@ async fn wait_for_url(browser: &Browser, part: &str) {
 
 /// Fails when the current page is wider than the window: nothing may run sideways off a
 /// phone's screen (a wide table scrolls inside its own region instead).
-async fn assert_fits(browser: &Browser, page: &str) {
+pub(crate) async fn assert_fits(browser: &Browser, page: &str) {
     let overflow = browser
         .execute("return document.documentElement.scrollWidth > window.innerWidth")
         .await;
@@ -294,7 +294,7 @@ async fn assert_fits(browser: &Browser, page: &str) {
 }
 
 /// Fails with every serious or critical axe finding of the current page.
-async fn assert_accessible(browser: &Browser, page: &str) {
+pub(crate) async fn assert_accessible(browser: &Browser, page: &str) {
     let violations = browser.axe_scan().await;
     assert!(
         violations.is_empty(),

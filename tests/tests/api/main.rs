@@ -25,3 +25,5 @@ mod supervision;
 mod tamper;
 mod throttling;
 mod web;
+mod web_holder;
+mod web_holder_browser;

@@ -5,7 +5,7 @@ use dar_tests::{PASSWORD, TestApp, on_both_backends};
 use serde_json::json;
 
 /// The value `name` is set to by a response's `Set-Cookie` headers, and the whole header.
-fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
+pub(crate) fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
     r.headers()
         .get_all("set-cookie")
         .iter()
@@ -22,18 +22,18 @@ fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
 }
 
 /// The hidden CSRF field of the first form on a page.
-fn csrf_field(html: &str) -> String {
+pub(crate) fn csrf_field(html: &str) -> String {
     let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
     html[at..].split('"').next().unwrap().to_string()
 }
 
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
-    cookies: Vec<(String, String)>,
+    pub(crate) cookies: Vec<(String, String)>,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Browser {
             app,
             cookies: vec![],
@@ -59,7 +59,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&mut self, path: &str) -> reqwest::Response {
         let r = self
             .app
             .client
@@ -72,7 +72,7 @@ impl<'a> Browser<'a> {
         r
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let r = self
             .app
             .client
@@ -86,7 +86,7 @@ impl<'a> Browser<'a> {
         r
     }
 
-    async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+    pub(crate) async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
         let page = self.get("/sign-in").await.text().await.unwrap();
         let csrf = csrf_field(&page);
         self.post(
@@ -97,7 +97,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-fn location(r: &reqwest::Response) -> &str {
+pub(crate) fn location(r: &reqwest::Response) -> &str {
     r.headers()
         .get("location")
         .and_then(|v| v.to_str().ok())
@@ -105,7 +105,7 @@ fn location(r: &reqwest::Response) -> &str {
 }
 
 /// A cooperative "web" with class A, Anna (10 shares) and an admin; returns the tenant id.
-async fn cooperative(app: &TestApp, slug: &str, holder_name: &str) -> String {
+pub(crate) async fn cooperative(app: &TestApp, slug: &str, holder_name: &str) -> String {
     let (t, admin) = app.tenant_with_admin(slug).await;
     app.create_class(&t, &admin, "A", "100.00", "free").await;
     let anna = app.create_person(&t, &admin, "Anna", holder_name).await;
