@@ -134,8 +134,8 @@ impl Localized for HolderText {
             (Language, Nl) => "Taal van uw documenten en e-mails",
             (Language, Fr) => "Langue de vos documents et e-mails",
             (Language, En) => "Language of your documents and e-mails",
-            (LanguageHint, Nl) => "Uw bewijzen van inschrijving worden in deze taal opgesteld.",
-            (LanguageHint, Fr) => "Vos certificats d'inscription sont établis dans cette langue.",
+            (LanguageHint, Nl) => "Uw aandelencertificaten worden in deze taal opgesteld.",
+            (LanguageHint, Fr) => "Vos certificats de parts sont établis dans cette langue.",
             (LanguageHint, En) => "Your share certificates are drawn up in this language.",
             (Save, Nl) => "Opslaan",
             (Save, Fr) => "Enregistrer",
@@ -180,23 +180,23 @@ impl Localized for HolderText {
             (Refused, Nl) => "Deze waarde kan het register niet aannemen.",
             (Refused, Fr) => "Le registre ne peut pas accepter cette valeur.",
             (Refused, En) => "The register cannot accept this value.",
-            (AskCertificate, Nl) => "Een actueel bewijs aanvragen",
+            (AskCertificate, Nl) => "Een actueel certificaat aanvragen",
             (AskCertificate, Fr) => "Demander un certificat à jour",
             (AskCertificate, En) => "Ask for a current certificate",
             (AskCertificateHint, Nl) => {
-                "Een bewijs van inschrijving met uw aandelen van vandaag, meteen klaar om te downloaden."
+                "Een certificaat met uw aandelen van vandaag, meteen klaar om te downloaden."
             }
             (AskCertificateHint, Fr) => {
-                "Un certificat d'inscription avec vos parts d'aujourd'hui, prêt à télécharger aussitôt."
+                "Un certificat avec vos parts d'aujourd'hui, prêt à télécharger aussitôt."
             }
             (AskCertificateHint, En) => {
                 "A share certificate with your holdings of today, ready to download at once."
             }
-            (CertificateIssued, Nl) => "Uw nieuwe bewijs staat bovenaan de lijst.",
+            (CertificateIssued, Nl) => "Uw nieuwe certificaat staat bovenaan de lijst.",
             (CertificateIssued, Fr) => "Votre nouveau certificat est en tête de la liste.",
             (CertificateIssued, En) => "Your new certificate is at the top of the list.",
             (CertificateStillCurrent, Nl) => {
-                "Uw bewijs bovenaan de lijst toont het register van vandaag al; er was geen nieuw nodig."
+                "Uw certificaat bovenaan de lijst toont het register van vandaag al; er was geen nieuw nodig."
             }
             (CertificateStillCurrent, Fr) => {
                 "Votre certificat en tête de liste montre déjà le registre d'aujourd'hui ; aucun nouveau n'était nécessaire."
@@ -222,14 +222,14 @@ impl Localized for HolderText {
             (You, Nl) => "(u)",
             (You, Fr) => "(vous)",
             (You, En) => "(you)",
-            (Certificates, Nl) => "Bewijzen van inschrijving",
-            (Certificates, Fr) => "Certificats d'inscription",
+            (Certificates, Nl) => "Aandelencertificaten",
+            (Certificates, Fr) => "Certificats de parts",
             (Certificates, En) => "Share certificates",
-            (IssueCertificate, Nl) => "Bewijs opmaken",
+            (IssueCertificate, Nl) => "Certificaat uitreiken",
             (IssueCertificate, Fr) => "Établir un certificat",
             (IssueCertificate, En) => "Issue a certificate",
             (IssueCertificateHint, Nl) => {
-                "De datum waarop het bewijs de aandelen toont, bv. 31/12/2025"
+                "De datum waarop het certificaat de aandelen toont, bv. 31/12/2025"
             }
             (IssueCertificateHint, Fr) => {
                 "La date à laquelle le certificat montre les parts, p. ex. 31/12/2025"
@@ -243,13 +243,13 @@ impl Localized for HolderText {
             (FutureDate, Nl) => "Deze datum ligt in de toekomst.",
             (FutureDate, Fr) => "Cette date est dans le futur.",
             (FutureDate, En) => "This date lies in the future.",
-            (HoldersMayAsk, Nl) => "Aandeelhouders mogen zelf een actueel bewijs aanvragen",
+            (HoldersMayAsk, Nl) => "Aandeelhouders mogen zelf een actueel certificaat aanvragen",
             (HoldersMayAsk, Fr) => {
                 "Les actionnaires peuvent demander eux-mêmes un certificat à jour"
             }
             (HoldersMayAsk, En) => "Shareholders may ask for a current certificate themselves",
             (HoldersMayAskHint, Nl) => {
-                "Dan verschijnt op hun eigen pagina een knop die meteen een bewijs met hun aandelen van vandaag opmaakt."
+                "Dan verschijnt op hun eigen pagina een knop die meteen een certificaat met hun aandelen van vandaag uitreikt."
             }
             (HoldersMayAskHint, Fr) => {
                 "Un bouton sur leur propre page établit alors aussitôt un certificat avec leurs parts d'aujourd'hui."
@@ -260,14 +260,14 @@ impl Localized for HolderText {
             (SettingSaved, Nl) => "De instelling is opgeslagen.",
             (SettingSaved, Fr) => "Le réglage a été enregistré.",
             (SettingSaved, En) => "The setting was saved.",
-            (Batch, Nl) => "Bewijzen voor meerdere aandeelhouders",
+            (Batch, Nl) => "Certificaten voor meerdere aandeelhouders",
             (Batch, Fr) => "Certificats pour plusieurs actionnaires",
             (Batch, En) => "Certificates for several shareholders",
-            (StartBatch, Nl) => "Bewijzen opmaken",
+            (StartBatch, Nl) => "Certificaten uitreiken",
             (StartBatch, Fr) => "Établir les certificats",
             (StartBatch, En) => "Issue the certificates",
             (BatchIntro, Nl) => {
-                "Elk bewijs vervangt het vorige van die aandeelhouder. U volgt de voortgang en downloadt daarna alle bewijzen in één ZIP-bestand."
+                "Elk certificaat vervangt het vorige van die aandeelhouder. U volgt de voortgang en downloadt daarna alle certificaten in één ZIP-bestand."
             }
             (BatchIntro, Fr) => {
                 "Chaque certificat remplace le précédent de cet actionnaire. Vous suivez l'avancement puis téléchargez tous les certificats en un fichier ZIP."
@@ -306,7 +306,7 @@ impl Localized for HolderText {
             (UnknownRegisterNumber, Nl) => "Het register heeft geen aandeelhouder met dit nummer:",
             (UnknownRegisterNumber, Fr) => "Le registre n'a pas d'actionnaire avec ce numéro :",
             (UnknownRegisterNumber, En) => "The register has no shareholder with this number:",
-            (LatestCertificates, Nl) => "Laatst opgemaakte bewijzen",
+            (LatestCertificates, Nl) => "Laatst uitgereikte certificaten",
             (LatestCertificates, Fr) => "Derniers certificats établis",
             (LatestCertificates, En) => "Latest certificates",
             (RecentBatches, Nl) => "Recente reeksen",
@@ -315,7 +315,7 @@ impl Localized for HolderText {
             (NoBatches, Nl) => "Nog geen reeksen.",
             (NoBatches, Fr) => "Pas encore de séries.",
             (NoBatches, En) => "No batches yet.",
-            (BatchTitle, Nl) => "Reeks bewijzen",
+            (BatchTitle, Nl) => "Reeks certificaten",
             (BatchTitle, Fr) => "Série de certificats",
             (BatchTitle, En) => "Certificate batch",
             (Progress, Nl) => "Voortgang",
@@ -336,7 +336,7 @@ impl Localized for HolderText {
             (ShowProgress, Nl) => "Voortgang bijwerken",
             (ShowProgress, Fr) => "Actualiser l'avancement",
             (ShowProgress, En) => "Update the progress",
-            (DownloadZip, Nl) => "Alle bewijzen downloaden (ZIP)",
+            (DownloadZip, Nl) => "Alle certificaten downloaden (ZIP)",
             (DownloadZip, Fr) => "Télécharger tous les certificats (ZIP)",
             (DownloadZip, En) => "Download every certificate (ZIP)",
             (Holder, Nl) => "Aandeelhouder",

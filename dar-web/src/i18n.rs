@@ -480,7 +480,7 @@ fn common(lang: Language, t: Text) -> &'static str {
         (FormProblems, Nl) => "Dit moet nog aangepast worden",
         (FormProblems, Fr) => "À corriger",
         (FormProblems, En) => "Please correct the following",
-        (Certificates, Nl) => "Bewijzen",
+        (Certificates, Nl) => "Certificaten",
         (Certificates, Fr) => "Certificats",
         (Certificates, En) => "Certificates",
     }

@@ -285,7 +285,7 @@ on_both_backends!(
             .await
             .unwrap();
         assert!(
-            me.contains("Uw nieuwe bewijs staat bovenaan de lijst."),
+            me.contains("Uw nieuwe certificaat staat bovenaan de lijst."),
             "{me}"
         );
         let listed = app
