@@ -244,7 +244,7 @@ async fn ask_certificate(
     let key = path.into_inner();
     let principal = user.principal.clone();
     let holder = state
-        .db(move |conn| Ok(own_record(conn, &principal, &key)?))
+        .db(move |conn| own_record(conn, &principal, &key))
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
     let (tenant, _, holder) = holder;
@@ -271,9 +271,9 @@ async fn ask_certificate(
     )))
 }
 
-/// Where the holder hears that the certificate they asked for is ready. The e-mail waits
-/// for the outbox (issue 12's mail part); until then the page itself tells them, and the
-/// log records it.
+/// The one place where a certificate the holder asked for is announced: the page tells
+/// them at once; the log keeps it. (A "your certificate is ready" mail would instead be
+/// written inside the write that issues it, beside `issue_one`, to commit with it.)
 fn certificate_ready(row: &dar_db::certificates::CertificateRow) {
     tracing::info!(
         certificate.number = row.number,
@@ -394,7 +394,7 @@ async fn change_contact_details(
     let (tenant, _, holder) = state
         .db({
             let principal = principal.clone();
-            move |conn| Ok(own_record(conn, &principal, &key)?)
+            move |conn| own_record(conn, &principal, &key)
         })
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
@@ -463,13 +463,8 @@ async fn change_contact_details(
                     .field
                     .strip_prefix("address.")
                     .unwrap_or(&problem.field);
-                let field = match field {
-                    "email" | "phone" | "street" | "postal_code" | "city" | "country" | "iban" => {
-                        field
-                    }
-                    // A rule about the identity as a whole, which this form cannot mend.
-                    _ => "email",
-                };
+                // A rule about the identity as a whole (which this form cannot mend) is
+                // listed in the summary under its own name.
                 refused.add(field, t(lang, pages::contact_problem(field)));
             }
             Ok(contact_page(
