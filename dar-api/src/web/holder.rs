@@ -1082,3 +1082,20 @@ async fn batch_zip(
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .streaming(stream))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn register_numbers_are_read_with_ranges_as_people_type_them() {
+        assert_eq!(
+            register_numbers("1, 4, 10-12"),
+            Some(vec![1, 4, 10, 11, 12])
+        );
+        assert_eq!(register_numbers("3;1 2,,3"), Some(vec![1, 2, 3]));
+        for refused in ["", " , ", "0", "-3", "5-2", "1, drie", "1-20000", "2.5"] {
+            assert_eq!(register_numbers(refused), None, "{refused:?}");
+        }
+    }
+}
