@@ -148,6 +148,18 @@ on_both_backends!(
             sign_in_through_the_form(&app, &browser, "admin@reeks.test").await;
             browser.goto(&app.url("/c/reeks/certificates")).await;
             check_page(&browser, "certificates", size, &backend).await;
+            // A number the register does not have: refused next to its field.
+            browser.find("#scope-some").await.click().await;
+            browser.find("#numbers").await.type_text("1, 99").await;
+            browser
+                .find("form[action='/c/reeks/certificate-batches'] button")
+                .await
+                .click()
+                .await;
+            let error = browser.find("#numbers-error").await.text().await;
+            assert!(error.ends_with(": 99"), "{error}");
+            check_page(&browser, "certificates-refused", size, &backend).await;
+            browser.find("#scope-all").await.click().await;
             browser
                 .find("form[action='/c/reeks/certificate-batches'] button")
                 .await
