@@ -701,3 +701,57 @@ on_both_backends!(
         assert!(!csp.contains("unsafe-inline"), "{csp}");
     }
 );
+
+on_both_backends!(
+    a_viewer_reads_the_certificates_but_gets_no_form_to_issue_them,
+    |app| async move {
+        let t = cooperative(&app, "web-view", "Janssens").await;
+        let admin = app.login("admin@web-view.test", PASSWORD).await;
+        let list = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders"), &admin)
+            .await;
+        let anna = list["items"][0]["id"].as_str().unwrap().to_string();
+        app.post_ok(
+            &format!("/api/v1/tenants/{t}/certificates"),
+            &admin,
+            &json!({"shareholder_id": anna}),
+        )
+        .await;
+        app.user_with_role(&t, &admin, "kijker@web-view.test", "viewer", None)
+            .await;
+        let mut b = Browser::new(&app);
+        b.sign_in("kijker@web-view.test", PASSWORD).await;
+        let page = b.get("/c/web-view/certificates").await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Certificaat nr. 1"), "{html}");
+        for form in ["/certificate-batches\"", "/certificate-settings\""] {
+            assert!(!html.contains(form), "{form}: {html}");
+        }
+        let holder = b
+            .get(&format!("/c/web-view/shareholders/{anna}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(holder.contains("Certificaat nr. 1"), "{holder}");
+        assert!(
+            !holder.contains(&format!("{anna}/certificates\"")),
+            "no issue form: {holder}"
+        );
+        let csrf = csrf_field(&html);
+        let r = b
+            .post(
+                "/c/web-view/certificate-batches",
+                &[
+                    ("csrf", &csrf),
+                    ("scope", "all"),
+                    ("numbers", ""),
+                    ("as_of", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        assert_eq!(certificate_count(&app, &t, &admin).await, 1);
+    }
+);
