@@ -324,6 +324,14 @@ on_both_backends!(
             .await;
         assert_eq!(r.status(), 200, "still current");
         let r = app
+            .post(
+                &path,
+                &token,
+                &json!({"shareholder_id": anna, "as_of": "2024-12-31"}),
+            )
+            .await;
+        assert_eq!(r.status(), 422, "a holder asks for today's");
+        let r = app
             .post(&path, &token, &json!({"shareholder_id": bram}))
             .await;
         assert_eq!(r.status(), 404);
