@@ -100,9 +100,32 @@ pub(crate) fn may_issue(access: &Access) -> bool {
     matches!(access.role, Role::Admin | Role::Helpdesk)
 }
 
-/// A holder's certificates on the administrator's page of that holder.
-pub(crate) fn certificates_section(
-    user: &WebUser,
+/// A holder's certificates on the keepers' page of that holder, with the form to issue
+/// one for those who may.
+pub(crate) fn on_holder_page(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    slug: &str,
+    holder: ShareholderId,
+    access: &Access,
+    (lang, csrf): (Language, &str),
+) -> Result<dar_web::Markup, ApiError> {
+    let lines = certificate_lines(conn, tenant, slug, holder)?;
+    let today = dar_web::i18n::date(dar_core::time::brussels_date(Utc::now()));
+    Ok(certificates_section(
+        lang,
+        csrf,
+        &format!("/c/{slug}/shareholders/{holder}"),
+        &lines,
+        may_issue(access),
+        &today,
+        &FieldErrors::default(),
+    ))
+}
+
+fn certificates_section(
+    lang: Language,
+    csrf: &str,
     holder_path: &str,
     lines: &[CertificateLine],
     may_issue: bool,
@@ -111,10 +134,10 @@ pub(crate) fn certificates_section(
 ) -> dar_web::Markup {
     let action = format!("{holder_path}/certificates");
     pages::holder_certificates(
-        user.lang,
+        lang,
         &pages::HolderCertificates {
             certificates: lines,
-            issue: may_issue.then_some((action.as_str(), user.csrf.as_str())),
+            issue: may_issue.then_some((action.as_str(), csrf)),
             as_of,
             errors,
         },
@@ -610,7 +633,15 @@ async fn issue_for_holder(
             })
             .await
             .map_err(|e| PageError::from_api(e, lang))?;
-        let section = certificates_section(&user, &holder_path, &lines, true, &form.as_of, &errors);
+        let section = certificates_section(
+            lang,
+            &user.csrf,
+            &holder_path,
+            &lines,
+            true,
+            &form.as_of,
+            &errors,
+        );
         let body = dar_web::layout::page(
             &frame(&user, t(lang, HolderText::IssueCertificate), &holder_path),
             dar_web::holder::issue_refused(lang, &holder_path, &errors, section),

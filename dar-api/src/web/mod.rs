@@ -791,6 +791,7 @@ async fn shareholder(
     let holder: dar_core::ids::ShareholderId =
         id.parse().map_err(|_| PageError::NotFound { lang })?;
     let principal = user.principal.clone();
+    let csrf = user.csrf.clone();
     let page = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =
@@ -803,8 +804,9 @@ async fn shareholder(
                 as_of_seq: tenant.ledger_head_seq,
             };
             let (holdings, history) = holder_record(conn, &tenant_id, holder, moment, None)?;
-            let certificates = holder::certificate_lines(conn, &tenant_id, &tenant.slug, holder)?;
-            let may_issue = holder::may_issue(&access);
+            let user_form = (lang, csrf.as_str());
+            let certificates =
+                holder::on_holder_page(conn, &tenant_id, &tenant.slug, holder, &access, user_form)?;
             let address = [
                 row.street.clone(),
                 match (&row.postal_code, &row.city) {
@@ -816,7 +818,7 @@ async fn shareholder(
             .into_iter()
             .flatten()
             .collect();
-            let page = pages::HolderPage {
+            Ok(pages::HolderPage {
                 cooperative: tenant.legal_name,
                 slug: tenant.slug,
                 name: row.display_name(),
@@ -834,22 +836,12 @@ async fn shareholder(
                 as_of,
                 holdings,
                 history,
-                certificates: None,
-            };
-            Ok((page, certificates, may_issue))
+                certificates: Some(certificates),
+            })
         })
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
-    let (mut page, certificates, may_issue) = page;
     let here = format!("/c/{}/shareholders/{}", page.slug, id);
-    page.certificates = Some(holder::certificates_section(
-        &user,
-        &here,
-        &certificates,
-        may_issue,
-        &dar_web::i18n::date(dar_core::time::brussels_date(Utc::now())),
-        &Default::default(),
-    ));
     ok(pages::shareholder_page(
         &frame(&user, &page.name, &here),
         &page,
