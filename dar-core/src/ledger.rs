@@ -203,6 +203,29 @@ pub struct PlanContext {
     pub reversal_target: Option<ReversalTarget>,
 }
 
+/// Which rule of a class a holding would break.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoldingRule {
+    /// More paid up than subscribed.
+    PaidAboveCapital,
+    /// More shares than the class allows one holder.
+    AboveMaximum { max: i64 },
+}
+
+impl std::fmt::Display for HoldingRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HoldingRule::PaidAboveCapital => {
+                f.write_str("the paid-up amount would exceed the subscribed capital")
+            }
+            HoldingRule::AboveMaximum { max } => write!(
+                f,
+                "the class's maximum number of shares per holder ({max}) would be exceeded"
+            ),
+        }
+    }
+}
+
 /// Why an entry may not be posted. Each variant is one rule of SPEC §2.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LedgerError {
@@ -235,7 +258,7 @@ pub enum LedgerError {
         holder: HolderLabel,
         class: String,
         date: NaiveDate,
-        rule: &'static str,
+        rule: HoldingRule,
     },
     #[error("{holder} is {status} and cannot receive shares")]
     HolderNotActive {
@@ -566,13 +589,13 @@ fn check_holders(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerErr
                     holder,
                     class,
                     date,
-                    rule: "the paid-up amount would exceed the subscribed capital",
+                    rule: HoldingRule::PaidAboveCapital,
                 },
-                Violation::AboveMaximum { .. } => LedgerError::HoldingRule {
+                Violation::AboveMaximum { max } => LedgerError::HoldingRule {
                     holder,
                     class,
                     date,
-                    rule: "the class's maximum number of shares per holder would be exceeded",
+                    rule: HoldingRule::AboveMaximum { max },
                 },
             });
         }

@@ -10,6 +10,11 @@ pub fn brussels_date(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Brussels).date_naive()
 }
 
+/// The wall-clock time in Brussels, as a register shows when something was recorded.
+pub fn brussels_time(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.with_timezone(&Brussels).naive_local()
+}
+
 /// The earliest date a register can speak of: the Belgian law of 18 May 1873 created the
 /// cooperative society, so an admission, an entry or an identity change before it is a typo
 /// (a year of 0025 or 1025), not history.

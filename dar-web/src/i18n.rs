@@ -114,6 +114,9 @@ pub enum Text {
     BadFormTitle,
     BadFormBody,
     FormProblems,
+    Ledger,
+    OlderEntries,
+    NewerEntries,
     Certificates,
 }
 
@@ -477,6 +480,15 @@ fn common(lang: Language, t: Text) -> &'static str {
         (BadFormBody, En) => {
             "It held fields or characters that no form of DAR sends. Nothing was changed. Open the form again and try once more."
         }
+        (Ledger, Nl) => "Journaal",
+        (Ledger, Fr) => "Journal",
+        (Ledger, En) => "Ledger",
+        (OlderEntries, Nl) => "Oudere boekingen",
+        (OlderEntries, Fr) => "Opérations plus anciennes",
+        (OlderEntries, En) => "Older entries",
+        (NewerEntries, Nl) => "Recentere boekingen",
+        (NewerEntries, Fr) => "Opérations plus récentes",
+        (NewerEntries, En) => "Newer entries",
         (FormProblems, Nl) => "Dit moet nog aangepast worden",
         (FormProblems, Fr) => "À corriger",
         (FormProblems, En) => "Please correct the following",

@@ -2,8 +2,11 @@
 //! and the application's texts in Dutch, French and English. No HTTP and no database here:
 //! `dar-api`'s `web` module reads the data, decides who may see it, and calls these.
 
+pub mod classes;
+pub mod entries;
 pub mod forms;
 pub mod holder;
+pub mod holders;
 pub mod i18n;
 pub mod layout;
 pub mod pages;

@@ -104,6 +104,8 @@ pub struct EntryLine {
     pub from: Option<String>,
     pub to: Option<String>,
     pub quantity: i64,
+    /// The entry's own page, for those who may open it.
+    pub href: Option<String>,
 }
 
 pub struct Dashboard {
@@ -113,9 +115,11 @@ pub struct Dashboard {
     pub active_holders: i64,
     pub latest: Vec<EntryLine>,
     pub verified: bool,
+    /// The reader keeps the register: offer to record entries and add holders.
+    pub may_write: bool,
 }
 
-fn kind_text(kind: EntryKind) -> Text {
+pub(crate) fn kind_text(kind: EntryKind) -> Text {
     match kind {
         EntryKind::Issue => Text::KindIssue,
         EntryKind::Transfer => Text::KindTransfer,
@@ -140,6 +144,12 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
             }
             p.figure {
                 strong { (count(lang, d.active_holders)) } " " (t(lang, Text::ActiveHolders))
+            }
+            @if d.may_write {
+                p.actions {
+                    a.button href=(format!("/c/{}/entries/new", d.slug)) { (t(lang, crate::entries::EntryText::NewEntry)) }
+                    a.button href=(format!("/c/{}/shareholders/new", d.slug)) { (t(lang, crate::holders::HolderText::AddShareholder)) }
+                }
             }
             section aria-labelledby="classes" {
                 h2 #classes { (t(lang, Text::CapitalAndShares)) }
@@ -170,6 +180,7 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
                     }
                 }
             }
+            p { a href=(format!("/c/{}/classes", d.slug)) { (t(lang, crate::classes::ClassText::Classes)) } }
             (entries_section(lang, "latest", Text::LatestEntries, &d.latest))
         },
     )
@@ -181,6 +192,7 @@ pub enum Section {
     Overview,
     Shareholders,
     Register,
+    Ledger,
     Certificates,
 }
 
@@ -198,6 +210,7 @@ pub fn cooperative_nav(lang: Language, slug: &str, current: Section) -> Markup {
             format!("/c/{slug}/register"),
             Text::Register,
         ),
+        (Section::Ledger, format!("/c/{slug}/ledger"), Text::Ledger),
         (
             Section::Certificates,
             format!("/c/{slug}/certificates"),
@@ -328,6 +341,10 @@ pub struct HolderPage {
     pub as_of: NaiveDate,
     pub holdings: Vec<HoldingLine>,
     pub history: Vec<EntryLine>,
+    /// The reader keeps the register: offer to record an entry for this holder.
+    pub may_write: bool,
+    /// The holder was just added: confirm it.
+    pub added: bool,
     /// The holder's certificates and, for whoever may, the form to issue one.
     pub certificates: Option<Markup>,
 }
@@ -340,7 +357,15 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
         html! {
             p.context { (h.cooperative) }
             (cooperative_nav(lang, &h.slug, Section::Shareholders))
+            @if h.added {
+                p.status.ok role="status" { (t(lang, crate::holders::HolderText::Added)) }
+            }
             h1 { (h.name) " " span.number { "(" (h.register_number) ")" } }
+            @if h.may_write {
+                p { a.button href=(format!("/c/{}/entries/new?to={}", h.slug, h.register_number)) {
+                    (t(lang, crate::holders::HolderText::RecordEntry))
+                } }
+            }
             section aria-labelledby="identity" {
                 h2 #identity { (t(lang, Text::Identity)) }
                 dl.facts {
@@ -419,7 +444,7 @@ fn as_of_form(lang: Language, action: &str, as_of: NaiveDate) -> Markup {
     }
 }
 
-fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
+pub(crate) fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
     html! {
         div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Holdings)) {
             table {
@@ -444,7 +469,7 @@ fn holdings_table(lang: Language, lines: &[HoldingLine]) -> Markup {
     }
 }
 
-fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
+pub(crate) fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
     html! {
         div.scroll tabindex="0" role="region" aria-label=(t(lang, label)) {
             table {
@@ -460,7 +485,9 @@ fn entries_table(lang: Language, label: Text, entries: &[EntryLine]) -> Markup {
                 tbody {
                     @for e in entries {
                         tr {
-                            td.num { (e.seq) }
+                            td.num {
+                                @if let Some(href) = &e.href { a href=(href) { (e.seq) } } @else { (e.seq) }
+                            }
                             td.nowrap { (date(e.effective_date)) }
                             td { (t(lang, kind_text(e.kind))) }
                             td { (e.class) }

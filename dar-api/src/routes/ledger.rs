@@ -378,36 +378,26 @@ fn resolve_holders(
         .collect())
 }
 
-/// Authorizes, hands the request to the ledger writer and waits for the outcome.
-async fn post_entries(
-    state: web::Data<AppState>,
-    principal: Principal,
-    meta: RequestMeta,
-    req: HttpRequest,
-    tenant_key: String,
-    body: web::Bytes,
+/// The append request for `inputs`: the caller authorized to write the tenant's register,
+/// holders named by register number resolved, and the `ledger.posted` audit event to record
+/// with the entries. The API and the pages post (and preview) through this one function.
+pub fn append_request(
+    conn: &mut dar_db::DbConnection,
+    principal: &Principal,
+    tenant_key: &str,
     inputs: Vec<EntryInput>,
-) -> ApiResult<(Appended, HashMap<String, String>)> {
-    let key = idempotency_key(&req)?;
-    let request_hash = hex::encode(Sha256::digest(&body));
+    meta: &RequestMeta,
+    idempotency_key: Option<String>,
+    request_hash: String,
+) -> ApiResult<AppendRequest> {
+    let (_, tenant_id, access) =
+        tenant_access(conn, principal, tenant_key, Need::WriteRegister, meta)?;
+    let drafts = resolve_holders(conn, &tenant_id, inputs)?;
     let user = principal.user_id.to_string();
-    let m = meta.clone();
-    let (tenant_id, access, drafts) = state
-        .db(move |conn| {
-            let (_, tenant_id, access) =
-                tenant_access(conn, &principal, &tenant_key, Need::WriteRegister, &m)?;
-            let drafts = resolve_holders(conn, &tenant_id, inputs)?;
-            Ok((tenant_id, access, drafts))
-        })
-        .await?;
-    let draft_codes: Option<Vec<String>> = drafts
-        .iter()
-        .map(|d| d.share_class().map(str::to_string))
-        .collect();
-    let request = AppendRequest {
+    Ok(AppendRequest {
         tenant_id,
         actor: user.clone(),
-        idempotency_key: key,
+        idempotency_key,
         request_hash,
         drafts,
         audit: Some(NewAuditEvent {
@@ -420,7 +410,40 @@ async fn post_entries(
             support_session_id: access.support_session_id.clone(),
             ..Default::default()
         }),
-    };
+    })
+}
+
+/// Authorizes, hands the request to the ledger writer and waits for the outcome.
+async fn post_entries(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    req: HttpRequest,
+    tenant_key: String,
+    body: web::Bytes,
+    inputs: Vec<EntryInput>,
+) -> ApiResult<(Appended, HashMap<String, String>)> {
+    let key = idempotency_key(&req)?;
+    let request_hash = hex::encode(Sha256::digest(&body));
+    let request = state
+        .db(move |conn| {
+            append_request(
+                conn,
+                &principal,
+                &tenant_key,
+                inputs,
+                &meta,
+                key,
+                request_hash,
+            )
+        })
+        .await?;
+    let tenant_id = request.tenant_id;
+    let draft_codes: Option<Vec<String>> = request
+        .drafts
+        .iter()
+        .map(|d| d.share_class().map(str::to_string))
+        .collect();
     let outcome = state.writer.append(request).await?;
     if let Appended::Posted(entries) = &outcome {
         crate::metrics::count_entries(entries.len());

@@ -65,19 +65,9 @@ impl From<&ShareClassRow> for ShareClassView {
     }
 }
 
-/// Creates a share class.
-#[utoipa::path(post, operation_id = "create_share_class", path = "/api/v1/tenants/{tenant}/share-classes", tag = "register", request_body = CreateShareClass,
-    params(("tenant" = String, Path, description = "id or slug")),
-    responses((status = 201, body = ShareClassView), (status = 409, body = crate::error::Problem)))]
-#[post("/tenants/{tenant}/share-classes")]
-pub async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
-    meta: RequestMeta,
-    path: web::Path<String>,
-    body: StrictJson<CreateShareClass>,
-) -> ApiResult<HttpResponse> {
-    let b = body.0;
+/// The class `b` asks for, after checking every field (the API and the pages check
+/// through this).
+pub fn checked(b: CreateShareClass) -> ApiResult<NewShareClass> {
     let mut problems = Problems::new();
     let code_ok = (1..=8).contains(&b.code.len())
         && b.code
@@ -103,17 +93,46 @@ pub async fn create(
         );
     }
     problems.finish()?;
-    let name = name.unwrap_or_default();
-    let new = NewShareClass {
+    Ok(NewShareClass {
         code: b.code,
-        name,
+        name: name.unwrap_or_default(),
         nominal_value: b.nominal_value,
         issue_price: b.issue_price.unwrap_or(b.nominal_value),
         votes_per_share: votes,
         dividend_rights: b.dividend_rights.unwrap_or(true),
         transfer_rule: b.transfer_rule,
         max_shares_per_holder: b.max_shares_per_holder,
-    };
+    })
+}
+
+/// Adds a checked class to the cooperative of `scope`.
+pub fn create_in(
+    conn: &mut dar_db::DbConnection,
+    scope: &crate::state::Scope,
+    new: NewShareClass,
+) -> ApiResult<Change<ShareClassRow>> {
+    let row = share_classes::create(conn, &scope.id, new, Utc::now())?;
+    Ok(Change {
+        action: "share_class.created",
+        object: ("share_class", row.id.clone()),
+        details: Some(serde_json::json!({ "code": row.code })),
+        value: row,
+    })
+}
+
+/// Creates a share class.
+#[utoipa::path(post, operation_id = "create_share_class", path = "/api/v1/tenants/{tenant}/share-classes", tag = "register", request_body = CreateShareClass,
+    params(("tenant" = String, Path, description = "id or slug")),
+    responses((status = 201, body = ShareClassView), (status = 409, body = crate::error::Problem)))]
+#[post("/tenants/{tenant}/share-classes")]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    body: StrictJson<CreateShareClass>,
+) -> ApiResult<HttpResponse> {
+    let new = checked(body.0)?;
     let key = path.into_inner();
     let row = state
         .tenant_write(
@@ -121,15 +140,7 @@ pub async fn create(
             meta,
             key,
             Need::WriteRegister,
-            move |conn, scope| {
-                let row = share_classes::create(conn, &scope.id, new, Utc::now())?;
-                Ok(Change {
-                    action: "share_class.created",
-                    object: ("share_class", row.id.clone()),
-                    details: Some(serde_json::json!({ "code": row.code })),
-                    value: row,
-                })
-            },
+            move |conn, scope| create_in(conn, scope, new),
         )
         .await?;
     Ok(HttpResponse::Created().json(ShareClassView::from(&row)))

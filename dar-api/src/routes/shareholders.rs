@@ -242,6 +242,43 @@ pub(crate) fn audit_event(
     }
 }
 
+/// Adds a shareholder with the next register number to the cooperative of `scope`, after
+/// checking every field; the API and the pages add holders through this.
+pub fn create_in(
+    conn: &mut dar_db::DbConnection,
+    scope: &crate::state::Scope,
+    b: &CreateShareholder,
+    actor: &str,
+) -> ApiResult<Change<ShareholderView>> {
+    let (tenant, tenant_id, access) = (&scope.tenant, scope.id, &scope.access);
+    let mut problems = Problems::new();
+    let identity = identity_from(&mut problems, b, &tenant.default_language);
+    check_identity(&mut problems, b.kind, &identity);
+    let now = Utc::now();
+    let today = dar_core::time::brussels_date(now);
+    let admission_date = b.admission_date.unwrap_or(today);
+    if admission_date > today {
+        problems.add("admission_date", "is in the future");
+    }
+    problems.check(
+        "admission_date",
+        dar_core::time::not_before(admission_date, dar_core::time::REGISTER_EPOCH),
+    );
+    problems.finish()?;
+    let new = NewShareholder {
+        kind: b.kind.as_str().into(),
+        admission_date,
+        identity,
+    };
+    let row = shareholders::create(conn, &tenant_id, new, actor, now)?;
+    Ok(Change {
+        value: view(&row, access),
+        action: "shareholder.created",
+        object: ("shareholder", row.id),
+        details: None,
+    })
+}
+
 /// Adds a shareholder with the next register number.
 #[utoipa::path(post, operation_id = "create_shareholder", path = "/api/v1/tenants/{tenant}/shareholders", tag = "register", request_body = CreateShareholder,
     params(("tenant" = String, Path, description = "id or slug")),
@@ -263,35 +300,7 @@ pub async fn create(
             meta,
             key,
             Need::WriteRegister,
-            move |conn, scope| {
-                let (tenant, tenant_id, access) = (&scope.tenant, scope.id, &scope.access);
-                let mut problems = Problems::new();
-                let identity = identity_from(&mut problems, &b, &tenant.default_language);
-                check_identity(&mut problems, b.kind, &identity);
-                let now = Utc::now();
-                let today = dar_core::time::brussels_date(now);
-                let admission_date = b.admission_date.unwrap_or(today);
-                if admission_date > today {
-                    problems.add("admission_date", "is in the future");
-                }
-                problems.check(
-                    "admission_date",
-                    dar_core::time::not_before(admission_date, dar_core::time::REGISTER_EPOCH),
-                );
-                problems.finish()?;
-                let new = NewShareholder {
-                    kind: b.kind.as_str().into(),
-                    admission_date,
-                    identity,
-                };
-                let row = shareholders::create(conn, &tenant_id, new, &actor, now)?;
-                Ok(Change {
-                    value: view(&row, access),
-                    action: "shareholder.created",
-                    object: ("shareholder", row.id),
-                    details: None,
-                })
-            },
+            move |conn, scope| create_in(conn, scope, &b, &actor),
         )
         .await?;
     Ok(HttpResponse::Created().json(out))

@@ -194,7 +194,8 @@ async fn my_page(
                 own: holder,
                 label: t(lang, Text::AnotherShareholder),
             });
-            let (holdings, movements) = holder_record(conn, &tenant_id, holder, moment, withheld)?;
+            let (holdings, movements) =
+                holder_record(conn, &tenant_id, &tenant.slug, holder, moment, withheld)?;
             let certificates = certificate_lines(conn, &tenant_id, &tenant.slug, holder)?;
             let classes = held_classes(conn, &tenant, &tenant_id, holder)?;
             // The same decision as the request itself: `authorize` for a certificate.

@@ -4,7 +4,10 @@
 //! place, [`PageError`].
 
 pub mod chain_checks;
+pub mod classes;
+pub mod entries;
 pub mod holder;
+pub mod holders;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -25,7 +28,9 @@ use dar_web::pages;
 use session::{FORM_COOKIE, LANGUAGE_COOKIE, SESSION_COOKIE, WebUser};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(stylesheet)
+    // Before the pages whose paths take an id, so `/shareholders/new` is not read as one.
+    cfg.configure(holders::configure)
+        .service(stylesheet)
         .service(start)
         .service(sign_in_form)
         .service(sign_in)
@@ -39,6 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(certificate_pdf)
         .service(password_form)
         .service(change_password)
+        .configure(entries::configure)
+        .configure(classes::configure)
         .configure(holder::configure);
 }
 
@@ -511,7 +518,7 @@ async fn dashboard(
     let view = state
         .db(move |conn| {
             let checks = &app.chain_checks;
-            let (tenant, tenant_id, _) =
+            let (tenant, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
             let moment = dar_db::ledger::Moment {
@@ -533,7 +540,7 @@ async fn dashboard(
             let after = (tenant.ledger_head_seq - LATEST).max(0);
             let entries =
                 dar_db::ledger::list(conn, &tenant_id, &Default::default(), after, LATEST)?;
-            let mut latest = entry_lines(conn, &tenant_id, None, &codes, &entries)?;
+            let mut latest = entry_lines(conn, &tenant_id, &tenant.slug, None, &codes, &entries)?;
             latest.reverse();
 
             let verified = checks.verifies(conn, &tenant_id)?;
@@ -544,6 +551,7 @@ async fn dashboard(
                 active_holders,
                 latest,
                 verified,
+                may_write: access.role == Role::Admin,
             })
         })
         .await
@@ -585,9 +593,10 @@ impl HolderNames {
 
 /// The entries as lines of a page, holders named, class codes shown; for a shareholder
 /// reading their own (`withheld`), the other party of a transfer is not named.
-fn entry_lines(
+pub(super) fn entry_lines(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
+    slug: &str,
     withheld: Option<Withheld>,
     codes: &std::collections::HashMap<String, String>,
     entries: &[dar_core::chain::EntryRecord],
@@ -623,6 +632,10 @@ fn entry_lines(
                 from: party(m.from),
                 to: party(m.to),
                 quantity: m.quantity,
+                // A shareholder reading their own movements does not open the ledger.
+                href: withheld
+                    .is_none()
+                    .then(|| format!("/c/{slug}/entries/{}", e.id)),
             }
         })
         .collect())
@@ -633,6 +646,7 @@ fn entry_lines(
 pub(crate) fn holder_record(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
+    slug: &str,
     holder: dar_core::ids::ShareholderId,
     moment: dar_db::ledger::Moment,
     withheld: Option<Withheld>,
@@ -654,7 +668,7 @@ pub(crate) fn holder_record(
         ..Default::default()
     };
     let entries = dar_db::ledger::list(conn, tenant, &filter, 0, HISTORY_MAX)?;
-    let history = entry_lines(conn, tenant, withheld, &codes, &entries)?;
+    let history = entry_lines(conn, tenant, slug, withheld, &codes, &entries)?;
     Ok((holdings, history))
 }
 
@@ -770,6 +784,8 @@ struct AsOfQuery {
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     as_of: Option<chrono::NaiveDate>,
     after: Option<String>,
+    /// Set when the page follows adding the holder, to confirm it.
+    added: Option<String>,
 }
 
 fn as_of_query(req: &HttpRequest, lang: Language) -> Result<AsOfQuery, PageError> {
@@ -803,7 +819,8 @@ async fn shareholder(
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
             };
-            let (holdings, history) = holder_record(conn, &tenant_id, holder, moment, None)?;
+            let (holdings, history) =
+                holder_record(conn, &tenant_id, &tenant.slug, holder, moment, None)?;
             let user_form = (lang, csrf.as_str());
             let certificates =
                 holder::on_holder_page(conn, &tenant_id, &tenant.slug, holder, &access, user_form)?;
@@ -836,6 +853,8 @@ async fn shareholder(
                 as_of,
                 holdings,
                 history,
+                may_write: access.role == dar_core::types::Role::Admin,
+                added: query.added.is_some(),
                 certificates: Some(certificates),
             })
         })

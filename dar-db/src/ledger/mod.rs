@@ -183,6 +183,68 @@ pub fn append(
     })
 }
 
+/// What posting a request would do: the entries it would append and, for each holder they
+/// name, the holdings after them (every class, all dates).
+#[derive(Clone, Debug)]
+pub struct Preview {
+    pub entries: Vec<EntryRecord>,
+    pub holdings_after: Vec<(ShareholderId, Vec<Position>)>,
+}
+
+/// Shows what `req` would do without doing it: the request is appended by [`append`], under
+/// the same rules and database constraints as a real post, and the transaction is rolled
+/// back. A refusal is the refusal the real post would get (unless the register changes in
+/// between; the real post checks again).
+pub fn preview(
+    conn: &mut DbConnection,
+    req: &AppendRequest,
+    now: DateTime<Utc>,
+) -> Result<Preview, StoreError> {
+    /// How the rolled-back transaction ended: with the preview, or refused.
+    enum End {
+        Seen(Preview),
+        Refused(StoreError),
+    }
+    impl From<StoreError> for End {
+        fn from(e: StoreError) -> Self {
+            End::Refused(e)
+        }
+    }
+    let after = Moment {
+        as_of: NaiveDate::MAX,
+        as_of_seq: i64::MAX,
+    };
+    let ended = crate::write_transaction::<(), End, _>(conn, |conn| {
+        let req = AppendRequest {
+            idempotency_key: None,
+            audit: None,
+            ..req.clone()
+        };
+        let entries = append(conn, &req, now)?.entries().to_vec();
+        let mut holders: Vec<ShareholderId> = entries
+            .iter()
+            .flat_map(|e| [e.movement.from, e.movement.to])
+            .flatten()
+            .collect();
+        holders.sort();
+        holders.dedup();
+        let mut holdings_after = Vec::with_capacity(holders.len());
+        for holder in holders {
+            let positions = holder_positions(conn, &req.tenant_id, &holder, after)?;
+            holdings_after.push((holder, positions));
+        }
+        Err(End::Seen(Preview {
+            entries,
+            holdings_after,
+        }))
+    });
+    match ended {
+        Err(End::Seen(preview)) => Ok(preview),
+        Err(End::Refused(e)) => Err(e),
+        Ok(()) => unreachable!("a preview always rolls back"),
+    }
+}
+
 /// Posts several requests (of one or more tenants) in one transaction, so that concurrent
 /// appends share one commit. A request that breaks a rule is refused alone; if the database
 /// refuses a write the domain check did not foresee, the group is rolled back and every
@@ -604,6 +666,20 @@ pub fn find(
         .first(conn)
         .optional()?;
     row.as_ref().map(EntryRow::to_record).transpose()
+}
+
+/// The sequence number of the entry that reverses entry `seq`, if one does.
+pub fn reversal_of(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    seq: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+        .filter(ledger_entries::reverses_seq.eq(seq))
+        .select(ledger_entries::seq)
+        .first(conn)
+        .optional()?)
 }
 
 /// Which entries a list shows.
