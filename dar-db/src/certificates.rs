@@ -588,10 +588,8 @@ pub fn recent_batches(
 ) -> Result<Vec<BatchRow>, StoreError> {
     Ok(certificate_batches::table
         .filter(certificate_batches::tenant_id.eq(tenant.to_string()))
-        .order((
-            certificate_batches::created_at.desc(),
-            certificate_batches::id.desc(),
-        ))
+        // Ids are UUIDv7, in creation order: the primary key's index serves this order.
+        .order(certificate_batches::id.desc())
         .limit(limit)
         .select(BatchRow::as_select())
         .load(conn)?)

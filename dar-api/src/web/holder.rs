@@ -94,10 +94,10 @@ pub(crate) fn certificate_lines(
         .collect())
 }
 
-/// Whether a page offers to issue certificates: to the register's keepers who may write
-/// (the helpdesk's write is still refused on sending when its session may not write).
+/// Whether a page offers to issue certificates: to the register's administrators, as the
+/// other keepers' forms are offered (the API serves the helpdesk in a writing session).
 pub(crate) fn may_issue(access: &Access) -> bool {
-    matches!(access.role, Role::Admin | Role::Helpdesk)
+    access.role == Role::Admin
 }
 
 /// A holder's certificates on the keepers' page of that holder, with the form to issue
