@@ -2,6 +2,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use dar_db::DatabaseUrl;
@@ -27,7 +28,54 @@ pub struct Settings {
     pub login_throttle: ThrottleSettings,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`DAR_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// Where and how mails are sent (README "E-mail").
+    pub mail: MailSettings,
 }
+
+/// How the outbox sends mail.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    /// The sender, as `Name <address>` or a bare address (`DAR_MAIL_FROM`).
+    pub from: String,
+    /// The wait after a first failed attempt; each further failure doubles it.
+    pub retry_first: Duration,
+    /// The longest wait between two attempts.
+    pub retry_max: Duration,
+    /// Attempts before a mail is given up.
+    pub attempts_max: u32,
+    /// How long a claimed mail is left to its worker before another may send it again.
+    pub lease: Duration,
+    /// How often the worker looks for due mails when nothing woke it.
+    pub poll: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    /// An SMTP server, by URL (`DAR_SMTP_URL`): `smtp://host:25` (no TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465`.
+    Smtp(Secret),
+    /// No SMTP server (the demo): each mail is written to this folder as an `.eml` file
+    /// (`DAR_MAIL_DIR`, by default `mail/` in the data folder).
+    Folder(PathBuf),
+}
+
+impl MailSettings {
+    /// The production numbers, with mails going to `transport`.
+    pub fn new(transport: MailTransport) -> Self {
+        MailSettings {
+            transport,
+            from: DEFAULT_MAIL_FROM.into(),
+            retry_first: Duration::from_secs(60),
+            retry_max: Duration::from_secs(3600),
+            attempts_max: 8,
+            lease: Duration::from_secs(300),
+            poll: Duration::from_secs(5),
+        }
+    }
+}
+
+const DEFAULT_MAIL_FROM: &str = "DAR <noreply@localhost>";
 
 /// A value that must never be printed.
 #[derive(Clone)]
@@ -89,6 +137,17 @@ impl Settings {
                     .with_context(|| format!("DAR_TRUSTED_PROXIES: {s:?} is not an IP address"))
             })
             .collect::<anyhow::Result<_>>()?;
+        let transport = match var("DAR_SMTP_URL") {
+            Some(url) => MailTransport::Smtp(Secret(url)),
+            None => MailTransport::Folder(
+                var("DAR_MAIL_DIR").map_or_else(|| data_dir.join("mail"), PathBuf::from),
+            ),
+        };
+        let mail = MailSettings {
+            from: var("DAR_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
+            ..MailSettings::new(transport)
+        };
+        crate::mail::check_settings(&mail)?;
         Ok(Settings {
             database_url,
             listen,
@@ -102,6 +161,7 @@ impl Settings {
             ledger_writers,
             login_throttle: ThrottleSettings::default(),
             trusted_proxies,
+            mail,
         })
     }
 }
@@ -143,9 +203,17 @@ mod tests {
             ledger_writers: 4,
             login_throttle: ThrottleSettings::default(),
             trusted_proxies: vec![],
+            mail: MailSettings::new(MailTransport::Smtp(Secret(
+                "smtp://dar:smtp-password-9@mail.example:587".into(),
+            ))),
         };
         let debug = format!("{settings:?} {settings:#?}");
-        for secret in ["pg-password-42", "jwt-secret", "bootstrap-password"] {
+        for secret in [
+            "pg-password-42",
+            "jwt-secret",
+            "bootstrap-password",
+            "smtp-password",
+        ] {
             assert!(!debug.contains(secret), "{secret} in {debug}");
         }
         assert!(debug.contains("postgres://dar:***@db:5432/dar"), "{debug}");

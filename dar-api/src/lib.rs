@@ -6,6 +6,7 @@
 //! `dar-core`'s rules). Ledger writes go through [`writer::LedgerWriter`]. Errors become
 //! problem+json in [`error`].
 
+pub mod accounts;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod docs;
 pub mod documents;
 pub mod error;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod request;

@@ -50,6 +50,8 @@ pub fn build_with(
     let images = std::sync::Arc::new(ImageCache::default());
     let batches = BatchRunner::new(db.clone(), images.clone(), &settings.public_url);
     batches.start_sweeper();
+    let mail = crate::mail::Outbox::start(db.clone(), &settings.mail)?;
+    let reset_throttle = crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone());
     let state = web::Data::new(AppState {
         tokens: TokenKeys::new(&settings.jwt_secret.0),
         login_throttle: crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone()),
@@ -59,6 +61,8 @@ pub fn build_with(
         images,
         batches,
         chain_checks: Default::default(),
+        mail,
+        reset_throttle,
     });
     let app_state = state.clone();
     let server = HttpServer::new(move || {

@@ -28,6 +28,11 @@ pub struct AppState {
     pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// What the overview pages last verified of each ledger's chain.
     pub chain_checks: crate::web::chain_checks::ChainChecks,
+    /// The outbox's worker: woken after a transaction that queued a mail.
+    pub mail: crate::mail::Outbox,
+    /// Requests for a password reset link, slowed down like sign-ins but counted apart, so
+    /// that asking links for someone's address cannot lock them out of signing in.
+    pub reset_throttle: crate::auth::throttle::LoginThrottle,
 }
 
 /// A write's result and the audit event that commits with it.

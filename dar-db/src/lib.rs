@@ -11,6 +11,8 @@ pub mod documents;
 pub mod error;
 pub mod extracts;
 pub mod ledger;
+pub mod mail;
+pub mod password_resets;
 mod redact;
 pub mod schema;
 pub mod share_classes;

@@ -301,6 +301,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        tenant_id -> Nullable<Text>,
+        recipient -> Text,
+        language -> Text,
+        kind -> Text,
+        subject -> Text,
+        body_text -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
@@ -320,4 +349,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_settings,
     certificate_batches,
     certificates,
+    mail_outbox,
+    password_resets,
 );

@@ -119,6 +119,25 @@ pub fn grants_of(conn: &mut DbConnection, user: &UserId) -> Result<Vec<Grant>, S
     rows.iter().map(GrantRow::to_grant).collect()
 }
 
+/// The e-mail addresses of the enabled accounts that see `holder`'s own page: whom a
+/// mail about that holder's documents reaches.
+pub fn holder_accounts(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    holder: &ShareholderId,
+) -> Result<Vec<String>, StoreError> {
+    Ok(grants::table
+        .inner_join(users::table.on(users::id.eq(grants::user_id)))
+        .filter(grants::role.eq(Role::Shareholder.as_str()))
+        .filter(grants::tenant_id.eq(tenant.to_string()))
+        .filter(grants::shareholder_id.eq(holder.to_string()))
+        .filter(users::disabled.eq(false))
+        .select(users::email)
+        .order(users::email.asc())
+        .distinct()
+        .load(conn)?)
+}
+
 /// Adds a grant unless the user already has exactly that one.
 pub fn add_grant(
     conn: &mut DbConnection,
@@ -436,4 +455,55 @@ pub fn change_password(
     .set(refresh_tokens::used_at.eq(Some(to_db_time(now))))
     .execute(conn)?;
     Ok(())
+}
+
+/// An invitation (to a cooperative or to a platform role) as the page that accepts it shows
+/// it, found by its token hash without claiming it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvitationLookup {
+    pub email: String,
+    pub role: String,
+    /// `None` for a platform invitation.
+    pub tenant_id: Option<String>,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+}
+
+impl InvitationLookup {
+    /// Whether it can still be accepted at `now`.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.accepted_at.is_none() && self.expires_at > to_db_time(now)
+    }
+}
+
+pub fn find_invitation(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<InvitationLookup>, StoreError> {
+    let tenant: Option<InvitationRow> = invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()?;
+    if let Some(row) = tenant {
+        return Ok(Some(InvitationLookup {
+            email: row.email,
+            role: row.role,
+            tenant_id: Some(row.tenant_id),
+            expires_at: row.expires_at,
+            accepted_at: row.accepted_at,
+        }));
+    }
+    let platform: Option<PlatformInvitationRow> = platform_invitations::table
+        .filter(platform_invitations::token_hash.eq(token_hash))
+        .select(PlatformInvitationRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(platform.map(|row| InvitationLookup {
+        email: row.email,
+        role: row.role,
+        tenant_id: None,
+        expires_at: row.expires_at,
+        accepted_at: row.accepted_at,
+    }))
 }

@@ -2,6 +2,7 @@
 //! and the application's texts in Dutch, French and English. No HTTP and no database here:
 //! `dar-api`'s `web` module reads the data, decides who may see it, and calls these.
 
+pub mod accounts;
 pub mod classes;
 pub mod entries;
 pub mod forms;
@@ -9,6 +10,7 @@ pub mod holder;
 pub mod holders;
 pub mod i18n;
 pub mod layout;
+pub mod mail;
 pub mod pages;
 
 /// The stylesheet, served from the binary (no CDN: DAR works without internet).

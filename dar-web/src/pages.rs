@@ -36,6 +36,7 @@ pub fn sign_in(frame: &Frame, form: &SignIn) -> String {
                     input #password type="password" name="password" autocomplete="current-password" required;
                     button type="submit" { (t(lang, Text::SignIn)) }
                 }
+                p { a href="/password/forgot" { (t(lang, crate::accounts::AccountText::ForgotLink)) } }
             }
         },
     )

@@ -6,6 +6,7 @@
 //! unless `DAR_TEST_REQUIRE_PG=1`, which CI sets: then a missing server fails the test.
 
 pub mod browser;
+pub mod smtp;
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{Value, json};
 
-use dar_api::config::{Secret, Settings};
+use dar_api::config::{MailSettings, MailTransport, Secret, Settings};
 use dar_db::{Database, DatabaseUrl};
 
 pub const COORDINATOR_EMAIL: &str = "coordinator@dar.test";
@@ -39,8 +40,23 @@ enum Cleanup {
     Postgres { admin_url: String, name: String },
 }
 
+/// The folder the application writes its mails to (without SMTP) for the test database
+/// at `url`: beside it, named after it, removed with it.
+pub fn mail_dir(url: &DatabaseUrl) -> std::path::PathBuf {
+    let text = match url {
+        DatabaseUrl::Sqlite(path) => path.as_str(),
+        DatabaseUrl::Postgres(url) => url.as_str(),
+    };
+    let name = text
+        .find("dar_test_")
+        .map(|at| &text[at..at + "dar_test_".len() + 32])
+        .unwrap_or("dar_test_unnamed");
+    std::env::temp_dir().join(format!("{name}-mail"))
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(mail_dir(&self.url));
         match &self.cleanup {
             Cleanup::File(path) => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -118,12 +134,15 @@ pub struct TestApp {
     pub state: actix_web::web::Data<dar_api::state::AppState>,
     pub backend: Backend,
     pub coordinator: String,
+    /// The settings the app runs with (a restart starts it again with them).
+    pub settings: Settings,
+    /// The SMTP server the app sends its mails to, when started with one.
+    pub smtp: Option<smtp::SmtpSink>,
     _test_db: TestDb,
 }
 
 pub fn settings(url: DatabaseUrl, writers: usize) -> Settings {
     Settings {
-        database_url: url,
         listen: "127.0.0.1:0".parse().expect("address"),
         jwt_secret: Secret("test secret, 32 characters or more".into()),
         public_url: "http://dar.test".into(),
@@ -135,6 +154,17 @@ pub fn settings(url: DatabaseUrl, writers: usize) -> Settings {
         ledger_writers: writers,
         login_throttle: test_throttle(),
         trusted_proxies: vec![],
+        mail: MailSettings {
+            from: "DAR <dar@dar.test>".into(),
+            // Short waits, so a test sees a failed mail tried again.
+            retry_first: std::time::Duration::from_millis(300),
+            retry_max: std::time::Duration::from_secs(1),
+            attempts_max: 3,
+            lease: std::time::Duration::from_secs(30),
+            poll: std::time::Duration::from_millis(200),
+            ..MailSettings::new(MailTransport::Folder(mail_dir(&url)))
+        },
+        database_url: url,
     }
 }
 
@@ -161,18 +191,35 @@ impl TestApp {
         backend: Backend,
         reach: impl FnOnce(&DatabaseUrl) -> DatabaseUrl,
     ) -> Option<TestApp> {
+        Self::spawn_full(backend, reach, None).await
+    }
+
+    /// Starts the app on `backend` with an SMTP server of its own ([`smtp::SmtpSink`]) to
+    /// send its mails to.
+    pub async fn spawn_with_smtp(backend: Backend) -> Option<TestApp> {
+        Self::spawn_full(backend, Clone::clone, Some(smtp::SmtpSink::start())).await
+    }
+
+    async fn spawn_full(
+        backend: Backend,
+        reach: impl FnOnce(&DatabaseUrl) -> DatabaseUrl,
+        smtp: Option<smtp::SmtpSink>,
+    ) -> Option<TestApp> {
         if std::env::var("TEST_LOG").is_ok() {
             dar_api::telemetry::init();
         }
         let test_db = TestDb::new(backend)?;
         let writers = if backend == Backend::Sqlite { 1 } else { 4 };
-        let settings = settings(reach(&test_db.url), writers);
+        let mut settings = settings(reach(&test_db.url), writers);
+        if let Some(sink) = &smtp {
+            settings.mail.transport = MailTransport::Smtp(Secret(sink.url()));
+        }
         let db = Database::connect(&settings.database_url, settings.pool_size).expect("connecting");
         db.migrate().expect("migrating");
         dar_api::bootstrap::ensure_coordinator(&db, &settings).expect("bootstrap");
         let listener = TcpListener::bind("127.0.0.1:0").expect("binding");
-        let app =
-            dar_api::startup::build_with(db.clone(), settings, listener).expect("building the app");
+        let app = dar_api::startup::build_with(db.clone(), settings.clone(), listener)
+            .expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port);
         let server = app.server.handle();
         let state = app.state.clone();
@@ -189,10 +236,36 @@ impl TestApp {
             state,
             backend,
             coordinator: String::new(),
+            settings,
+            smtp,
             _test_db: test_db,
         };
         app.coordinator = app.login(COORDINATOR_EMAIL, PASSWORD).await;
         Some(app)
+    }
+
+    /// Stops the app (its server and its mail worker) and starts it again on the same
+    /// database with the same settings, as an operator's restart does. The address changes.
+    pub async fn restart(&mut self) {
+        self.server.stop(true).await;
+        let outbox = self.state.mail.clone();
+        tokio::task::spawn_blocking(move || outbox.stop())
+            .await
+            .expect("stopping the mail worker");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binding");
+        let app = dar_api::startup::build_with(self.db.clone(), self.settings.clone(), listener)
+            .expect("building the app again");
+        self.address = format!("http://127.0.0.1:{}", app.port);
+        self.server = app.server.handle();
+        self.state = app.state.clone();
+        tokio::spawn(app.server);
+    }
+
+    /// The SMTP server the app sends to; panics for an app started without one.
+    pub fn smtp(&self) -> &smtp::SmtpSink {
+        self.smtp
+            .as_ref()
+            .expect("an app started with spawn_with_smtp")
     }
 
     /// A client whose requests come from another loopback address (127.0.0.0/8), for
@@ -438,6 +511,7 @@ impl Drop for TestApp {
         // Stop the workers now, so no test's connections outlive it; the returned future
         // only waits for the stop, which has been requested already.
         drop(self.server.stop(false));
+        self.state.mail.stop();
     }
 }
 
@@ -468,8 +542,36 @@ pub async fn expect_problem(response: reqwest::Response, status: u16) -> Value {
 
 /// Runs a test body on SQLite and on PostgreSQL: `on_both_backends!(name, |app| async move {...})`
 /// makes `name::sqlite` and `name::postgres`.
+/// `on_both_backends!(name, smtp, |app| ...)` starts each app with an SMTP server of its
+/// own (`app.smtp()`).
 #[macro_export]
 macro_rules! on_both_backends {
+    ($name:ident, smtp, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::TestApp) {
+                $body.await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn_with_smtp($crate::Backend::Sqlite)
+                    .await
+                    .expect("SQLite is always available");
+                run(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::spawn_with_smtp($crate::Backend::Postgres).await
+                {
+                    run(app).await;
+                }
+            }
+        }
+    };
     ($name:ident, |$app:ident| $body:expr) => {
         mod $name {
             #[allow(unused_imports)]

@@ -5,13 +5,12 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{credentials, password, throttle, tokens};
+use crate::auth::{credentials, tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
-use crate::state::{AppState, Audited};
+use crate::state::AppState;
 use dar_core::ids::UserId;
-use dar_core::types::Role;
-use dar_db::audit::{self, NewAuditEvent};
+use dar_db::audit;
 use dar_db::users::{self, Grant};
 
 #[derive(Deserialize, ToSchema)]
@@ -181,138 +180,7 @@ pub async fn accept_invitation(
         password: pw,
         display_name,
     } = body.0;
-    let ip = meta.source_ip.as_deref().and_then(|ip| ip.parse().ok());
-    let token_hash = tokens::token_hash(&token);
-    let hash = token_hash.clone();
-    let existing = state
-        .db(move |conn| {
-            let email = users::invitation_email(conn, &hash)?.ok_or(ApiError::NotFound)?;
-            Ok(users::find_by_email(conn, &email)?)
-        })
-        .await?;
-    // Otherwise an invitation to an existing account would be a way around the login
-    // throttle: a refused attempt leaves the invitation unclaimed, to be tried again.
-    let account = existing.as_ref().map(|u| users::normalise_email(&u.email));
-    if let Some(account) = &account {
-        state
-            .login_throttle
-            .check(account, ip, std::time::Instant::now())?;
-    }
-    // Argon2 is slow on purpose, so the password is checked (or hashed for the new account)
-    // before the transaction, which then holds its locks only for the writes.
-    let known_hash = existing.as_ref().map(|u| u.password_hash.clone());
-    let checked = web::block(move || match known_hash {
-        Some(stored) if password::verify(&pw, &stored) => Ok(None),
-        Some(_) => Err(ApiError::Unauthenticated(
-            "give the password of the existing account",
-        )),
-        None => {
-            password::check_strength(&pw)?;
-            password::hash(&pw).map(Some)
-        }
-    })
-    .await?;
-    if let (Some(account), Some(user)) = (&account, &existing) {
-        let now = std::time::Instant::now();
-        if matches!(checked, Err(ApiError::Unauthenticated(_))) {
-            let started = state.login_throttle.failed(account, ip, now);
-            let events: Vec<_> = started
-                .iter()
-                .map(|s| throttle::started_event(s, Some(user.id.clone()), &meta))
-                .collect();
-            if !events.is_empty() {
-                state
-                    .db(move |conn| Ok(audit::record_many(conn, events, Utc::now())?))
-                    .await?;
-            }
-        } else if checked.is_ok() {
-            state.login_throttle.succeeded(account, ip, now);
-        }
-    }
-    let new_hash = checked?;
-    let view = state
-        .write(move |conn| {
-            let now = Utc::now();
-            let claimed = claim(conn, &token_hash, now)?;
-            let user = match (users::find_by_email(conn, &claimed.email)?, new_hash) {
-                (Some(user), None) if existing.as_ref().is_some_and(|e| e.id == user.id) => user,
-                (None, Some(hash)) => {
-                    users::create(conn, &claimed.email, &hash, display_name.as_deref(), now)?
-                }
-                // The account was created (or removed) while the password was checked.
-                _ => {
-                    return Err(ApiError::Unavailable(
-                        "the account changed while this invitation was accepted; retry".into(),
-                    ));
-                }
-            };
-            let user_id: UserId = user.id.parse().map_err(ApiError::internal)?;
-            users::add_grant(conn, &user_id, &claimed.grant, now)?;
-            let event = NewAuditEvent {
-                tenant_id: claimed.grant.tenant_id.map(|t| t.to_string()),
-                actor_user_id: Some(user.id.clone()),
-                action: "invitation.accepted".into(),
-                object_type: Some("invitation".into()),
-                object_id: Some(claimed.id.clone()),
-                request_id: Some(meta.request_id.clone()),
-                source_ip: meta.source_ip.clone(),
-                details: Some(serde_json::json!({ "role": claimed.grant.role.as_str() })),
-                ..Default::default()
-            };
-            Ok(Audited {
-                value: user_view(conn, &user)?,
-                event,
-            })
-        })
-        .await?;
+    let user = crate::accounts::accept_invitation(&state, meta, &token, pw, display_name).await?;
+    let view = state.db(move |conn| user_view(conn, &user)).await?;
     Ok(HttpResponse::Ok().json(view))
-}
-
-/// An accepted invitation: whom it was for and the grant it gives.
-struct Claimed {
-    id: String,
-    email: String,
-    grant: Grant,
-}
-
-/// Claims a tenant invitation or, failing that, a platform invitation with this token.
-fn claim(
-    conn: &mut dar_db::DbConnection,
-    token_hash: &str,
-    now: chrono::DateTime<Utc>,
-) -> ApiResult<Claimed> {
-    let bad =
-        |what: &str| ApiError::internal(anyhow::anyhow!("stored invitation has a bad {what}"));
-    match users::claim_invitation(conn, token_hash, now) {
-        Ok(invitation) => Ok(Claimed {
-            grant: Grant {
-                role: Role::parse(&invitation.role).ok_or_else(|| bad("role"))?,
-                tenant_id: Some(invitation.tenant_id.parse().map_err(|_| bad("tenant"))?),
-                shareholder_id: invitation
-                    .shareholder_id
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()
-                    .map_err(|_| bad("shareholder"))?,
-            },
-            id: invitation.id,
-            email: invitation.email,
-        }),
-        Err(dar_db::StoreError::NotFound) => {
-            match users::claim_platform_invitation(conn, token_hash, now) {
-                Ok(invitation) => Ok(Claimed {
-                    grant: Grant {
-                        role: Role::parse(&invitation.role).ok_or_else(|| bad("role"))?,
-                        tenant_id: None,
-                        shareholder_id: None,
-                    },
-                    id: invitation.id,
-                    email: invitation.email,
-                }),
-                Err(dar_db::StoreError::NotFound) => Err(ApiError::NotFound),
-                Err(e) => Err(e.into()),
-            }
-        }
-        Err(e) => Err(e.into()),
-    }
 }

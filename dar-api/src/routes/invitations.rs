@@ -5,17 +5,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Need, Principal, tokens};
+use crate::accounts::{self, NewInvitation};
+use crate::auth::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson};
-use crate::routes::{parse_path_id, tenant_access};
-use crate::state::{AppState, Audited};
-use dar_core::ids::{ShareholderId, TenantId};
+use crate::state::AppState;
+use dar_core::ids::ShareholderId;
 use dar_core::types::Role;
-use dar_db::audit::NewAuditEvent;
-
-/// How long an invitation can be accepted.
-const INVITATION_DAYS: i64 = 14;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,23 +31,6 @@ pub struct InvitationView {
     pub expires_at: DateTime<Utc>,
 }
 
-fn check_email(email: &str) -> ApiResult<()> {
-    let email = email.trim();
-    let ok = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !email.chars().any(char::is_whitespace);
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::invalid("email", "not an email address"))
-    }
-}
-
 /// Invites someone to a cooperative. The coordinator may invite the first admin; admins
 /// invite anyone.
 #[utoipa::path(post, operation_id = "invite_to_tenant", path = "/api/v1/tenants/{tenant}/invitations", tag = "access", request_body = CreateInvitation,
@@ -67,7 +46,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     let key = path.into_inner();
     let b = body.0;
-    check_email(&b.email)?;
+    accounts::check_email(&b.email)?;
     let role = match Role::parse(&b.role) {
         Some(r) if r.is_tenant_role() => r,
         _ => {
@@ -96,63 +75,24 @@ pub async fn create(
         }
         (_, None) => None,
     };
-    let view = state
+    let st = state.clone();
+    let invited = state
         .write(move |conn| {
-            let (tenant, tenant_id, actor_role): (_, TenantId, &str) =
-                if principal.has_platform_role(Role::Coordinator) && role == Role::Admin {
-                    let t = dar_db::tenants::find(conn, &key)?;
-                    let id = parse_path_id(&t.id)?;
-                    (t, id, "coordinator")
-                } else {
-                    let (t, id, access) =
-                        tenant_access(conn, &principal, &key, Need::ManageTenant, &meta)?;
-                    (t, id, access.actor_role())
-                };
-            if let Some(holder) = &shareholder {
-                dar_db::shareholders::get(conn, &tenant_id, holder).map_err(|e| match e {
-                    dar_db::StoreError::NotFound => ApiError::invalid(
-                        "shareholder_id",
-                        "no shareholder with this id in this register",
-                    ),
-                    other => other.into(),
-                })?;
-            }
-            let now = Utc::now();
-            let (token, hash) = tokens::opaque_token();
-            let expires = now + chrono::Duration::days(INVITATION_DAYS);
-            let row = dar_db::users::create_invitation(
-                conn,
-                &tenant_id,
-                &b.email,
+            let new = NewInvitation {
+                email: b.email,
                 role,
                 shareholder,
-                &hash,
-                expires,
-                &principal.user_id,
-                now,
-            )?;
-            let event = NewAuditEvent {
-                tenant_id: Some(tenant.id.clone()),
-                actor_user_id: Some(principal.user_id.to_string()),
-                actor_role: Some(actor_role.into()),
-                action: "invitation.created".into(),
-                object_type: Some("invitation".into()),
-                object_id: Some(row.id.clone()),
-                request_id: Some(meta.request_id.clone()),
-                source_ip: meta.source_ip.clone(),
-                details: Some(serde_json::json!({ "role": role.as_str(), "email": row.email })),
-                ..Default::default()
+                lang: None,
             };
-            Ok(Audited {
-                event,
-                value: InvitationView {
-                    id: row.id,
-                    token,
-                    expires_at: expires,
-                },
-            })
+            accounts::invite_to_tenant(conn, &st.settings, &principal, &meta, &key, new)
         })
         .await?;
+    state.mail.wake();
+    let view = InvitationView {
+        id: invited.id,
+        token: invited.token,
+        expires_at: invited.expires_at,
+    };
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -175,51 +115,35 @@ pub async fn create_platform(
     meta: RequestMeta,
     body: StrictJson<CreatePlatformInvitation>,
 ) -> ApiResult<HttpResponse> {
+    // Refused before the body is looked at, as a stranger learns nothing from it.
     if !principal.has_platform_role(Role::Coordinator) {
         return Err(ApiError::Forbidden(
             "only the coordinator invites platform users",
         ));
     }
     let b = body.0;
-    check_email(&b.email)?;
+    accounts::check_email(&b.email)?;
     let role = match Role::parse(&b.role) {
         Some(r) if !r.is_tenant_role() => r,
         _ => return Err(ApiError::invalid("role", "must be coordinator or helpdesk")),
     };
-    let view = state
+    let st = state.clone();
+    let invited = state
         .write(move |conn| {
-            let now = Utc::now();
-            let (token, hash) = tokens::opaque_token();
-            let expires = now + chrono::Duration::days(INVITATION_DAYS);
-            let row = dar_db::users::create_platform_invitation(
-                conn,
-                &b.email,
+            let new = NewInvitation {
+                email: b.email,
                 role,
-                &hash,
-                expires,
-                &principal.user_id,
-                now,
-            )?;
-            let event = NewAuditEvent {
-                actor_user_id: Some(principal.user_id.to_string()),
-                actor_role: Some("coordinator".into()),
-                action: "invitation.created".into(),
-                object_type: Some("platform_invitation".into()),
-                object_id: Some(row.id.clone()),
-                request_id: Some(meta.request_id.clone()),
-                source_ip: meta.source_ip.clone(),
-                details: Some(serde_json::json!({ "role": role.as_str(), "email": row.email })),
-                ..Default::default()
+                shareholder: None,
+                lang: None,
             };
-            Ok(Audited {
-                event,
-                value: InvitationView {
-                    id: row.id,
-                    token,
-                    expires_at: expires,
-                },
-            })
+            accounts::invite_to_platform(conn, &st.settings, &principal, &meta, new)
         })
         .await?;
+    state.mail.wake();
+    let view = InvitationView {
+        id: invited.id,
+        token: invited.token,
+        expires_at: invited.expires_at,
+    };
     Ok(HttpResponse::Created().json(view))
 }

@@ -286,24 +286,13 @@ async fn ask_certificate(
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
     if answer.issued {
-        certificate_ready(&answer.row);
+        state.mail.wake();
     }
     let asked = if answer.issued { "issued" } else { "current" };
     Ok(see_other(&format!(
         "/c/{}/me?asked={asked}#certificates",
         tenant.slug
     )))
-}
-
-/// The one place where a certificate the holder asked for is announced: the page tells
-/// them at once; the log keeps it. (A "your certificate is ready" mail would instead be
-/// written inside the write that issues it, beside `issue_one`, to commit with it.)
-fn certificate_ready(row: &dar_db::certificates::CertificateRow) {
-    tracing::info!(
-        certificate.number = row.number,
-        shareholder.id = %row.shareholder_id,
-        "certificate issued at the holder's request"
-    );
 }
 
 #[derive(Deserialize)]
@@ -664,6 +653,7 @@ async fn issue_for_holder(
         )
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
+    state.mail.wake();
     Ok(see_other(&format!("{holder_path}#certificates")))
 }
 

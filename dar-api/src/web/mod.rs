@@ -3,6 +3,7 @@
 //! with `dar-web`. Errors become HTML pages (or a redirect to the sign-in page) in one
 //! place, [`PageError`].
 
+pub mod accounts;
 pub mod chain_checks;
 pub mod classes;
 pub mod entries;
@@ -46,7 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(change_password)
         .configure(entries::configure)
         .configure(classes::configure)
-        .configure(holder::configure);
+        .configure(holder::configure)
+        .configure(accounts::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request
@@ -333,40 +335,21 @@ async fn sign_in(
         .map(|c| tokens::token_hash(c.value()));
     let st = state.clone();
     let email = form.email.clone();
-    let (token, csrf) = (tokens::opaque_token(), tokens::opaque_token().0);
     let started = state
         .db(move |conn| {
             let (user, login) =
                 credentials::authenticate(conn, &st, &form.email, &form.password, &meta)?;
             let user_id = user.id.parse().map_err(ApiError::internal)?;
             dar_db::write_transaction(conn, |conn| {
-                if let Some(old) = &old {
-                    dar_db::web_sessions::end(conn, old)?;
-                }
                 let now = Utc::now();
-                // Expired sessions are forgotten as new ones start; nothing else keeps them.
-                dar_db::web_sessions::sweep(conn, now)?;
-                dar_db::web_sessions::start(
-                    conn,
-                    &user_id,
-                    &token.1,
-                    &csrf,
-                    session::lifetimes(),
-                    now,
-                )?;
+                let token = open_session(conn, old.as_deref(), &user_id, now)?;
                 dar_db::audit::record(conn, login, now)?;
-                Ok::<_, ApiError>(())
-            })?;
-            Ok(token.0)
+                Ok::<_, ApiError>(token)
+            })
         })
         .await;
     match started {
-        Ok(token) => {
-            let mut response = see_other("/");
-            let _ = response.add_cookie(&session::cookie(&state, SESSION_COOKIE, token));
-            let _ = response.add_removal_cookie(&session::removal(&state, FORM_COOKIE));
-            Ok(response)
-        }
+        Ok(token) => Ok(signed_in(&state, token)),
         Err(ApiError::Unauthenticated(_)) => Ok(sign_in_page(
             &state,
             lang,
@@ -389,6 +372,35 @@ async fn sign_in(
         }
         Err(e) => Err(PageError::from_api(e, lang)),
     }
+}
+
+/// Starts a new session for `user` on the caller's transaction, ending the one the browser
+/// brought along (`old`, its token hash), so a planted session id cannot be taken over.
+/// Returns the session's token, for [`signed_in`].
+pub(crate) fn open_session(
+    conn: &mut dar_db::DbConnection,
+    old: Option<&str>,
+    user: &dar_core::ids::UserId,
+    now: chrono::DateTime<Utc>,
+) -> Result<String, ApiError> {
+    if let Some(old) = old {
+        dar_db::web_sessions::end(conn, old)?;
+    }
+    // Expired sessions are forgotten as new ones start; nothing else keeps them.
+    dar_db::web_sessions::sweep(conn, now)?;
+    let (token, hash) = tokens::opaque_token();
+    let csrf = tokens::opaque_token().0;
+    dar_db::web_sessions::start(conn, user, &hash, &csrf, session::lifetimes(), now)?;
+    Ok(token)
+}
+
+/// The answer once signed in: to the start page, with the session's cookie, and the form
+/// cookie of the page before forgotten.
+pub(crate) fn signed_in(state: &AppState, token: String) -> HttpResponse {
+    let mut response = see_other("/");
+    let _ = response.add_cookie(&session::cookie(state, SESSION_COOKIE, token));
+    let _ = response.add_removal_cookie(&session::removal(state, FORM_COOKIE));
+    response
 }
 
 /// Fields of a form that may hold several lines (a reason, a note); every other field is

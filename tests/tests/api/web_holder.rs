@@ -231,6 +231,18 @@ async fn certificate_count(app: &TestApp, t: &str, admin: &str) -> usize {
         .len()
 }
 
+/// The subjects of the "your certificate is ready" mails queued for `to` (a sent mail
+/// keeps its subject; its body is not kept).
+fn certificate_mails(app: &TestApp, to: &str) -> Vec<String> {
+    let mut conn = app.db.conn().expect("connection");
+    dar_db::mail::to_recipient(&mut conn, to)
+        .expect("the outbox")
+        .into_iter()
+        .filter(|m| m.kind == "certificate_ready")
+        .map(|m| m.subject)
+        .collect()
+}
+
 on_both_backends!(
     a_shareholder_asks_for_a_current_certificate_only_when_the_cooperative_allows_it,
     |app| async move {
@@ -302,12 +314,19 @@ on_both_backends!(
         assert_eq!(download.status(), 200);
         assert!(download.bytes().await.unwrap().starts_with(b"%PDF-"));
 
-        // Nothing changed since: the same certificate, no new number.
+        let mails = certificate_mails(&app, "anna@web-ask.test");
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        assert_eq!(
+            mails[0], "Uw aandelencertificaat van Coöperatie web-ask cv staat klaar",
+            "in the holder's language"
+        );
+        // Nothing changed since: the same certificate, no new number, no new mail.
         let r = b
             .post("/c/web-ask/me/certificates", &[("csrf", &csrf)])
             .await;
         assert_eq!(location(&r), "/c/web-ask/me?asked=current#certificates");
         assert_eq!(certificate_count(&app, &t, &admin).await, 1);
+        assert_eq!(certificate_mails(&app, "anna@web-ask.test").len(), 1);
         // After a movement, a new one.
         let bram = app.create_person(&t, &admin, "Bram", "Maes").await;
         app.post_entry_ok(&t, &admin, &json!({"kind": "transfer", "share_class": "A", "from": anna, "to": bram, "quantity": 1, "effective_date": dar_tests::today().to_string()})).await;
