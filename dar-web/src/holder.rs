@@ -85,6 +85,7 @@ pub enum HolderText {
     Holder,
     Of,
     Started,
+    NoneForHolder,
 }
 
 impl Localized for HolderText {
@@ -348,6 +349,9 @@ impl Localized for HolderText {
             (Started, Nl) => "Aangevraagd",
             (Started, Fr) => "Demandée",
             (Started, En) => "Requested",
+            (NoneForHolder, Nl) => "Er is nog geen certificaat voor deze aandeelhouder uitgereikt.",
+            (NoneForHolder, Fr) => "Aucun certificat n'a encore été délivré à cet actionnaire.",
+            (NoneForHolder, En) => "No certificate has been issued to this shareholder yet.",
         }
     }
 }
@@ -411,7 +415,7 @@ pub fn my_page(frame: &Frame, csrf: &str, m: &MyPage, own_path: &str) -> String 
                         }))
                     }
                 }
-                (certificate_list(lang, &m.certificates))
+                (certificate_list(lang, &m.certificates, t(lang, Text::NoCertificates)))
                 @if m.may_ask {
                     form.ask method="post" action=(format!("{base}/certificates")) {
                         input type="hidden" name="csrf" value=(csrf);
@@ -437,11 +441,11 @@ pub fn my_page(frame: &Frame, csrf: &str, m: &MyPage, own_path: &str) -> String 
     )
 }
 
-/// Certificates newest first, each a download.
-fn certificate_list(lang: Language, certificates: &[CertificateLine]) -> Markup {
+/// Certificates newest first, each a download; `none` says there are none yet.
+fn certificate_list(lang: Language, certificates: &[CertificateLine], none: &str) -> Markup {
     html! {
         @if certificates.is_empty() {
-            p { (t(lang, Text::NoCertificates)) }
+            p { (none) }
         } @else {
             ul.documents {
                 @for c in certificates {
@@ -623,9 +627,9 @@ pub fn holder_certificates(lang: Language, c: &HolderCertificates) -> Markup {
     html! {
         section aria-labelledby="certificates" {
             h2 #certificates { (h(lang, HolderText::Certificates)) }
-            (certificate_list(lang, c.certificates))
+            (certificate_list(lang, c.certificates, h(lang, HolderText::NoneForHolder)))
             @if let Some((action, csrf)) = c.issue {
-                form.as-of method="post" action=(action) novalidate {
+                form.issue-certificate method="post" action=(action) novalidate {
                     input type="hidden" name="csrf" value=(csrf);
                     (field(&Field::new("as_of", t(lang, Text::AsOf), c.as_of, Control::Date)
                         .hint(h(lang, HolderText::IssueCertificateHint)).error_from(c.errors)))
