@@ -70,7 +70,12 @@ pub fn invite_to_tenant(
     new: NewInvitation,
 ) -> ApiResult<Audited<Invited>> {
     check_email(&new.email)?;
-    assert!(new.role.is_tenant_role(), "a cooperative's role");
+    if !new.role.is_tenant_role() {
+        return Err(ApiError::invalid(
+            "role",
+            "must be admin, viewer or shareholder",
+        ));
+    }
     let (tenant, tenant_id, actor_role): (_, TenantId, &str) =
         if principal.has_platform_role(Role::Coordinator) && new.role == Role::Admin {
             let t = dar_db::tenants::find(conn, tenant_key)?;
@@ -168,7 +173,9 @@ pub fn invite_to_platform(
         ));
     }
     check_email(&new.email)?;
-    assert!(!new.role.is_tenant_role(), "a platform role");
+    if new.role.is_tenant_role() {
+        return Err(ApiError::invalid("role", "must be coordinator or helpdesk"));
+    }
     let now = Utc::now();
     let (token, hash) = tokens::opaque_token();
     let expires = now + chrono::Duration::days(INVITATION_DAYS);

@@ -457,6 +457,13 @@ impl BatchRunner {
                 let images = issuing_images(conn, &self.cache, tenant)?;
                 dar_db::write_transaction(conn, |conn| {
                     let issued = issue_with(conn, &images, &ctx, &holders)?;
+                    crate::mail::enqueue_certificates_ready(
+                        conn,
+                        &self.public_url,
+                        tenant,
+                        &issued,
+                        now,
+                    )?;
                     certificates::advance_batch(conn, tenant, id, issued.len() as i64, last, now)?;
                     Ok(())
                 })

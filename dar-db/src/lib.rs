@@ -30,7 +30,7 @@ pub use error::StoreError;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 /// Timestamps are stored as UTC without zone, at microsecond precision.
-pub(crate) fn to_db_time(at: DateTime<Utc>) -> NaiveDateTime {
+pub fn to_db_time(at: DateTime<Utc>) -> NaiveDateTime {
     dar_core::chain::storage_precision(at).naive_utc()
 }
 

@@ -119,25 +119,6 @@ pub fn grants_of(conn: &mut DbConnection, user: &UserId) -> Result<Vec<Grant>, S
     rows.iter().map(GrantRow::to_grant).collect()
 }
 
-/// The e-mail addresses of the enabled accounts that see `holder`'s own page: whom a
-/// mail about that holder's documents reaches.
-pub fn holder_accounts(
-    conn: &mut DbConnection,
-    tenant: &TenantId,
-    holder: &ShareholderId,
-) -> Result<Vec<String>, StoreError> {
-    Ok(grants::table
-        .inner_join(users::table.on(users::id.eq(grants::user_id)))
-        .filter(grants::role.eq(Role::Shareholder.as_str()))
-        .filter(grants::tenant_id.eq(tenant.to_string()))
-        .filter(grants::shareholder_id.eq(holder.to_string()))
-        .filter(users::disabled.eq(false))
-        .select(users::email)
-        .order(users::email.asc())
-        .distinct()
-        .load(conn)?)
-}
-
 /// Adds a grant unless the user already has exactly that one.
 pub fn add_grant(
     conn: &mut DbConnection,
@@ -506,4 +487,144 @@ pub fn find_invitation(
         expires_at: row.expires_at,
         accepted_at: row.accepted_at,
     }))
+}
+
+/// Someone with access: their e-mail and one grant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub grant_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub role: String,
+    pub shareholder_id: Option<String>,
+    pub since: NaiveDateTime,
+}
+
+fn members(conn: &mut DbConnection, tenant: Option<&TenantId>) -> Result<Vec<Member>, StoreError> {
+    let query = grants::table
+        .inner_join(users::table.on(users::id.eq(grants::user_id)))
+        .select((
+            grants::id,
+            grants::user_id,
+            users::email,
+            grants::role,
+            grants::shareholder_id,
+            grants::created_at,
+        ))
+        .order((grants::role.asc(), users::email.asc()))
+        .into_boxed();
+    let query = match tenant {
+        Some(t) => query.filter(grants::tenant_id.eq(t.to_string())),
+        None => query.filter(grants::tenant_id.is_null()),
+    };
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        NaiveDateTime,
+    )> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(grant_id, user_id, email, role, shareholder_id, since)| Member {
+                grant_id,
+                user_id,
+                email,
+                role,
+                shareholder_id,
+                since,
+            },
+        )
+        .collect())
+}
+
+/// Everyone with access to a cooperative, by role then e-mail.
+pub fn tenant_members(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+) -> Result<Vec<Member>, StoreError> {
+    members(conn, Some(tenant))
+}
+
+/// The coordinators and the helpdesk.
+pub fn platform_members(conn: &mut DbConnection) -> Result<Vec<Member>, StoreError> {
+    members(conn, None)
+}
+
+/// A cooperative's invitations not yet accepted, newest first (expired ones included, so
+/// an administrator sees that a mail went unanswered).
+pub fn open_tenant_invitations(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+) -> Result<Vec<InvitationRow>, StoreError> {
+    Ok(invitations::table
+        .filter(invitations::tenant_id.eq(tenant.to_string()))
+        .filter(invitations::accepted_at.is_null())
+        .order(invitations::created_at.desc())
+        .limit(200)
+        .select(InvitationRow::as_select())
+        .load(conn)?)
+}
+
+/// Platform invitations not yet accepted, newest first.
+pub fn open_platform_invitations(
+    conn: &mut DbConnection,
+) -> Result<Vec<PlatformInvitationRow>, StoreError> {
+    Ok(platform_invitations::table
+        .filter(platform_invitations::accepted_at.is_null())
+        .order(platform_invitations::created_at.desc())
+        .limit(200)
+        .select(PlatformInvitationRow::as_select())
+        .load(conn)?)
+}
+
+/// Removes one grant of a cooperative; `NotFound` when the cooperative has no such grant.
+/// The account stays (it may have other grants); its sessions keep no rights, since every
+/// request reads the grants afresh.
+pub fn revoke_tenant_grant(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    grant_id: &str,
+) -> Result<GrantRow, StoreError> {
+    let row: GrantRow = grants::table
+        .filter(grants::id.eq(grant_id))
+        .filter(grants::tenant_id.eq(tenant.to_string()))
+        .select(GrantRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound)?;
+    diesel::delete(grants::table.filter(grants::id.eq(grant_id))).execute(conn)?;
+    Ok(row)
+}
+
+/// The portal accounts (enabled) that see one of `holders` of `tenant`, as (shareholder
+/// id, e-mail): whom a new certificate of theirs is announced to.
+pub fn holder_accounts(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    holders: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    let granted: Vec<(Option<String>, String)> = grants::table
+        .filter(grants::tenant_id.eq(tenant.to_string()))
+        .filter(grants::role.eq(Role::Shareholder.as_str()))
+        .filter(grants::shareholder_id.eq_any(holders))
+        .select((grants::shareholder_id, grants::user_id))
+        .load(conn)?;
+    let user_ids: Vec<&String> = granted.iter().map(|(_, u)| u).collect();
+    let emails: std::collections::HashMap<String, String> = users::table
+        .filter(users::id.eq_any(user_ids))
+        .filter(users::disabled.eq(false))
+        .select((users::id, users::email))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut out: Vec<(String, String)> = granted
+        .into_iter()
+        .filter_map(|(holder, user)| Some((holder?, emails.get(&user)?.clone())))
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }

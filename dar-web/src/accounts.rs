@@ -32,7 +32,6 @@ pub enum AccountText {
     ResetGoneTitle,
     ResetGoneBody,
     AskNewLink,
-    PasswordHint,
     AccountChanged,
 }
 
@@ -143,9 +142,6 @@ impl Localized for AccountText {
             (AskNewLink, Nl) => "Een nieuwe link vragen",
             (AskNewLink, Fr) => "Demander un nouveau lien",
             (AskNewLink, En) => "Ask for a new link",
-            (PasswordHint, Nl) => "Minstens 10 tekens.",
-            (PasswordHint, Fr) => "Au moins 10 caractères.",
-            (PasswordHint, En) => "At least 10 characters.",
             (AccountChanged, Nl) => {
                 "Het account veranderde terwijl u dit formulier invulde. Probeer het opnieuw."
             }
@@ -179,7 +175,6 @@ fn error_of(problem: Option<Problem>, name: &str) -> Option<&'static str> {
 /// The two password fields of a new password, with the refusal next to its field.
 fn new_password_fields(lang: Language, problem: Option<Problem>) -> Markup {
     let new = Field {
-        hint: Some(t(lang, AccountText::PasswordHint)),
         error: error_of(problem, "password"),
         ..Field::new(
             "password",

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod layout;
 pub mod mail;
 pub mod pages;
+pub mod people;
 
 /// The stylesheet, served from the binary (no CDN: DAR works without internet).
 pub const STYLESHEET: &str = include_str!("../assets/dar.css");

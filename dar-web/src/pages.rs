@@ -181,7 +181,12 @@ pub fn dashboard(frame: &Frame, d: &Dashboard) -> String {
                     }
                 }
             }
-            p { a href=(format!("/c/{}/classes", d.slug)) { (t(lang, crate::classes::ClassText::Classes)) } }
+            p.actions {
+                a href=(format!("/c/{}/classes", d.slug)) { (t(lang, crate::classes::ClassText::Classes)) }
+                @if d.may_write {
+                    a href=(format!("/c/{}/users", d.slug)) { (t(lang, crate::people::PeopleText::Users)) }
+                }
+            }
             (entries_section(lang, "latest", Text::LatestEntries, &d.latest))
         },
     )
@@ -602,6 +607,12 @@ pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> Strin
             p.context { (t(lang, role_text(role))) }
             h1 { (t(lang, Text::Cooperatives)) }
             p { (t(lang, Text::PlatformIntro)) }
+            @if role == Role::Coordinator {
+                p.actions {
+                    a.button href="/cooperatives/new" { (t(lang, crate::people::PeopleText::AddCooperative)) }
+                    a.button href="/platform/users" { (t(lang, crate::people::PeopleText::PlatformUsers)) }
+                }
+            }
             div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Cooperatives)) {
                 table {
                     thead { tr {
@@ -614,7 +625,13 @@ pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> Strin
                     tbody {
                         @for l in lines {
                             tr {
-                                td { (l.name) }
+                                td {
+                                    @if role == Role::Coordinator {
+                                        a href=(format!("/cooperatives/{}", l.slug)) { (l.name) }
+                                    } @else {
+                                        (l.name)
+                                    }
+                                }
                                 td { (l.slug) }
                                 td { (l.enterprise_number) }
                                 td { (t(lang, status(l.status))) }

@@ -176,10 +176,19 @@ impl Worker {
     /// Claims the due mails and tries each once.
     fn deliver_due(&self) -> Result<Pass, StoreError> {
         let mut conn = self.db.conn()?;
+        let pass = self.deliver_due_on(&mut conn);
+        if pass.is_err() {
+            // Checked before it goes back to the pool, as a request's connection is.
+            conn.mark_suspect();
+        }
+        pass
+    }
+
+    fn deliver_due_on(&self, conn: &mut DbConnection) -> Result<Pass, StoreError> {
         let now = Utc::now();
         let lease = chrono::Duration::from_std(self.settings.lease)
             .unwrap_or_else(|_| chrono::Duration::minutes(5));
-        let claimed = dar_db::mail::claim_due(&mut conn, now, now + lease, BATCH)?;
+        let claimed = dar_db::mail::claim_due(conn, now, now + lease, BATCH)?;
         let mut pass = Pass {
             claimed: claimed.len(),
             sent: 0,
@@ -187,16 +196,18 @@ impl Worker {
         for mail in &claimed {
             if self.stopping.load(Ordering::Acquire) {
                 // Handed back rather than left to wait for its lease.
-                dar_db::mail::release(&mut conn, &mail.id)?;
+                dar_db::mail::release(conn, &mail.id)?;
                 continue;
             }
-            pass.sent += usize::from(self.deliver(&mut conn, mail));
+            pass.sent += usize::from(self.deliver(conn, mail)?);
         }
         Ok(pass)
     }
 
-    /// Sends one claimed mail and records the outcome; whether it went out.
-    fn deliver(&self, conn: &mut DbConnection, mail: &MailRow) -> bool {
+    /// Sends one claimed mail and records the outcome; whether it went out. An error is the
+    /// database's: the outcome is not recorded, and the mail goes out again (if it went out)
+    /// or is tried again when its lease ends.
+    fn deliver(&self, conn: &mut DbConnection, mail: &MailRow) -> Result<bool, StoreError> {
         let span = tracing::info_span!("mail", mail.id = %mail.id, mail.kind = %mail.kind, mail.attempt = mail.attempts);
         let _entered = span.enter();
         let outcome = self
@@ -205,42 +216,28 @@ impl Worker {
         let now = Utc::now();
         match outcome {
             Ok(()) => {
-                if let Err(e) = dar_db::mail::mark_sent(conn, &mail.id, now) {
+                dar_db::mail::mark_sent(conn, &mail.id, now).inspect_err(|e| {
                     tracing::error!(error = %e, "mail sent, but not marked sent: it goes out again when its lease ends");
-                } else {
-                    tracing::info!("mail sent");
-                }
-                true
+                })?;
+                tracing::info!("mail sent");
+                Ok(true)
             }
             Err(SendError::Permanent(e)) => {
                 tracing::error!(error = %e, "mail refused for good; given up");
-                self.record_failure(conn, mail, &e, None);
-                false
+                dar_db::mail::mark_failed(conn, &mail.id, &e, None)?;
+                Ok(false)
             }
             Err(SendError::Transient(e)) if mail.attempts >= self.settings.attempts_max as i32 => {
                 tracing::error!(error = %e, attempts = mail.attempts, "mail not sent after its last attempt; given up");
-                self.record_failure(conn, mail, &e, None);
-                false
+                dar_db::mail::mark_failed(conn, &mail.id, &e, None)?;
+                Ok(false)
             }
             Err(SendError::Transient(e)) => {
                 let wait = self.backoff(mail.attempts);
-                let retry_at = now + wait;
                 tracing::warn!(error = %e, retry_in_ms = wait.num_milliseconds(), "mail not sent; tried again later");
-                self.record_failure(conn, mail, &e, Some(retry_at));
-                false
+                dar_db::mail::mark_failed(conn, &mail.id, &e, Some(now + wait))?;
+                Ok(false)
             }
-        }
-    }
-
-    fn record_failure(
-        &self,
-        conn: &mut DbConnection,
-        mail: &MailRow,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
-    ) {
-        if let Err(e) = dar_db::mail::mark_failed(conn, &mail.id, error, retry_at) {
-            tracing::error!(error = %e, "a failed mail could not be recorded; it is tried again when its lease ends");
         }
     }
 
@@ -283,9 +280,9 @@ impl Worker {
 }
 
 /// The link to a page of DAR, from the configured public URL.
-fn link(settings: &Settings, path: &str) -> String {
+fn link(public_url: &str, path: &str) -> String {
     debug_assert!(path.starts_with('/'));
-    format!("{}{path}", settings.public_url)
+    format!("{public_url}{path}")
 }
 
 /// An invitation to enqueue.
@@ -311,7 +308,7 @@ pub fn enqueue_invitation(
         &dar_web::mail::Invitation {
             cooperative: m.cooperative.map(|(_, name)| name),
             role: m.role,
-            link: &link(settings, &format!("/invitations/{}", m.token)),
+            link: &link(&settings.public_url, &format!("/invitations/{}", m.token)),
             // The last whole day it works, as a Belgian reader counts days.
             valid_until: dar_core::time::brussels_date(m.expires_at - chrono::Duration::seconds(1)),
         },
@@ -343,7 +340,7 @@ pub fn enqueue_password_reset(
     let rendered = dar_web::mail::password_reset(
         lang,
         &dar_web::mail::PasswordReset {
-            link: &link(settings, &format!("/password/reset/{token}")),
+            link: &link(&settings.public_url, &format!("/password/reset/{token}")),
             valid_minutes: valid.num_minutes(),
         },
     );
@@ -361,43 +358,55 @@ pub fn enqueue_password_reset(
     )
 }
 
-/// A shareholder's new certificate, to announce.
-pub struct CertificateMail<'a> {
-    pub to: &'a str,
-    pub lang: Language,
-    pub tenant: &'a TenantId,
-    pub cooperative: &'a str,
-    pub slug: &'a str,
-    pub number: i64,
-}
-
-/// Puts a "your certificate is ready" mail in the outbox.
-pub fn enqueue_certificate_ready(
+/// Announces newly issued certificates ("your certificate is ready") to the portal accounts
+/// of their holders, on the issuing transaction, in each certificate's language. A holder
+/// without a portal account gets no mail: the link leads to a page only an account opens.
+/// Returns how many mails were queued.
+pub fn enqueue_certificates_ready(
     conn: &mut DbConnection,
-    settings: &Settings,
-    m: &CertificateMail,
+    public_url: &str,
+    tenant: &TenantId,
+    issued: &[dar_db::certificates::CertificateRow],
     now: DateTime<Utc>,
-) -> ApiResult<MailRow> {
-    let rendered = dar_web::mail::certificate_ready(
-        m.lang,
-        &dar_web::mail::CertificateReady {
-            cooperative: m.cooperative,
-            number: m.number,
-            link: &link(settings, &format!("/c/{}/me", m.slug)),
-        },
-    );
-    enqueue(
-        conn,
-        NewMail {
-            tenant_id: Some(*m.tenant),
-            recipient: m.to.to_string(),
-            language: m.lang,
-            kind: MailKind::CertificateReady,
-            subject: rendered.subject,
-            body_text: rendered.body,
-        },
-        now,
-    )
+) -> ApiResult<usize> {
+    let holders: Vec<String> = issued.iter().map(|c| c.shareholder_id.clone()).collect();
+    let accounts = dar_db::users::holder_accounts(conn, tenant, &holders)?;
+    if accounts.is_empty() {
+        return Ok(0);
+    }
+    let cooperative = dar_db::tenants::get(conn, tenant)?;
+    let link = link(public_url, &format!("/c/{}/me", cooperative.slug));
+    let mut queued = 0;
+    for certificate in issued {
+        let lang = Language::parse(&certificate.language).unwrap_or(Language::Nl);
+        let rendered = dar_web::mail::certificate_ready(
+            lang,
+            &dar_web::mail::CertificateReady {
+                cooperative: &cooperative.legal_name,
+                number: certificate.number,
+                link: &link,
+            },
+        );
+        for (_, email) in accounts
+            .iter()
+            .filter(|(holder, _)| *holder == certificate.shareholder_id)
+        {
+            enqueue(
+                conn,
+                NewMail {
+                    tenant_id: Some(*tenant),
+                    recipient: email.clone(),
+                    language: lang,
+                    kind: MailKind::CertificateReady,
+                    subject: rendered.subject.clone(),
+                    body_text: rendered.body.clone(),
+                },
+                now,
+            )?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
 }
 
 fn enqueue(conn: &mut DbConnection, mail: NewMail, now: DateTime<Utc>) -> ApiResult<MailRow> {

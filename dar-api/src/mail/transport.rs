@@ -84,10 +84,14 @@ pub struct Folder {
 }
 
 impl Folder {
-    pub fn new(dir: PathBuf) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("creating the mail folder {}", dir.display()))?;
-        Ok(Folder { dir })
+    /// A folder that cannot be made now does not stop `dar` (an installation that sends by
+    /// SMTP in production may never need it): its mails wait in the outbox, tried again,
+    /// and each failure is logged.
+    pub fn new(dir: PathBuf) -> Self {
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            tracing::warn!(error = %e, mail.folder = %dir.display(), "the mail folder cannot be made; mails wait in the outbox until it can");
+        }
+        Folder { dir }
     }
 }
 
@@ -107,6 +111,12 @@ impl Transport for Folder {
                 "the mail has no usable Message-ID".into(),
             ));
         }
+        std::fs::create_dir_all(&self.dir).map_err(|e| {
+            SendError::Transient(format!(
+                "making the mail folder {}: {e}",
+                self.dir.display()
+            ))
+        })?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S");
         let path = self.dir.join(format!("{stamp}-{id}.eml"));
         // Written beside and renamed, so a reader of the folder never sees half a mail.
@@ -130,6 +140,6 @@ impl Transport for Folder {
 pub fn from_settings(transport: &MailTransport) -> anyhow::Result<Box<dyn Transport>> {
     Ok(match transport {
         MailTransport::Smtp(url) => Box::new(Smtp::new(&url.0)?),
-        MailTransport::Folder(dir) => Box::new(Folder::new(dir.clone())?),
+        MailTransport::Folder(dir) => Box::new(Folder::new(dir.clone())),
     })
 }

@@ -183,10 +183,16 @@ pub(crate) fn issue_one(
         now,
     };
     let mut rows = documents::issue(conn, &app.images, &ctx, &holders)?;
+    crate::mail::enqueue_certificates_ready(
+        conn,
+        &app.settings.public_url,
+        &tenant_id,
+        &rows,
+        now,
+    )?;
     let row = rows
         .pop()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nothing was issued")))?;
-    announce(conn, app, scope, &row, now)?;
     Ok(Change {
         action: "certificate.issued",
         object: ("certificate", row.id.clone()),
@@ -198,37 +204,6 @@ pub(crate) fn issue_one(
         })),
         value: Answer { row, issued: true },
     })
-}
-
-/// Tells the holder's own accounts that a new certificate is ready: a mail in their
-/// language, written in the transaction that issues the certificate, so it goes out once
-/// (by the outbox; the caller wakes it) and only for a certificate that exists.
-fn announce(
-    conn: &mut DbConnection,
-    app: &AppState,
-    scope: &Scope,
-    row: &CertificateRow,
-    now: chrono::DateTime<Utc>,
-) -> ApiResult<()> {
-    let holder: ShareholderId = row.shareholder_id.parse().map_err(ApiError::internal)?;
-    let lang = dar_core::types::Language::parse(&row.language)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("language {:?}", row.language)))?;
-    for to in dar_db::users::holder_accounts(conn, &scope.id, &holder)? {
-        crate::mail::enqueue_certificate_ready(
-            conn,
-            &app.settings,
-            &crate::mail::CertificateMail {
-                to: &to,
-                lang,
-                tenant: &scope.id,
-                cooperative: &scope.tenant.legal_name,
-                slug: &scope.tenant.slug,
-                number: row.number,
-            },
-            now,
-        )?;
-    }
-    Ok(())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -131,22 +131,9 @@ fn check_fiscal_year_end(value: &str) -> Result<(), &'static str> {
     }
 }
 
-/// Onboards a cooperative (coordinator only).
-#[utoipa::path(post, operation_id = "create_tenant", path = "/api/v1/tenants", tag = "tenants", request_body = CreateTenant,
-    responses((status = 201, body = TenantView), (status = 409, body = crate::error::Problem)))]
-#[post("/tenants")]
-pub async fn create(
-    state: web::Data<AppState>,
-    principal: Principal,
-    meta: RequestMeta,
-    body: StrictJson<CreateTenant>,
-) -> ApiResult<HttpResponse> {
-    if !principal.has_platform_role(Role::Coordinator) {
-        return Err(ApiError::Forbidden(
-            "only the coordinator onboards cooperatives",
-        ));
-    }
-    let b = body.0;
+/// The cooperative `b` asks for, after checking every field (the API and the
+/// coordinator's page check through this).
+pub fn checked(b: CreateTenant) -> ApiResult<NewTenant> {
     let mut problems = Problems::new();
     problems.check("slug", check_slug(&b.slug));
     let fiscal_year_end = b.fiscal_year_end.unwrap_or_else(|| "12-31".into());
@@ -157,7 +144,7 @@ pub async fn create(
         .unwrap_or_default()
         .checked(&mut problems, "address");
     problems.finish()?;
-    let new = NewTenant {
+    Ok(NewTenant {
         slug: b.slug,
         legal_name: b.legal_name.into_string(),
         enterprise_number: b.enterprise_number.as_str().to_string(),
@@ -173,24 +160,51 @@ pub async fn create(
             .unwrap_or(VotingRule::OneMemberOneVote)
             .as_str()
             .into(),
+    })
+}
+
+/// Creates a checked cooperative, with its `tenant.created` event for the caller's write
+/// transaction to record.
+pub fn create_in(
+    conn: &mut dar_db::DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    new: NewTenant,
+) -> ApiResult<Audited<TenantRow>> {
+    let row = tenants::create(conn, new, Utc::now())?;
+    let event = NewAuditEvent {
+        tenant_id: Some(row.id.clone()),
+        actor_user_id: Some(principal.user_id.to_string()),
+        actor_role: Some("coordinator".into()),
+        action: "tenant.created".into(),
+        object_type: Some("tenant".into()),
+        object_id: Some(row.id.clone()),
+        request_id: Some(meta.request_id.clone()),
+        source_ip: meta.source_ip.clone(),
+        details: Some(serde_json::json!({ "slug": row.slug })),
+        ..Default::default()
     };
+    Ok(Audited { event, value: row })
+}
+
+/// Onboards a cooperative (coordinator only).
+#[utoipa::path(post, operation_id = "create_tenant", path = "/api/v1/tenants", tag = "tenants", request_body = CreateTenant,
+    responses((status = 201, body = TenantView), (status = 409, body = crate::error::Problem)))]
+#[post("/tenants")]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    body: StrictJson<CreateTenant>,
+) -> ApiResult<HttpResponse> {
+    if !principal.has_platform_role(Role::Coordinator) {
+        return Err(ApiError::Forbidden(
+            "only the coordinator onboards cooperatives",
+        ));
+    }
+    let new = checked(body.0)?;
     let row = state
-        .write(move |conn| {
-            let row = tenants::create(conn, new, Utc::now())?;
-            let event = NewAuditEvent {
-                tenant_id: Some(row.id.clone()),
-                actor_user_id: Some(principal.user_id.to_string()),
-                actor_role: Some("coordinator".into()),
-                action: "tenant.created".into(),
-                object_type: Some("tenant".into()),
-                object_id: Some(row.id.clone()),
-                request_id: Some(meta.request_id.clone()),
-                source_ip: meta.source_ip.clone(),
-                details: Some(serde_json::json!({ "slug": row.slug })),
-                ..Default::default()
-            };
-            Ok(Audited { event, value: row })
-        })
+        .write(move |conn| create_in(conn, &principal, &meta, new))
         .await?;
     Ok(HttpResponse::Created().json(TenantView::from(&row)))
 }

@@ -184,9 +184,9 @@ async fn invitation_form(
 #[serde(deny_unknown_fields)]
 struct AcceptForm {
     csrf: String,
-    /// Shown for password managers; the invitation itself says whose it is.
-    #[allow(dead_code)]
-    email: Option<String>,
+    /// Sent for password managers; the invitation itself says whose it is.
+    #[serde(rename = "email")]
+    _email: Option<String>,
     password: String,
     repeat: Option<String>,
 }
@@ -494,8 +494,9 @@ async fn reset_form(
 #[serde(deny_unknown_fields)]
 struct ResetForm {
     csrf: String,
-    #[allow(dead_code)]
-    email: Option<String>,
+    /// Sent for password managers; the link itself says whose it is.
+    #[serde(rename = "email")]
+    _email: Option<String>,
     password: String,
     repeat: String,
 }

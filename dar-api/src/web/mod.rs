@@ -9,6 +9,7 @@ pub mod classes;
 pub mod entries;
 pub mod holder;
 pub mod holders;
+pub mod people;
 pub mod session;
 
 use actix_web::http::StatusCode;
@@ -48,7 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(entries::configure)
         .configure(classes::configure)
         .configure(holder::configure)
-        .configure(accounts::configure);
+        .configure(accounts::configure)
+        .configure(people::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

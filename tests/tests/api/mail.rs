@@ -365,3 +365,66 @@ async fn the_mail_folder_is_where_the_settings_say() {
         other => panic!("{other:?}"),
     }
 }
+
+on_both_backends!(
+    a_new_certificate_is_announced_to_the_holders_portal_account,
+    smtp,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("mail-cert").await;
+        app.create_class(&t, &admin, "A", "100.00", "free").await;
+        let anna = app.create_person(&t, &admin, "Anna", "Janssens").await;
+        let bram = app.create_person(&t, &admin, "Bram", "Maes").await;
+        for holder in [&anna, &bram] {
+            app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": holder, "quantity": 3, "effective_date": "2024-02-01"})).await;
+        }
+        app.user_with_role(
+            &t,
+            &admin,
+            "anna@mail-cert.test",
+            "shareholder",
+            Some(&anna),
+        )
+        .await;
+        let issued = app
+            .post_ok(
+                &format!("/api/v1/tenants/{t}/certificates"),
+                &admin,
+                &json!({"shareholder_id": anna}),
+            )
+            .await;
+        let mails = app.smtp().wait_for("anna@mail-cert.test", 2).await;
+        let mail = &mails[1];
+        let number = issued["number"].as_i64().unwrap();
+        assert_eq!(
+            mail.subject(),
+            "Uw aandelencertificaat van Coöperatie mail-cert cv staat klaar"
+        );
+        assert!(
+            mail.body().contains(&format!("Certificaat nr. {number}")),
+            "{}",
+            mail.body()
+        );
+        assert_eq!(mail.link(PUBLIC), Some(format!("{PUBLIC}/c/mail-cert/me")));
+        // Bram has no portal account: there is no page to send him to.
+        app.post_ok(
+            &format!("/api/v1/tenants/{t}/certificates"),
+            &admin,
+            &json!({"shareholder_id": bram}),
+        )
+        .await;
+        let db = app.db.clone();
+        let kinds = tokio::task::spawn_blocking(move || {
+            use dar_db::schema::mail_outbox;
+            use diesel::prelude::*;
+            let mut conn = db.conn().unwrap();
+            mail_outbox::table
+                .filter(mail_outbox::kind.eq("certificate_ready"))
+                .select(mail_outbox::recipient)
+                .load::<String>(&mut *conn)
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(kinds, ["anna@mail-cert.test"]);
+    }
+);

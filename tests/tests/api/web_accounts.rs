@@ -285,6 +285,25 @@ on_both_backends!(
             .await;
         assert_eq!(r.status(), 410);
         app.login(email, NEW_PASSWORD).await;
+
+        let db = app.db.clone();
+        let actions = tokio::task::spawn_blocking(move || {
+            use dar_db::schema::audit_events;
+            use diesel::prelude::*;
+            let mut conn = db.conn().unwrap();
+            audit_events::table
+                .filter(audit_events::action.like("password.reset.%"))
+                .order(audit_events::at.asc())
+                .select(audit_events::action)
+                .load::<String>(&mut *conn)
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            actions,
+            ["password.reset.requested", "password.reset.completed"]
+        );
     }
 );
 
