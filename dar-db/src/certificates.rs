@@ -389,6 +389,28 @@ pub fn find_any(
         .optional()?)
 }
 
+/// Whether `cert` already states what a certificate issued now as of `today` would: the same
+/// date, the same ledger entries, the holder named and addressed as the register names them
+/// today, in their language. Asking for a current certificate then gives this one back
+/// instead of a new number for the same statement.
+pub fn still_current(
+    conn: &mut DbConnection,
+    tenant: &TenantRow,
+    holder: &ShareholderRow,
+    cert: &CertificateRow,
+    today: NaiveDate,
+) -> Result<bool, StoreError> {
+    if cert.as_of != today
+        || cert.ledger_seq.unwrap_or(0) != tenant.ledger_head_seq
+        || cert.language != holder.language
+    {
+        return Ok(false);
+    }
+    let tenant_id: TenantId = parse_id(&tenant.id)?;
+    let identities = identities_on(conn, &tenant_id, std::slice::from_ref(&holder.id), today)?;
+    Ok(cert.content()?.holder == holder_block(holder, identities.get(&holder.id)))
+}
+
 /// A holder's certificates, newest first.
 pub fn of_holder(
     conn: &mut DbConnection,
@@ -420,6 +442,22 @@ pub fn list(
     }
     Ok(query
         .order(certificates::number.asc())
+        .limit(limit)
+        .select(CertificateRow::as_select())
+        .load(conn)?)
+}
+
+/// A page of a tenant's certificates, newest first, below number `before` (all when `None`).
+pub fn latest(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<CertificateRow>, StoreError> {
+    Ok(certificates::table
+        .filter(certificates::tenant_id.eq(tenant.to_string()))
+        .filter(certificates::number.lt(before.unwrap_or(i64::MAX)))
+        .order(certificates::number.desc())
         .limit(limit)
         .select(CertificateRow::as_select())
         .load(conn)?)
@@ -540,6 +578,21 @@ pub fn batch(
         .find((tenant.to_string(), id.to_string()))
         .select(BatchRow::as_select())
         .first(conn)?)
+}
+
+/// A cooperative's latest batches, newest first.
+pub fn recent_batches(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    limit: i64,
+) -> Result<Vec<BatchRow>, StoreError> {
+    Ok(certificate_batches::table
+        .filter(certificate_batches::tenant_id.eq(tenant.to_string()))
+        // Ids are UUIDv7, in creation order: the primary key's index serves this order.
+        .order(certificate_batches::id.desc())
+        .limit(limit)
+        .select(BatchRow::as_select())
+        .load(conn)?)
 }
 
 /// A batch no worker is running: queued, or running without a heartbeat since

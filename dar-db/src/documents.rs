@@ -29,6 +29,8 @@ pub struct SettingsRow {
     pub logo_sha256: Option<String>,
     pub signature_sha256: Option<String>,
     pub updated_at: NaiveDateTime,
+    /// Whether shareholders may ask for a current certificate themselves.
+    pub holders_may_request_certificates: bool,
 }
 
 /// Stores an image unless the tenant already has these exact bytes.

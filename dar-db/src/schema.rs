@@ -247,6 +247,7 @@ diesel::table! {
         logo_sha256 -> Nullable<Text>,
         signature_sha256 -> Nullable<Text>,
         updated_at -> Timestamp,
+        holders_may_request_certificates -> Bool,
     }
 }
 

@@ -117,6 +117,7 @@ pub enum Text {
     Ledger,
     OlderEntries,
     NewerEntries,
+    Certificates,
 }
 
 /// A set of texts in all three languages. [`Text`] holds the application's common words;
@@ -491,6 +492,9 @@ fn common(lang: Language, t: Text) -> &'static str {
         (FormProblems, Nl) => "Dit moet nog aangepast worden",
         (FormProblems, Fr) => "À corriger",
         (FormProblems, En) => "Please correct the following",
+        (Certificates, Nl) => "Certificaten",
+        (Certificates, Fr) => "Certificats",
+        (Certificates, En) => "Certificates",
     }
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod classes;
 pub mod entries;
 pub mod forms;
+pub mod holder;
 pub mod holders;
 pub mod i18n;
 pub mod layout;
@@ -19,3 +20,9 @@ pub mod verify;
 
 /// The stylesheet, served from the binary (no CDN: DAR works without internet).
 pub const STYLESHEET: &str = include_str!("../assets/dar.css");
+
+/// The one script: it follows a certificate batch's progress. Pages work without it.
+pub const SCRIPT: &str = include_str!("../assets/dar.js");
+
+/// What a page part renders to, for callers that put parts together.
+pub use maud::Markup;

@@ -200,6 +200,7 @@ pub enum Section {
     Shareholders,
     Register,
     Ledger,
+    Certificates,
     Audit,
     SupportSessions,
     Settings,
@@ -236,6 +237,11 @@ pub fn cooperative_nav(lang: Language, slug: &str, tools: Tools, current: Sectio
             Section::Ledger,
             format!("/c/{slug}/ledger"),
             t(lang, Text::Ledger),
+        ),
+        (
+            Section::Certificates,
+            format!("/c/{slug}/certificates"),
+            t(lang, Text::Certificates),
         ),
     ];
     if tools.audit {
@@ -387,6 +393,8 @@ pub struct HolderPage {
     pub may_write: bool,
     /// The holder was just added: confirm it.
     pub added: bool,
+    /// The holder's certificates and, for whoever may, the form to issue one.
+    pub certificates: Option<Markup>,
 }
 
 /// One shareholder: who they are, what they hold on a date, and every movement.
@@ -427,13 +435,14 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
                 }
             }
             (holdings_section(lang, Text::Holdings, own_path, h.as_of, &h.holdings))
+            @if let Some(certificates) = &h.certificates { (certificates) }
             (entries_section(lang, "history", Text::History, &h.history))
         },
     )
 }
 
 /// What a holder holds on a date, with the form to choose the date.
-fn holdings_section(
+pub fn holdings_section(
     lang: Language,
     title: Text,
     action: &str,
@@ -454,7 +463,7 @@ fn holdings_section(
 }
 
 /// A titled list of entries; `id` names the section for its heading.
-fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine]) -> Markup {
+pub fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine]) -> Markup {
     html! {
         section aria-labelledby=(id) {
             h2 id=(id) { (t(lang, title)) }
@@ -469,7 +478,7 @@ fn entries_section(lang: Language, id: &str, title: Text, entries: &[EntryLine])
 
 /// "Nr." over a column of register numbers, spelled out for screen readers and on hover:
 /// the full word would make the column too wide for a phone.
-fn register_number_heading(lang: Language) -> Markup {
+pub fn register_number_heading(lang: Language) -> Markup {
     html! { abbr title=(t(lang, Text::RegisterNumber)) { (t(lang, Text::EntryNumber)) } }
 }
 
@@ -616,50 +625,6 @@ pub struct CertificateLine {
     pub issued_on: NaiveDate,
     pub current: bool,
     pub pdf: String,
-}
-
-pub struct MyPage {
-    pub cooperative: String,
-    pub name: String,
-    pub register_number: i64,
-    pub as_of: NaiveDate,
-    pub holdings: Vec<HoldingLine>,
-    pub movements: Vec<EntryLine>,
-    pub certificates: Vec<CertificateLine>,
-}
-
-/// A shareholder's own page: what they hold on a date, their movements (the other party of a
-/// transfer withheld), and their certificates to download. Laid out for a phone first.
-pub fn my_page(frame: &Frame, m: &MyPage, own_path: &str) -> String {
-    let lang = frame.lang;
-    page(
-        frame,
-        html! {
-            p.context { (m.cooperative) }
-            h1 { (m.name) " " span.number { "(" (m.register_number) ")" } }
-            (holdings_section(lang, Text::MyHoldings, own_path, m.as_of, &m.holdings))
-            section aria-labelledby="certificates" {
-                h2 #certificates { (t(lang, Text::MyCertificates)) }
-                @if m.certificates.is_empty() {
-                    p { (t(lang, Text::NoCertificates)) }
-                } @else {
-                    ul.documents {
-                        @for c in &m.certificates {
-                            li {
-                                a href=(c.pdf) download {
-                                    (t(lang, Text::CertificateNumber)) " " (c.number)
-                                }
-                                " · " (t(lang, Text::AsOf)) " " (date(c.as_of))
-                                " · " (t(lang, Text::IssuedOn)) " " (date(c.issued_on))
-                                " · " (t(lang, if c.current { Text::Current } else { Text::Superseded }))
-                            }
-                        }
-                    }
-                }
-            }
-            (entries_section(lang, "movements", Text::MyMovements, &m.movements))
-        },
-    )
 }
 
 /// A cooperative as the platform's coordinator and helpdesk see it: no personal data.

@@ -163,6 +163,8 @@ async fn main() -> anyhow::Result<()> {
         ("entry".into(), entry),
         ("share classes".into(), format!("{coop}/classes")),
         ("issue form".into(), format!("{coop}/entries/new/issue")),
+        ("certificates".into(), format!("{coop}/certificates")),
+        ("baseline: script".into(), "/assets/dar-1.js".into()),
     ];
     if !next_page.is_empty() {
         pages.push(("shareholders, page 2".into(), next_page));

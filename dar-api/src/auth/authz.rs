@@ -30,6 +30,9 @@ pub enum Need {
     ReadShareholder(ShareholderId),
     /// Change one shareholder's contact details.
     UpdateContact(ShareholderId),
+    /// Have a current certificate issued for one shareholder: the register's keepers
+    /// always, the holder themselves when the cooperative lets its shareholders ask.
+    RequestCertificate(ShareholderId),
     /// Consult the minimised register of a class (the handler checks the class is held).
     ConsultClassRegister,
     /// See the cooperative itself (name, enterprise number, settings): every member may.
@@ -42,7 +45,10 @@ impl Need {
     fn writes(&self) -> bool {
         matches!(
             self,
-            Need::WriteRegister | Need::ManageTenant | Need::UpdateContact(_)
+            Need::WriteRegister
+                | Need::ManageTenant
+                | Need::UpdateContact(_)
+                | Need::RequestCertificate(_)
         )
     }
 }
@@ -120,6 +126,19 @@ pub fn authorize(
                     own_shareholders,
                 });
             }
+            Need::RequestCertificate(id) if own_shareholders.contains(&id) => {
+                let settings = dar_db::documents::settings(conn, &tenant_id)?;
+                if !settings.holders_may_request_certificates {
+                    return Err(ApiError::Forbidden(
+                        "this cooperative does not let its shareholders ask for certificates",
+                    ));
+                }
+                return Ok(Access {
+                    role: Role::Shareholder,
+                    support_session_id: None,
+                    own_shareholders,
+                });
+            }
             Need::ConsultClassRegister | Need::ReadTenant => {
                 return Ok(Access {
                     role: Role::Shareholder,
@@ -128,7 +147,9 @@ pub fn authorize(
                 });
             }
             // Another holder's record: not confirmable.
-            Need::ReadShareholder(_) | Need::UpdateContact(_) => return Err(ApiError::NotFound),
+            Need::ReadShareholder(_) | Need::UpdateContact(_) | Need::RequestCertificate(_) => {
+                return Err(ApiError::NotFound);
+            }
             _ if has(Role::Viewer) => return Err(ApiError::Forbidden("viewers may only read")),
             _ => {
                 return Err(ApiError::Forbidden(

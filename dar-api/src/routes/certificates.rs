@@ -11,10 +11,10 @@ use crate::documents::{self, as_of_or_today, certificate_pdf, verify_base};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictJson, StrictQuery};
 use crate::routes::{Page, cursor_key, next_cursor, page_limit, parse_path_id, tenant_access};
-use crate::state::{AppState, Change};
+use crate::state::{AppState, Change, Scope};
 use crate::validate::{HolderRef, holder_ref_schema, holder_refs_schema, resolve_holders};
 use dar_core::documents::CertificateContent;
-use dar_core::ids::{CertificateBatchId, CertificateId, ShareholderId, TenantId};
+use dar_core::ids::{CertificateBatchId, CertificateId, ShareholderId, TenantId, UserId};
 use dar_core::types::Role;
 use dar_db::DbConnection;
 use dar_db::certificates::{self, BatchRow, CertificateRow, IssueContext};
@@ -72,10 +72,13 @@ fn view(state: &AppState, row: &CertificateRow) -> CertificateView {
     }
 }
 
-/// Issues a certificate for one shareholder; it supersedes their current one.
+/// Issues a certificate for one shareholder; it supersedes their current one. A shareholder
+/// may ask for their own, as of today, when the cooperative lets them; when their current
+/// certificate already states today's register, they get that one back (200).
 #[utoipa::path(post, operation_id = "issue_certificate", path = "/api/v1/tenants/{tenant}/certificates", tag = "documents",
     request_body = IssueCertificate, params(("tenant" = String, Path, description = "id or slug")),
-    responses((status = 201, body = CertificateView), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = CertificateView), (status = 200, body = CertificateView),
+              (status = 422, body = crate::error::Problem)))]
 #[post("/tenants/{tenant}/certificates")]
 pub async fn issue(
     state: web::Data<AppState>,
@@ -87,66 +90,120 @@ pub async fn issue(
     let key = path.into_inner();
     let b = body.0;
     let as_of = as_of_or_today(b.as_of)?;
+    // A shareholder names themselves by id; register numbers are the keepers' shorthand.
+    let need = match b.shareholder_id {
+        HolderRef::Id(id) => Need::RequestCertificate(id),
+        HolderRef::Number(_) => Need::WriteRegister,
+    };
     let app = state.clone();
     let issued_by = principal.user_id;
-    let row = state
-        .tenant_write(
-            principal,
-            meta,
-            key,
-            Need::WriteRegister,
-            move |conn, scope| {
-                let tenant_id = scope.id;
-                let refs = [("shareholder_id".to_string(), b.shareholder_id)];
-                let holder = resolve_holders(conn, &tenant_id, &refs)?[0];
-                let holders = certificates::holders_by_id(conn, &tenant_id, &[holder.to_string()])?;
-                if holders.is_empty() {
-                    return Err(ApiError::invalid(
-                        "shareholder_id",
-                        "this cooperative has no such shareholder",
-                    ));
-                }
-                let now = Utc::now();
-                let base = verify_base(&app.settings.public_url);
-                let ctx = IssueContext {
-                    tenant: tenant_id,
-                    as_of,
-                    issued_on: dar_core::time::brussels_date(now),
-                    issued_by,
-                    batch: None,
-                    verify_base: &base,
-                    now,
-                };
-                let mut rows = documents::issue(conn, &app.images, &ctx, &holders)?;
-                crate::mail::enqueue_certificates_ready(
-                    conn,
-                    &app.settings.public_url,
-                    &tenant_id,
-                    &rows,
-                    now,
-                )?;
-                let row = rows
-                    .pop()
-                    .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nothing was issued")))?;
-                Ok(Change {
-                    action: "certificate.issued",
-                    object: ("certificate", row.id.clone()),
-                    details: Some(serde_json::json!({
-                        "number": row.number,
-                        "shareholder_id": row.shareholder_id,
-                        "as_of": row.as_of,
-                        "supersedes": row.supersedes,
-                    })),
-                    value: row,
-                })
-            },
-        )
+    let answer = state
+        .tenant_write(principal, meta, key, need, move |conn, scope| {
+            let refs = [("shareholder_id".to_string(), b.shareholder_id)];
+            let holder = resolve_holders(conn, &scope.id, &refs)?[0];
+            issue_one(conn, &app, scope, holder, as_of, issued_by)
+        })
         .await?;
-    state.mail.wake();
-    let v = view(&state, &row);
-    Ok(HttpResponse::Created()
+    if answer.issued {
+        state.mail.wake();
+    }
+    let v = view(&state, &answer.row);
+    let mut response = if answer.issued {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response
         .insert_header((header::LOCATION, v.pdf_url.clone()))
         .json(v))
+}
+
+/// What asking for one certificate gave.
+pub struct Answer {
+    pub row: CertificateRow,
+    /// False when the holder's current certificate was given back instead.
+    pub issued: bool,
+}
+
+/// Issues one certificate for `holder` as of `as_of`, inside a write on `scope` (the API's
+/// issue and the pages share it). A shareholder asking for their own gets one as of today,
+/// and their current certificate back when it already states today's register.
+pub(crate) fn issue_one(
+    conn: &mut DbConnection,
+    app: &AppState,
+    scope: &Scope,
+    holder: ShareholderId,
+    as_of: NaiveDate,
+    issued_by: UserId,
+) -> ApiResult<Change<Answer>> {
+    let tenant_id = scope.id;
+    let holders = certificates::holders_by_id(conn, &tenant_id, &[holder.to_string()])?;
+    let Some(row) = holders.first() else {
+        return Err(ApiError::invalid(
+            "shareholder_id",
+            "this cooperative has no such shareholder",
+        ));
+    };
+    let now = Utc::now();
+    let today = dar_core::time::brussels_date(now);
+    if scope.access.role == Role::Shareholder {
+        if as_of != today {
+            return Err(ApiError::invalid(
+                "as_of",
+                "a shareholder asks for a certificate as of today",
+            ));
+        }
+        let latest = certificates::of_holder(conn, &tenant_id, &row.id)?;
+        if let Some(current) = latest.into_iter().next()
+            && certificates::still_current(conn, &scope.tenant, row, &current, today)?
+        {
+            return Ok(Change {
+                action: "certificate.requested",
+                object: ("certificate", current.id.clone()),
+                details: Some(serde_json::json!({
+                    "number": current.number,
+                    "shareholder_id": current.shareholder_id,
+                    "still_current": true,
+                })),
+                value: Answer {
+                    row: current,
+                    issued: false,
+                },
+            });
+        }
+    }
+    let base = verify_base(&app.settings.public_url);
+    let ctx = IssueContext {
+        tenant: tenant_id,
+        as_of,
+        issued_on: today,
+        issued_by,
+        batch: None,
+        verify_base: &base,
+        now,
+    };
+    let mut rows = documents::issue(conn, &app.images, &ctx, &holders)?;
+    crate::mail::enqueue_certificates_ready(
+        conn,
+        &app.settings.public_url,
+        &tenant_id,
+        &rows,
+        now,
+    )?;
+    let row = rows
+        .pop()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nothing was issued")))?;
+    Ok(Change {
+        action: "certificate.issued",
+        object: ("certificate", row.id.clone()),
+        details: Some(serde_json::json!({
+            "number": row.number,
+            "shareholder_id": row.shareholder_id,
+            "as_of": row.as_of,
+            "supersedes": row.supersedes,
+        })),
+        value: Answer { row, issued: true },
+    })
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -506,7 +563,7 @@ fn batch_view(row: &BatchRow) -> BatchView {
 }
 
 /// Most holders one request may name; "all" has no limit.
-const MAX_SELECTION: usize = 10_000;
+pub(crate) const MAX_SELECTION: usize = 10_000;
 
 /// Asks for certificates for every active shareholder (or those named), issued in the
 /// background; follow the batch for progress and download the ZIP when it is done.
@@ -546,66 +603,7 @@ pub async fn request_batch(
             meta,
             key,
             Need::WriteRegister,
-            move |conn, scope| {
-                let (tenant, tenant_id) = (&scope.tenant, scope.id);
-                let selection = match &selection {
-                    None => None,
-                    Some(refs) => {
-                        let mut ids: Vec<String> = resolve_holders(conn, &tenant_id, refs)?
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect();
-                        ids.sort();
-                        ids.dedup();
-                        Some(ids)
-                    }
-                };
-                let (total, up_to) = match &selection {
-                    None => certificates::active_population(conn, &tenant_id)?,
-                    Some(ids) => {
-                        let found = certificates::holders_by_id(conn, &tenant_id, ids)?;
-                        if found.len() != ids.len() {
-                            let known: std::collections::HashSet<&str> =
-                                found.iter().map(|h| h.id.as_str()).collect();
-                            let missing = ids.iter().position(|id| !known.contains(id.as_str()));
-                            return Err(ApiError::invalid(
-                                format!("shareholder_ids[{}]", missing.unwrap_or(0)),
-                                "this cooperative has no such shareholder",
-                            ));
-                        }
-                        let up_to = found.iter().map(|h| h.register_number).max().unwrap_or(0);
-                        (found.len() as i64, up_to)
-                    }
-                };
-                let now = Utc::now();
-                let row = BatchRow {
-                    tenant_id: tenant.id.clone(),
-                    id: CertificateBatchId::new().to_string(),
-                    status: "queued".into(),
-                    as_of: Some(as_of),
-                    selection: selection
-                        .as_ref()
-                        .map(serde_json::to_string)
-                        .transpose()
-                        .map_err(ApiError::internal)?,
-                    up_to_register_number: up_to,
-                    total,
-                    done: 0,
-                    last_register_number: 0,
-                    error: None,
-                    requested_by: requested_by.to_string(),
-                    created_at: dar_core::chain::storage_precision(now).naive_utc(),
-                    heartbeat_at: None,
-                    finished_at: None,
-                };
-                certificates::create_batch(conn, &row)?;
-                Ok(Change {
-                    action: "certificate_batch.requested",
-                    object: ("certificate_batch", row.id.clone()),
-                    details: Some(serde_json::json!({ "total": total, "as_of": as_of })),
-                    value: (tenant_id, row),
-                })
-            },
+            move |conn, scope| create_batch(conn, scope, selection.as_deref(), as_of, requested_by),
         )
         .await?;
     let (tenant_id, row) = row;
@@ -620,6 +618,76 @@ pub async fn request_batch(
             ),
         ))
         .json(v))
+}
+
+/// Records a batch of certificates as of `as_of` for the holders `selection` names (every
+/// active holder when `None`), inside a write on `scope`; the caller starts it with
+/// `state.batches.spawn`. The API and the certificates page share it.
+pub(crate) fn create_batch(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    selection: Option<&[(String, HolderRef)]>,
+    as_of: NaiveDate,
+    requested_by: UserId,
+) -> ApiResult<Change<(TenantId, BatchRow)>> {
+    let (tenant, tenant_id) = (&scope.tenant, scope.id);
+    let selection = match selection {
+        None => None,
+        Some(refs) => {
+            let mut ids: Vec<String> = resolve_holders(conn, &tenant_id, refs)?
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            ids.sort();
+            ids.dedup();
+            Some(ids)
+        }
+    };
+    let (total, up_to) = match &selection {
+        None => certificates::active_population(conn, &tenant_id)?,
+        Some(ids) => {
+            let found = certificates::holders_by_id(conn, &tenant_id, ids)?;
+            if found.len() != ids.len() {
+                let known: std::collections::HashSet<&str> =
+                    found.iter().map(|h| h.id.as_str()).collect();
+                let missing = ids.iter().position(|id| !known.contains(id.as_str()));
+                return Err(ApiError::invalid(
+                    format!("shareholder_ids[{}]", missing.unwrap_or(0)),
+                    "this cooperative has no such shareholder",
+                ));
+            }
+            let up_to = found.iter().map(|h| h.register_number).max().unwrap_or(0);
+            (found.len() as i64, up_to)
+        }
+    };
+    let now = Utc::now();
+    let row = BatchRow {
+        tenant_id: tenant.id.clone(),
+        id: CertificateBatchId::new().to_string(),
+        status: "queued".into(),
+        as_of: Some(as_of),
+        selection: selection
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(ApiError::internal)?,
+        up_to_register_number: up_to,
+        total,
+        done: 0,
+        last_register_number: 0,
+        error: None,
+        requested_by: requested_by.to_string(),
+        created_at: dar_core::chain::storage_precision(now).naive_utc(),
+        heartbeat_at: None,
+        finished_at: None,
+    };
+    certificates::create_batch(conn, &row)?;
+    Ok(Change {
+        action: "certificate_batch.requested",
+        object: ("certificate_batch", row.id.clone()),
+        details: Some(serde_json::json!({ "total": total, "as_of": as_of })),
+        value: (tenant_id, row),
+    })
 }
 
 /// A batch's progress.

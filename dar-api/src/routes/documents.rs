@@ -247,6 +247,9 @@ pub struct DocumentSettings {
     /// SHA-256 of an uploaded image.
     pub logo_sha256: Option<String>,
     pub signature_sha256: Option<String>,
+    /// Whether shareholders may ask for a current certificate themselves; default false.
+    #[serde(default)]
+    pub holders_may_request_certificates: bool,
 }
 
 impl From<SettingsRow> for DocumentSettings {
@@ -256,6 +259,7 @@ impl From<SettingsRow> for DocumentSettings {
             signatory_title: r.signatory_title,
             logo_sha256: r.logo_sha256,
             signature_sha256: r.signature_sha256,
+            holders_may_request_certificates: r.holders_may_request_certificates,
         }
     }
 }
@@ -322,6 +326,7 @@ pub struct CheckedSettings {
     signatory_title: Option<String>,
     logo_sha256: Option<String>,
     signature_sha256: Option<String>,
+    holders_may_request_certificates: bool,
 }
 
 fn sha_ok(v: &str) -> bool {
@@ -361,6 +366,7 @@ impl DocumentSettings {
                 signatory_title,
                 logo_sha256,
                 signature_sha256,
+                holders_may_request_certificates: self.holders_may_request_certificates,
             })
         } else {
             Err(problems)
@@ -385,6 +391,7 @@ pub fn store_settings(
             logo_sha256: checked.logo_sha256,
             signature_sha256: checked.signature_sha256,
             updated_at: dar_core::chain::storage_precision(now).naive_utc(),
+            holders_may_request_certificates: checked.holders_may_request_certificates,
         },
     )?;
     Ok(Change {
@@ -394,6 +401,7 @@ pub fn store_settings(
             "signatory_name": row.signatory_name,
             "logo_sha256": row.logo_sha256,
             "signature_sha256": row.signature_sha256,
+            "holders_may_request_certificates": row.holders_may_request_certificates,
         })),
         value: row,
     })

@@ -5,12 +5,14 @@ use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Need, Principal};
+use crate::auth::{Access, Need, Principal};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{RequestMeta, StrictQuery};
 use crate::routes::{Page, cursor_key, money, next_cursor, page_limit, tenant_access};
 use crate::state::AppState;
+use dar_core::ids::TenantId;
 use dar_core::types::Role;
+use dar_db::DbConnection;
 use dar_db::ledger::{HoldingRow, Moment};
 use dar_db::tenants::TenantRow;
 
@@ -193,44 +195,67 @@ pub async fn class_register(
         .db(move |conn| {
             let (tenant, tenant_id, access) =
                 tenant_access(conn, &principal, &key, Need::ConsultClassRegister, &meta)?;
-            let class = dar_db::share_classes::find_by_code(conn, &tenant_id, &q.share_class)?
-                .ok_or_else(|| {
-                    ApiError::invalid("share_class", "this register has no such share class")
-                })?;
-            let m = moment(&tenant, q.as_of, None)?;
-            if access.role == Role::Shareholder {
-                let today = moment(&tenant, None, None)?;
-                let mut holds = false;
-                for holder in &access.own_shareholders {
-                    holds |= dar_db::ledger::holder_holdings(conn, &tenant_id, holder, today)?
-                        .iter()
-                        .any(|h| h.share_class == class.code && h.quantity > 0);
-                }
-                if !holds {
-                    return Err(ApiError::Forbidden(
-                        "only holders of this class may consult its register",
-                    ));
-                }
-            }
-            let rows =
-                dar_db::ledger::class_register(conn, &tenant_id, &class.id, m.as_of, after, limit)?;
-            let next_cursor = next_cursor(&rows, limit, |r| r.register_number);
-            let items = rows
-                .into_iter()
-                .map(|r| ClassRegisterLine {
-                    register_number: r.register_number,
-                    name: match (r.kind.as_str(), r.legal_name, r.last_name, r.first_name) {
-                        ("legal", Some(legal), _, _) => legal,
-                        (_, _, Some(last), Some(first)) => format!("{first} {last}"),
-                        (_, _, Some(last), None) => last,
-                        (_, legal, _, _) => legal.unwrap_or_default(),
-                    },
-                    municipality: r.city,
-                    quantity: r.quantity,
-                })
-                .collect();
-            Ok(Page { items, next_cursor })
+            class_register_page(
+                conn,
+                &tenant,
+                &tenant_id,
+                &access,
+                &q.share_class,
+                q.as_of,
+                after,
+                limit,
+            )
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// A page of the minimised register of the class `code` (name, municipality, holding) as
+/// of a date, after register number `after`: what the API and the holder's page show. A
+/// shareholder consults only the register of a class they hold today.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn class_register_page(
+    conn: &mut DbConnection,
+    tenant: &TenantRow,
+    tenant_id: &TenantId,
+    access: &Access,
+    code: &str,
+    as_of: Option<NaiveDate>,
+    after: i64,
+    limit: i64,
+) -> ApiResult<Page<ClassRegisterLine>> {
+    let class = dar_db::share_classes::find_by_code(conn, tenant_id, code)?
+        .ok_or_else(|| ApiError::invalid("share_class", "this register has no such share class"))?;
+    let m = moment(tenant, as_of, None)?;
+    if access.role == Role::Shareholder {
+        let today = moment(tenant, None, None)?;
+        let mut holds = false;
+        for holder in &access.own_shareholders {
+            holds |= dar_db::ledger::holder_holdings(conn, tenant_id, holder, today)?
+                .iter()
+                .any(|h| h.share_class == class.code && h.quantity > 0);
+        }
+        if !holds {
+            return Err(ApiError::Forbidden(
+                "only holders of this class may consult its register",
+            ));
+        }
+    }
+    let rows = dar_db::ledger::class_register(conn, tenant_id, &class.id, m.as_of, after, limit)?;
+    let next_cursor = next_cursor(&rows, limit, |r| r.register_number);
+    let items = rows
+        .into_iter()
+        .map(|r| ClassRegisterLine {
+            register_number: r.register_number,
+            name: match (r.kind.as_str(), r.legal_name, r.last_name, r.first_name) {
+                ("legal", Some(legal), _, _) => legal,
+                (_, _, Some(last), Some(first)) => format!("{first} {last}"),
+                (_, _, Some(last), None) => last,
+                (_, legal, _, _) => legal.unwrap_or_default(),
+            },
+            municipality: r.city,
+            quantity: r.quantity,
+        })
+        .collect();
+    Ok(Page { items, next_cursor })
 }

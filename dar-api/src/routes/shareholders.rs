@@ -220,7 +220,7 @@ fn identity_from(
     }
 }
 
-fn audit_event(
+pub(crate) fn audit_event(
     principal: &Principal,
     access: &Access,
     meta: &RequestMeta,
@@ -428,6 +428,67 @@ impl UpdateShareholder {
     }
 }
 
+/// A holder's contact details as a request gives them: `None` keeps one, an empty text
+/// clears it.
+#[derive(Default)]
+pub struct ContactChange<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub address: Option<&'a Address>,
+    pub iban: Option<&'a str>,
+    pub language: Option<Language>,
+}
+
+/// Puts checked contact details into `identity`, recording every refused value under its
+/// field (`email`, `phone`, `address.postal_code`, `iban`, ...): the one set of rules for an
+/// administrator's change through the API and a holder's own form.
+pub fn apply_contact(problems: &mut Problems, identity: &mut Identity, c: &ContactChange) {
+    if c.email.is_some() {
+        identity.email = validate::email(problems, "email", c.email);
+    }
+    if c.phone.is_some() {
+        identity.phone = validate::optional_text(problems, "phone", c.phone, 40);
+    }
+    if let Some(a) = c.address {
+        let a = a.checked(problems, "address");
+        identity.street = a.street;
+        identity.postal_code = a.postal_code;
+        identity.city = a.city;
+        identity.country = Some(a.country);
+    }
+    if c.iban.is_some() {
+        identity.iban = iban(problems, c.iban);
+    }
+    if let Some(lang) = c.language {
+        identity.language = lang.as_str().into();
+    }
+}
+
+/// Changes a holder's contact details from today, as the holder's own form does: the rules
+/// of [`apply_contact`] and of a whole identity, a new identity version when anything
+/// changed. The caller authorizes (`Need::UpdateContact`) and audits.
+pub(crate) fn change_contact(
+    conn: &mut dar_db::DbConnection,
+    tenant: &dar_core::ids::TenantId,
+    holder: &ShareholderId,
+    change: &ContactChange,
+    actor: &str,
+) -> ApiResult<ShareholderRow> {
+    let current = shareholders::get(conn, tenant, holder)?;
+    let kind = ShareholderKind::parse(&current.kind)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("kind {:?}", current.kind)))?;
+    let mut identity = current.identity();
+    let mut problems = Problems::new();
+    apply_contact(&mut problems, &mut identity, change);
+    check_identity(&mut problems, kind, &identity);
+    problems.finish()?;
+    let now = Utc::now();
+    let today = dar_core::time::brussels_date(now);
+    Ok(shareholders::change_identity(
+        conn, tenant, holder, identity, today, actor, now,
+    )?)
+}
+
 /// Changes a shareholder. Identity changes are kept as a new version; shareholders may
 /// change their own contact details (email, phone, address, IBAN, language).
 #[utoipa::path(patch, operation_id = "update_shareholder", path = "/api/v1/tenants/{tenant}/shareholders/{id}", tag = "register", request_body = UpdateShareholder,
@@ -482,26 +543,17 @@ pub async fn update(
                     enterprise_number(&mut problems, b.enterprise_number.as_deref());
             }
             identity.birth_date = b.birth_date.or(identity.birth_date);
-            if b.email.is_some() {
-                identity.email = validate::email(&mut problems, "email", b.email.as_deref());
-            }
-            if b.phone.is_some() {
-                identity.phone =
-                    validate::optional_text(&mut problems, "phone", b.phone.as_deref(), 40);
-            }
-            if let Some(a) = &b.address {
-                let a = a.checked(&mut problems, "address");
-                identity.street = a.street;
-                identity.postal_code = a.postal_code;
-                identity.city = a.city;
-                identity.country = Some(a.country);
-            }
-            if b.iban.is_some() {
-                identity.iban = iban(&mut problems, b.iban.as_deref());
-            }
-            if let Some(lang) = b.language {
-                identity.language = lang.as_str().into();
-            }
+            apply_contact(
+                &mut problems,
+                &mut identity,
+                &ContactChange {
+                    email: b.email.as_deref(),
+                    phone: b.phone.as_deref(),
+                    address: b.address.as_ref(),
+                    iban: b.iban.as_deref(),
+                    language: b.language,
+                },
+            );
             check_identity(&mut problems, kind, &identity);
             let now = Utc::now();
             let today = dar_core::time::brussels_date(now);

@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod chain_checks;
 pub mod classes;
 pub mod entries;
+pub mod holder;
 pub mod holders;
 pub mod multipart;
 pub mod people;
@@ -46,12 +47,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(shareholder)
         .service(register)
         .service(register_pdf)
-        .service(my_page)
         .service(certificate_pdf)
         .service(password_form)
         .service(change_password)
         .configure(entries::configure)
         .configure(classes::configure)
+        .configure(holder::configure)
         .configure(accounts::configure)
         .configure(people::configure)
         .configure(support::configure)
@@ -165,7 +166,8 @@ pub fn not_found_page(req: &HttpRequest) -> HttpResponse {
 }
 
 /// What every page answer carries: no caching of personal data, no framing, and a Content
-/// Security Policy that allows only DAR's own stylesheet (and no script at all).
+/// Security Policy that allows only DAR's own stylesheet and script, and the script to
+/// fetch only from DAR itself.
 pub(crate) fn html_response(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type(ContentType::html())
@@ -174,8 +176,8 @@ pub(crate) fn html_response(status: StatusCode, body: String) -> HttpResponse {
         .insert_header((header::REFERRER_POLICY, "same-origin"))
         .insert_header((
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ))
         .body(body)
 }
@@ -472,7 +474,7 @@ struct CsrfForm {
 }
 
 /// Reads a form that carries only the CSRF token and checks it against the session.
-fn checked_form(user: &WebUser, body: &[u8]) -> Result<(), PageError> {
+pub(crate) fn checked_form(user: &WebUser, body: &[u8]) -> Result<(), PageError> {
     let form = std::str::from_utf8(body)
         .ok()
         .and_then(|b| crate::request::parse_query::<CsrfForm>(b).ok());
@@ -686,7 +688,7 @@ pub(super) fn entry_lines(
 
 /// What a holder's page shows of the ledger: their holdings at `moment`, by class code, and
 /// every movement of theirs.
-fn holder_record(
+pub(crate) fn holder_record(
     conn: &mut dar_db::DbConnection,
     tenant: &dar_core::ids::TenantId,
     slug: &str,
@@ -721,13 +723,13 @@ const HISTORY_MAX: i64 = 1000;
 /// For a shareholder reading their own movements: the other party of a transfer is not
 /// named (the README's privacy rule), and not even read.
 #[derive(Clone, Copy)]
-pub(super) struct Withheld {
-    own: dar_core::ids::ShareholderId,
-    label: &'static str,
+pub(crate) struct Withheld {
+    pub(crate) own: dar_core::ids::ShareholderId,
+    pub(crate) label: &'static str,
 }
 
 /// Rows a list page shows.
-const PAGE_ROWS: i64 = 50;
+pub(crate) const PAGE_ROWS: i64 = 50;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -857,6 +859,7 @@ async fn shareholder(
         id.parse().map_err(|_| PageError::NotFound { lang })?;
     let principal = user.principal.clone();
     let k = key.clone();
+    let csrf = user.csrf.clone();
     let (page, banner) = state
         .db(move |conn| {
             let (tenant, tenant_id, access) =
@@ -871,6 +874,9 @@ async fn shareholder(
             };
             let (holdings, history) =
                 holder_record(conn, &tenant_id, &tenant.slug, holder, moment, None)?;
+            let user_form = (lang, csrf.as_str());
+            let certificates =
+                holder::on_holder_page(conn, &tenant_id, &tenant.slug, holder, &access, user_form)?;
             let address = [
                 row.street.clone(),
                 match (&row.postal_code, &row.city) {
@@ -904,6 +910,7 @@ async fn shareholder(
                     history,
                     may_write: access.role == dar_core::types::Role::Admin,
                     added: query.added.is_some(),
+                    certificates: Some(certificates),
                 },
                 chrome.banner,
             ))
@@ -1029,87 +1036,6 @@ async fn register_pdf(
         pdf,
         &format!("register-{slug}-{as_of}.pdf"),
         None,
-    ))
-}
-
-/// A shareholder's own page in one cooperative.
-#[get("/c/{tenant}/me")]
-async fn my_page(
-    state: web::Data<AppState>,
-    user: WebUser,
-    meta: RequestMeta,
-    path: web::Path<String>,
-    req: HttpRequest,
-) -> PageResult {
-    let lang = user.lang;
-    let query = as_of_query(&req, lang)?;
-    let key = path.into_inner();
-    let principal = user.principal.clone();
-    let page = state
-        .db(move |conn| {
-            let tenant = dar_db::tenants::find(conn, &key)?;
-            let tenant_id: dar_core::ids::TenantId =
-                tenant.id.parse().map_err(ApiError::internal)?;
-            let holder = principal
-                .tenant_grants(&tenant_id)
-                .find(|g| g.role == Role::Shareholder)
-                .and_then(|g| g.shareholder_id)
-                .ok_or(ApiError::NotFound)?;
-            let access = crate::auth::authorize(
-                conn,
-                &principal,
-                &tenant,
-                Need::ReadShareholder(holder),
-                &meta,
-            )?;
-            let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
-            let today = dar_core::time::brussels_date(Utc::now());
-            let as_of = query.as_of.unwrap_or(today);
-            let moment = dar_db::ledger::Moment {
-                as_of,
-                as_of_seq: tenant.ledger_head_seq,
-            };
-            let withheld = (!access.sees_counterparties()).then_some(Withheld {
-                own: holder,
-                label: t(lang, Text::AnotherShareholder),
-            });
-            let (holdings, movements) =
-                holder_record(conn, &tenant_id, &tenant.slug, holder, moment, withheld)?;
-            let rows =
-                dar_db::certificates::list(conn, &tenant_id, Some(&holder.to_string()), 0, 1000)?;
-            let mut certificates: Vec<pages::CertificateLine> = rows
-                .iter()
-                .map(|c| pages::CertificateLine {
-                    number: c.number,
-                    as_of: c.as_of,
-                    issued_on: c.issued_at.date(),
-                    current: !rows
-                        .iter()
-                        .any(|o| o.supersedes.as_deref() == Some(c.id.as_str())),
-                    pdf: format!("/c/{}/certificates/{}.pdf", tenant.slug, c.id),
-                })
-                .collect();
-            certificates.reverse();
-            Ok(pages::MyPage {
-                cooperative: tenant.legal_name,
-                name: row.display_name(),
-                register_number: row.register_number,
-                as_of,
-                holdings,
-                movements,
-                certificates,
-            })
-        })
-        .await
-        .map_err(|e| PageError::from_api(e, lang))?;
-    let here = format!(
-        "/c/{}/me",
-        req.match_info().get("tenant").unwrap_or_default()
-    );
-    ok(pages::my_page(
-        &frame(&user, t(lang, Text::MyHoldings), &here),
-        &page,
-        &here,
     ))
 }
 

@@ -400,6 +400,8 @@ async fn save_documents(
         signatory_title: blank_to_none(&form.signatory_title),
         logo_sha256: s.documents.logo_sha256.clone(),
         signature_sha256: s.documents.signature_sha256.clone(),
+        // Kept as it is: the certificates page changes it.
+        holders_may_request_certificates: s.documents.holders_may_request_certificates,
     };
     let checked = match asked.checked() {
         Ok(c) => c,
@@ -555,6 +557,7 @@ async fn upload(
         } else {
             current.signature_sha256.clone()
         },
+        holders_may_request_certificates: current.holders_may_request_certificates,
     };
     let checked = asked
         .checked()

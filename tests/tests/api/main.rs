@@ -32,6 +32,8 @@ mod web;
 mod web_accounts;
 mod web_audit;
 mod web_entries;
+mod web_holder;
+mod web_holder_browser;
 mod web_people;
 mod web_settings;
 mod web_site;

@@ -1,0 +1,1 @@
+ALTER TABLE document_settings DROP COLUMN holders_may_request_certificates;
