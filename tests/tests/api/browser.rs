@@ -290,7 +290,17 @@ pub(crate) async fn assert_fits(browser: &Browser, page: &str) {
     let overflow = browser
         .execute("return document.documentElement.scrollWidth > window.innerWidth")
         .await;
-    assert_eq!(overflow, json!(false), "{page} is wider than the window");
+    if overflow == json!(true) {
+        // Name what sticks out, innermost first, so the failure says what to fix.
+        let culprits = browser
+            .execute(
+                "return [...document.querySelectorAll('body *')]\
+                   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)\
+                   .slice(-5).map(e => e.outerHTML.slice(0, 160))",
+            )
+            .await;
+        panic!("{page} is wider than the window: {culprits}");
+    }
 }
 
 /// Fails with every serious or critical axe finding of the current page.

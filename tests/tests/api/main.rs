@@ -9,6 +9,7 @@ mod breaking;
 mod browser;
 mod browser_accounts;
 mod browser_first_year;
+mod browser_onboarding;
 mod browser_support;
 mod certificate_rules;
 mod certificates;
