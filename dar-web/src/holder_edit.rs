@@ -249,8 +249,7 @@ pub fn edit_holder<'v>(frame: &Frame, a: &'v EditHolder<'v>) -> String {
         identity.push(text("last_name", &v.last_name).required());
         if a.shows_national_number {
             identity.push(
-                text("national_number", &v.national_number)
-                    .hint(h(HolderText::NationalNumberHint)),
+                text("national_number", &v.national_number).hint(h(HolderText::NationalNumberHint)),
             );
         }
         identity.push(

@@ -569,8 +569,7 @@ pub fn update_in(
         identity.legal_name = Some(n.into_string());
     }
     if b.national_number.is_some() {
-        identity.national_number =
-            national_number(&mut problems, b.national_number.as_deref());
+        identity.national_number = national_number(&mut problems, b.national_number.as_deref());
     }
     if b.enterprise_number.is_some() {
         identity.enterprise_number =
@@ -626,9 +625,8 @@ pub fn update_in(
         }
     }
     problems.finish()?;
-        let mut row = shareholders::change_identity(
-        conn, tenant_id, holder, identity, valid_from, actor, now,
-    )?;
+    let mut row =
+        shareholders::change_identity(conn, tenant_id, holder, identity, valid_from, actor, now)?;
     if let Some(status) = b.status {
         let (exit_date, reason) = match status {
             ShareholderStatus::Active => (None, None),
@@ -653,14 +651,8 @@ pub fn update_in(
                 ));
             }
         }
-        row = shareholders::set_status(
-            conn,
-            tenant_id,
-            holder,
-            status.as_str(),
-            exit_date,
-            reason,
-        )?;
+        row =
+            shareholders::set_status(conn, tenant_id, holder, status.as_str(), exit_date, reason)?;
     }
     Ok(Change {
         value: view(&row, access),

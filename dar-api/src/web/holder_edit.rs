@@ -245,9 +245,7 @@ fn localized(lang: Language, e: &ApiError) -> Option<FieldErrors> {
             "postal_code" => h(HolderText::BadPostalCode),
             "country" => h(HolderText::BadCountry),
             "valid_from" => e(EditText::BadValidFrom),
-            "status" if p.message.contains("still holds shares") => {
-                e(EditText::StillHoldsShares)
-            }
+            "status" if p.message.contains("still holds shares") => e(EditText::StillHoldsShares),
             "exit_date" if p.message.contains("required") => e(EditText::ExitDateRequired),
             "exit_date" => e(EditText::BadExitDate),
             _ => h(HolderText::TooLong),

@@ -879,7 +879,9 @@ async fn shareholder(
             let (holdings, history) =
                 holder_record(conn, &tenant_id, &tenant.slug, holder, moment, None)?;
             let admin = if access.role == dar_core::types::Role::Admin {
-                Some(holder_edit::admin_sections(conn, &tenant_id, &holder, lang)?)
+                Some(holder_edit::admin_sections(
+                    conn, &tenant_id, &holder, lang,
+                )?)
             } else {
                 None
             };

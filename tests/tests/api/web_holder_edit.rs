@@ -9,7 +9,10 @@ use crate::web::{Browser, cooperative, csrf_field, location};
 
 /// A cooperative with Anna (10 shares) and its administrator signed in; returns (tenant id,
 /// admin token, Anna's id, the administrator's browser).
-async fn admin_signed_in<'a>(app: &'a TestApp, slug: &str) -> (String, String, String, Browser<'a>) {
+async fn admin_signed_in<'a>(
+    app: &'a TestApp,
+    slug: &str,
+) -> (String, String, String, Browser<'a>) {
     let t = cooperative(app, slug, "Janssens").await;
     let admin = app.login(&format!("admin@{slug}.test"), PASSWORD).await;
     let list = app
@@ -109,8 +112,14 @@ on_both_backends!(
     an_administrator_changes_an_address_and_an_iban_as_a_new_identity_version,
     |app| async move {
         let (t, admin, anna, mut b) = admin_signed_in(&app, "edit-addr").await;
-        app.user_with_role(&t, &admin, "anna@edit-addr.test", "shareholder", Some(&anna))
-            .await;
+        app.user_with_role(
+            &t,
+            &admin,
+            "anna@edit-addr.test",
+            "shareholder",
+            Some(&anna),
+        )
+        .await;
         let holder = format!("/c/edit-addr/shareholders/{anna}");
         let html = b.get(&holder).await.text().await.unwrap();
         assert!(
@@ -133,13 +142,21 @@ on_both_backends!(
         let r = post_fields(&mut b, &edit, &fields).await;
         assert_eq!(r.status(), 303);
         assert_eq!(location(&r), format!("{holder}?updated=1"));
-        let html = b.get(&format!("{holder}?updated=1")).await.text().await.unwrap();
+        let html = b
+            .get(&format!("{holder}?updated=1"))
+            .await
+            .text()
+            .await
+            .unwrap();
         assert!(
             html.contains("De gegevens van de aandeelhouder zijn gewijzigd."),
             "{html}"
         );
         assert!(html.contains("Versies van de identiteit"), "{html}");
-        assert!(html.contains("<td>2</td>"), "the new version listed: {html}");
+        assert!(
+            html.contains("<td>2</td>"),
+            "the new version listed: {html}"
+        );
         assert!(html.contains("Kouter 7, 9000 Gent"), "{html}");
         assert!(html.contains("BE68539007547034"), "{html}");
         assert!(html.contains("Toegang tot het portaal"), "{html}");
@@ -176,7 +193,10 @@ on_both_backends!(
         let fields = edit_form(
             &mut b,
             &edit,
-            &[("iban", "BE68 5390 0754 7035"), ("valid_from", "31/12/2099")],
+            &[
+                ("iban", "BE68 5390 0754 7035"),
+                ("valid_from", "31/12/2099"),
+            ],
         )
         .await;
         let r = post_fields(&mut b, &edit, &fields).await;
@@ -283,8 +303,14 @@ on_both_backends!(
         let (t, admin, anna, _) = admin_signed_in(&app, "edit-deny").await;
         app.user_with_role(&t, &admin, "viewer@edit-deny.test", "viewer", None)
             .await;
-        app.user_with_role(&t, &admin, "anna@edit-deny.test", "shareholder", Some(&anna))
-            .await;
+        app.user_with_role(
+            &t,
+            &admin,
+            "anna@edit-deny.test",
+            "shareholder",
+            Some(&anna),
+        )
+        .await;
         let edit = format!("/c/edit-deny/shareholders/{anna}/edit");
         for email in ["viewer@edit-deny.test", "anna@edit-deny.test"] {
             let mut b = Browser::new(&app);
