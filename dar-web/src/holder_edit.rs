@@ -28,6 +28,7 @@ pub enum EditText {
     BadValidFrom,
     BadExitDate,
     CannotBeEmptied,
+    SameNumberElsewhere,
     Versions,
     VersionsIntro,
     VersionNumber,
@@ -109,6 +110,13 @@ impl Localized for EditText {
             (CannotBeEmptied, Nl) => "Dit kan niet leeggemaakt worden; geef de juiste waarde.",
             (CannotBeEmptied, Fr) => "Ceci ne peut pas être vidé ; indiquez la bonne valeur.",
             (CannotBeEmptied, En) => "This cannot be emptied; give the right value.",
+            (SameNumberElsewhere, Nl) => {
+                "Een andere aandeelhouder van dit register heeft hetzelfde nummer."
+            }
+            (SameNumberElsewhere, Fr) => "Un autre associé de ce registre a le même numéro.",
+            (SameNumberElsewhere, En) => {
+                "Another shareholder of this register has the same number."
+            }
             (Versions, Nl) => "Versies van de identiteit",
             (Versions, Fr) => "Versions de l'identité",
             (Versions, En) => "Versions of the identity",

@@ -220,6 +220,18 @@ fn request(
 fn localized(lang: Language, e: &ApiError) -> Option<FieldErrors> {
     let problems = match e {
         ApiError::Validation { errors, .. } | ApiError::BadRequest { errors, .. } => errors,
+        // The register refuses a second holder with the same number (dar-db's
+        // `refuse_duplicate`): said at the number that was typed.
+        ApiError::Conflict(message) if message.contains("has the same") => {
+            let field = if message.contains("enterprise number") {
+                "enterprise_number"
+            } else {
+                "national_number"
+            };
+            let mut errors = FieldErrors::default();
+            errors.add(field, t(lang, EditText::SameNumberElsewhere));
+            return Some(errors);
+        }
         _ => return None,
     };
     let mut errors = FieldErrors::default();
@@ -491,6 +503,18 @@ mod tests {
         let r = request(Language::Nl, &shown, &shown).unwrap();
         assert!(r.last_name.is_none() && r.iban.is_none() && r.address.is_none());
         assert!(r.status.is_none() && r.exit_reason.is_none() && r.language.is_none());
+    }
+
+    #[test]
+    fn a_number_another_holder_has_is_said_at_that_number() {
+        let e = ApiError::Conflict(
+            "shareholder 3 of this register has the same enterprise number".into(),
+        );
+        let errors = localized(Language::En, &e).unwrap();
+        assert_eq!(
+            errors.of("enterprise_number"),
+            Some(t(Language::En, EditText::SameNumberElsewhere))
+        );
     }
 
     #[test]

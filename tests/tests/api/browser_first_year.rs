@@ -264,11 +264,7 @@ on_both_backends!(
         browser.find("tbody a").await.click().await;
         wait_for_url(&browser, "/c/year/shareholders/").await;
         let anna_page = browser.current_url().await;
-        browser
-            .find("main a[href$='/edit']")
-            .await
-            .click()
-            .await;
+        browser.find("main a[href$='/edit']").await.click().await;
         wait_for_url(&browser, "/edit").await;
         look(&browser, "edit-shareholder", &backend).await;
         fill_and_submit(&browser, &[("iban", "BE68 5390 0754 7035")]).await;

@@ -351,3 +351,28 @@ on_both_backends!(
         assert_eq!(record["iban"], Value::Null);
     }
 );
+
+on_both_backends!(
+    a_national_number_another_holder_has_is_refused_at_that_field,
+    |app| async move {
+        let (t, admin, anna, mut b) = admin_signed_in(&app, "edit-dup").await;
+        let bart = app.create_person(&t, &admin, "Bart", "Peeters").await;
+        for (holder, status) in [(&anna, 303), (&bart, 422)] {
+            let edit = format!("/c/edit-dup/shareholders/{holder}/edit");
+            let fields = edit_form(&mut b, &edit, &[("national_number", "85.07.30-033.28")]).await;
+            let r = post_fields(&mut b, &edit, &fields).await;
+            assert_eq!(r.status(), status);
+            if status == 422 {
+                let html = r.text().await.unwrap();
+                assert!(
+                    html.contains(r#"id="national_number-error">Een andere aandeelhouder"#),
+                    "{html}"
+                );
+            }
+        }
+        let record = app
+            .get_ok(&format!("/api/v1/tenants/{t}/shareholders/{bart}"), &admin)
+            .await;
+        assert_eq!(record["national_number"], Value::Null);
+    }
+);
