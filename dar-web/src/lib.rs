@@ -8,6 +8,7 @@ pub mod classes;
 pub mod entries;
 pub mod forms;
 pub mod holder;
+pub mod holder_edit;
 pub mod holders;
 pub mod i18n;
 pub mod layout;

@@ -280,7 +280,7 @@ pub fn cooperative_nav(lang: Language, slug: &str, tools: Tools, current: Sectio
     }
 }
 
-fn status_text(status: ShareholderStatus) -> Text {
+pub fn status_text(status: ShareholderStatus) -> Text {
     match status {
         ShareholderStatus::Active => Text::StatusActive,
         ShareholderStatus::Exited => Text::StatusExited,
@@ -393,6 +393,11 @@ pub struct HolderPage {
     pub may_write: bool,
     /// The holder was just added: confirm it.
     pub added: bool,
+    /// The holder's details were just changed: confirm it.
+    pub updated: bool,
+    /// For an administrator: the identity's versions and the portal accounts that see the
+    /// holder (`holder_edit::admin_sections`).
+    pub admin: Option<Markup>,
     /// The holder's certificates and, for whoever may, the form to issue one.
     pub certificates: Option<Markup>,
 }
@@ -408,10 +413,16 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
             @if h.added {
                 p.status.ok role="status" { (t(lang, crate::holders::HolderText::Added)) }
             }
+            @if h.updated {
+                p.status.ok role="status" { (t(lang, crate::holder_edit::EditText::Updated)) }
+            }
             h1 { (h.name) " " span.number { "(" (h.register_number) ")" } }
             @if h.may_write {
                 p { a.button href=(format!("/c/{}/entries/new?to={}", h.slug, h.register_number)) {
                     (t(lang, crate::holders::HolderText::RecordEntry))
+                } " "
+                a.button href=(format!("{own_path}/edit")) {
+                    (t(lang, crate::holder_edit::EditText::EditDetails))
                 } }
             }
             section aria-labelledby="identity" {
@@ -437,6 +448,7 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
             (holdings_section(lang, Text::Holdings, own_path, h.as_of, &h.holdings))
             @if let Some(certificates) = &h.certificates { (certificates) }
             (entries_section(lang, "history", Text::History, &h.history))
+            @if let Some(admin) = &h.admin { (admin) }
         },
     )
 }

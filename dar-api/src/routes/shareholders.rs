@@ -520,129 +520,146 @@ pub async fn update(
                     }
                     other => other?,
                 };
-            let current = shareholders::get(conn, &tenant_id, &holder)?;
-            let kind = ShareholderKind::parse(&current.kind)
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("kind")))?;
-            let mut identity = current.identity();
-            let mut problems = Problems::new();
-            if let Some(n) = b.first_name.clone() {
-                identity.first_name = Some(n.into_string());
-            }
-            if let Some(n) = b.last_name.clone() {
-                identity.last_name = Some(n.into_string());
-            }
-            if let Some(n) = b.legal_name.clone() {
-                identity.legal_name = Some(n.into_string());
-            }
-            if b.national_number.is_some() {
-                identity.national_number =
-                    national_number(&mut problems, b.national_number.as_deref());
-            }
-            if b.enterprise_number.is_some() {
-                identity.enterprise_number =
-                    enterprise_number(&mut problems, b.enterprise_number.as_deref());
-            }
-            identity.birth_date = b.birth_date.or(identity.birth_date);
-            apply_contact(
-                &mut problems,
-                &mut identity,
-                &ContactChange {
-                    email: b.email.as_deref(),
-                    phone: b.phone.as_deref(),
-                    address: b.address.as_ref(),
-                    iban: b.iban.as_deref(),
-                    language: b.language,
-                },
-            );
-            check_identity(&mut problems, kind, &identity);
-            let now = Utc::now();
-            let today = dar_core::time::brussels_date(now);
-            let valid_from = b.valid_from.unwrap_or(today);
-            if valid_from > today {
-                problems.add("valid_from", "is in the future");
-            } else if valid_from < current.admission_date {
-                problems.add(
-                    "valid_from",
-                    format!(
-                        "lies before the shareholder's admission on {}",
-                        current.admission_date
-                    ),
-                );
-            }
-            let exit_reason = b.exit_reason.as_deref().and_then(|r| {
-                let multi = dar_core::text::Lines::Multi;
-                problems
-                    .check("exit_reason", dar_core::text::optional(r, multi, 500))
-                    .flatten()
-            });
-            if b.status.is_some_and(|s| s != ShareholderStatus::Active) && b.exit_date.is_none() {
-                problems.add("exit_date", "is required when a shareholder leaves");
-            }
-            if let Some(exit) = b.exit_date {
-                if exit > today {
-                    problems.add("exit_date", "is in the future");
-                } else if exit < current.admission_date {
-                    problems.add(
-                        "exit_date",
-                        format!(
-                            "lies before the shareholder's admission on {}",
-                            current.admission_date
-                        ),
-                    );
-                }
-            }
-            problems.finish()?;
-            let actor = principal.user_id.to_string();
-            let mut row = shareholders::change_identity(
-                conn, &tenant_id, &holder, identity, valid_from, &actor, now,
-            )?;
-            if let Some(status) = b.status {
-                let (exit_date, reason) = match status {
-                    ShareholderStatus::Active => (None, None),
-                    _ => (b.exit_date, exit_reason.clone()),
-                };
-                // Someone who withdrew or was excluded holds nothing: the shares are redeemed
-                // or transferred first. (Heirs of a deceased holder take over later.)
-                if matches!(
-                    status,
-                    ShareholderStatus::Exited | ShareholderStatus::Excluded
-                ) {
-                    let head = dar_db::tenants::get(conn, &tenant_id)?.ledger_head_seq;
-                    let moment = dar_db::ledger::Moment {
-                        as_of: today,
-                        as_of_seq: head,
-                    };
-                    let held = dar_db::ledger::holder_holdings(conn, &tenant_id, &holder, moment)?;
-                    if held.iter().any(|h| h.quantity != 0) {
-                        return Err(ApiError::invalid(
-                            "status",
-                            "this shareholder still holds shares: redeem or transfer them first",
-                        ));
-                    }
-                }
-                row = shareholders::set_status(
-                    conn,
-                    &tenant_id,
-                    &holder,
-                    status.as_str(),
-                    exit_date,
-                    reason,
-                )?;
-            }
+            let scope = crate::state::Scope {
+                tenant,
+                id: tenant_id,
+                access,
+            };
+            let change = update_in(conn, &scope, &holder, &b, &principal.user_id.to_string())?;
             Ok(Audited {
-                value: view(&row, &access),
                 event: audit_event(
                     &principal,
-                    &access,
+                    &scope.access,
                     &meta,
-                    &tenant.id,
-                    "shareholder.updated",
-                    &row.id,
+                    &scope.tenant.id,
+                    change.action,
+                    &change.object.1,
                 ),
+                value: change.value,
             })
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
+}
+
+/// Changes a shareholder of the cooperative of `scope` after checking every field: a new
+/// identity version when the identity changed, and the status with its exit date and reason.
+/// The API and the administrator's edit page change holders through this; the caller
+/// authorizes (an administrator, or the holder for contact details only) and audits.
+pub fn update_in(
+    conn: &mut dar_db::DbConnection,
+    scope: &crate::state::Scope,
+    holder: &ShareholderId,
+    b: &UpdateShareholder,
+    actor: &str,
+) -> ApiResult<Change<ShareholderView>> {
+    let (tenant_id, access) = (&scope.id, &scope.access);
+    let current = shareholders::get(conn, tenant_id, holder)?;
+    let kind = ShareholderKind::parse(&current.kind)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("kind")))?;
+    let mut identity = current.identity();
+    let mut problems = Problems::new();
+    if let Some(n) = b.first_name.clone() {
+        identity.first_name = Some(n.into_string());
+    }
+    if let Some(n) = b.last_name.clone() {
+        identity.last_name = Some(n.into_string());
+    }
+    if let Some(n) = b.legal_name.clone() {
+        identity.legal_name = Some(n.into_string());
+    }
+    if b.national_number.is_some() {
+        identity.national_number = national_number(&mut problems, b.national_number.as_deref());
+    }
+    if b.enterprise_number.is_some() {
+        identity.enterprise_number =
+            enterprise_number(&mut problems, b.enterprise_number.as_deref());
+    }
+    identity.birth_date = b.birth_date.or(identity.birth_date);
+    apply_contact(
+        &mut problems,
+        &mut identity,
+        &ContactChange {
+            email: b.email.as_deref(),
+            phone: b.phone.as_deref(),
+            address: b.address.as_ref(),
+            iban: b.iban.as_deref(),
+            language: b.language,
+        },
+    );
+    check_identity(&mut problems, kind, &identity);
+    let now = Utc::now();
+    let today = dar_core::time::brussels_date(now);
+    let valid_from = b.valid_from.unwrap_or(today);
+    if valid_from > today {
+        problems.add("valid_from", "is in the future");
+    } else if valid_from < current.admission_date {
+        problems.add(
+            "valid_from",
+            format!(
+                "lies before the shareholder's admission on {}",
+                current.admission_date
+            ),
+        );
+    }
+    let exit_reason = b.exit_reason.as_deref().and_then(|r| {
+        let multi = dar_core::text::Lines::Multi;
+        problems
+            .check("exit_reason", dar_core::text::optional(r, multi, 500))
+            .flatten()
+    });
+    if b.status.is_some_and(|s| s != ShareholderStatus::Active) && b.exit_date.is_none() {
+        problems.add("exit_date", "is required when a shareholder leaves");
+    }
+    if let Some(exit) = b.exit_date {
+        if exit > today {
+            problems.add("exit_date", "is in the future");
+        } else if exit < current.admission_date {
+            problems.add(
+                "exit_date",
+                format!(
+                    "lies before the shareholder's admission on {}",
+                    current.admission_date
+                ),
+            );
+        }
+    }
+    problems.finish()?;
+    let mut row =
+        shareholders::change_identity(conn, tenant_id, holder, identity, valid_from, actor, now)?;
+    if let Some(status) = b.status {
+        let (exit_date, reason) = match status {
+            ShareholderStatus::Active => (None, None),
+            _ => (b.exit_date, exit_reason.clone()),
+        };
+        // Someone who withdrew or was excluded holds nothing: the shares are redeemed
+        // or transferred first. (Heirs of a deceased holder take over later.)
+        if matches!(
+            status,
+            ShareholderStatus::Exited | ShareholderStatus::Excluded
+        ) {
+            let head = dar_db::tenants::get(conn, tenant_id)?.ledger_head_seq;
+            let moment = dar_db::ledger::Moment {
+                as_of: today,
+                as_of_seq: head,
+            };
+            let held = dar_db::ledger::holder_holdings(conn, tenant_id, holder, moment)?;
+            if held.iter().any(|h| h.quantity != 0) {
+                return Err(ApiError::invalid(
+                    "status",
+                    "this shareholder still holds shares: redeem or transfer them first",
+                ));
+            }
+        }
+        row =
+            shareholders::set_status(conn, tenant_id, holder, status.as_str(), exit_date, reason)?;
+    }
+    Ok(Change {
+        value: view(&row, access),
+        action: "shareholder.updated",
+        object: ("shareholder", row.id),
+        details: None,
+    })
 }
 
 #[derive(Serialize, ToSchema)]

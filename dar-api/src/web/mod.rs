@@ -9,6 +9,7 @@ pub mod chain_checks;
 pub mod classes;
 pub mod entries;
 pub mod holder;
+pub mod holder_edit;
 pub mod holders;
 pub mod multipart;
 pub mod people;
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(entries::configure)
         .configure(classes::configure)
         .configure(holder::configure)
+        .configure(holder_edit::configure)
         .configure(accounts::configure)
         .configure(people::configure)
         .configure(support::configure)
@@ -837,6 +839,8 @@ struct AsOfQuery {
     after: Option<String>,
     /// Set when the page follows adding the holder, to confirm it.
     added: Option<String>,
+    /// Set when the page follows changing the holder's details, to confirm it.
+    updated: Option<String>,
 }
 
 fn as_of_query(req: &HttpRequest, lang: Language) -> Result<AsOfQuery, PageError> {
@@ -874,6 +878,13 @@ async fn shareholder(
             };
             let (holdings, history) =
                 holder_record(conn, &tenant_id, &tenant.slug, holder, moment, None)?;
+            let admin = if access.role == dar_core::types::Role::Admin {
+                Some(holder_edit::admin_sections(
+                    conn, &tenant_id, &holder, lang,
+                )?)
+            } else {
+                None
+            };
             let user_form = (lang, csrf.as_str());
             let certificates =
                 holder::on_holder_page(conn, &tenant_id, &tenant.slug, holder, &access, user_form)?;
@@ -910,6 +921,8 @@ async fn shareholder(
                     history,
                     may_write: access.role == dar_core::types::Role::Admin,
                     added: query.added.is_some(),
+                    updated: query.updated.is_some(),
+                    admin,
                     certificates: Some(certificates),
                 },
                 chrome.banner,

@@ -259,7 +259,25 @@ on_both_backends!(
         );
         look(&browser, "register-after-year", &backend).await;
 
+        // Anna's account number, added from her page; the page then lists both versions.
+        browser.goto(&app.url("/c/year/shareholders")).await;
+        browser.find("tbody a").await.click().await;
+        wait_for_url(&browser, "/c/year/shareholders/").await;
+        let anna_page = browser.current_url().await;
+        browser.find("main a[href$='/edit']").await.click().await;
+        wait_for_url(&browser, "/edit").await;
+        look(&browser, "edit-shareholder", &backend).await;
+        fill_and_submit(&browser, &[("iban", "BE68 5390 0754 7035")]).await;
+        wait_for_text(&browser, "iban-error").await;
+        look(&browser, "edit-shareholder-refused", &backend).await;
+        browser.goto(&format!("{anna_page}/edit")).await;
+        fill_and_submit(&browser, &[("iban", "BE68 5390 0754 7034")]).await;
+        wait_for_url(&browser, "?updated=1").await;
+        assert!(browser.page_source().await.contains("BE68539007547034"));
+        look(&browser, "shareholder-updated", &backend).await;
+
         // The forms on a phone.
+        let anna_edit = format!("{}/edit", anna_page.trim_start_matches(&app.url("")));
         drop(browser);
         let Some(phone) = Browser::start(Viewport::PHONE).await else {
             return;
@@ -268,6 +286,7 @@ on_both_backends!(
         for (path, name) in [
             ("/c/year/entries/new/issue", "issue-form-phone"),
             ("/c/year/shareholders/new", "add-shareholder-phone"),
+            (anna_edit.as_str(), "edit-shareholder-phone"),
         ] {
             phone.goto(&app.url(path)).await;
             phone.find("main form").await;

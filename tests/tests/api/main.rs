@@ -35,6 +35,7 @@ mod web_audit;
 mod web_entries;
 mod web_holder;
 mod web_holder_browser;
+mod web_holder_edit;
 mod web_people;
 mod web_settings;
 mod web_site;
