@@ -61,6 +61,7 @@ pub fn build_with(
         images,
         batches,
         chain_checks: Default::default(),
+        class_totals: Default::default(),
         mail,
         reset_throttle,
     });

@@ -28,6 +28,8 @@ pub struct AppState {
     pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// What the overview pages last verified of each ledger's chain.
     pub chain_checks: crate::web::chain_checks::ChainChecks,
+    /// The overview's totals per class, kept up to date entry by entry.
+    pub class_totals: crate::web::class_totals::ClassTotals,
     /// The outbox's worker: woken after a transaction that queued a mail.
     pub mail: crate::mail::Outbox,
     /// Requests for a password reset link, slowed down like sign-ins but counted apart, so

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod chain_checks;
+pub mod class_totals;
 pub mod classes;
 pub mod entries;
 pub mod holder;
@@ -561,11 +562,9 @@ async fn dashboard(
                 tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
             let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
-            let moment = dar_db::ledger::Moment {
-                as_of: today,
-                as_of_seq: tenant.ledger_head_seq,
-            };
-            let classes = dar_db::ledger::class_totals(conn, &tenant_id, moment)?
+            let classes = app
+                .class_totals
+                .at(conn, &tenant_id, today, tenant.ledger_head_seq)?
                 .into_iter()
                 .map(|c| pages::ClassLine {
                     code: c.code,

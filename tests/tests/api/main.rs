@@ -24,6 +24,7 @@ mod mail;
 mod migrations;
 mod openapi;
 mod outage;
+mod overview_totals;
 mod pdf_tools;
 mod race;
 mod supervision;
