@@ -966,7 +966,8 @@ async fn register(
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
             };
-            let rows = dar_db::ledger::holdings(conn, &tenant_id, moment, after, PAGE_ROWS)?;
+            // Holder by holder: the cost follows the page, not the ledger (see `holdings_page`).
+            let rows = dar_db::ledger::holdings_page(conn, &tenant_id, moment, after, PAGE_ROWS)?;
             let next = crate::routes::next_cursor(&rows, PAGE_ROWS, |r| {
                 (r.register_number, r.share_class.clone())
             })

@@ -38,6 +38,7 @@ mod web_holder;
 mod web_holder_browser;
 mod web_holder_edit;
 mod web_people;
+mod web_register;
 mod web_settings;
 mod web_site;
 mod web_support;
