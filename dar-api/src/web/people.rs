@@ -321,39 +321,46 @@ async fn invite_user(
     let principal = user.principal.clone();
     let (k, m) = (key.clone(), meta.clone());
     let outcome = if errors.is_empty() {
-        state
-            .write(move |conn| {
-                let shareholder = match number {
-                    Some(n) => {
-                        let (_, tenant_id, _) =
-                            tenant_access(conn, &principal, &k, Need::ManageTenant, &m)?;
-                        let found =
-                            dar_db::shareholders::ids_by_register_number(conn, &tenant_id, &[n])?;
-                        Some(found.get(&n).copied().ok_or_else(|| {
-                            ApiError::invalid("shareholder_id", "no such register number")
-                        })?)
-                    }
-                    None => None,
-                };
-                let new = NewInvitation {
-                    email: address,
-                    role,
-                    shareholder,
-                    lang: mail_lang,
-                };
-                accounts::invite_to_tenant(conn, &st.settings, &principal, &m, &k, new)
-            })
-            .await
+        Some(
+            state
+                .write(move |conn| {
+                    let shareholder = match number {
+                        Some(n) => {
+                            let (_, tenant_id, _) =
+                                tenant_access(conn, &principal, &k, Need::ManageTenant, &m)?;
+                            let found = dar_db::shareholders::ids_by_register_number(
+                                conn,
+                                &tenant_id,
+                                &[n],
+                            )?;
+                            Some(found.get(&n).copied().ok_or_else(|| {
+                                ApiError::invalid("shareholder_id", "no such register number")
+                            })?)
+                        }
+                        None => None,
+                    };
+                    let new = NewInvitation {
+                        email: address,
+                        role,
+                        shareholder,
+                        lang: mail_lang,
+                    };
+                    accounts::invite_to_tenant(conn, &st.settings, &principal, &m, &k, new)
+                })
+                .await
+                .map(|_| ()),
+        )
     } else {
-        Err(ApiError::invalid_fields(Vec::new()))
+        // Refused before anything was tried: the fields already say why.
+        None
     };
     match outcome {
-        Ok(_) => {
+        Some(Ok(())) => {
             state.mail.wake();
             Ok(see_other(&format!("/c/{key}/users?done=invited")))
         }
-        Err(e) => {
-            if errors.is_empty() {
+        outcome => {
+            if let Some(Err(e)) = outcome {
                 errors = localized(lang, &e).ok_or_else(|| PageError::from_api(e, lang))?;
             }
             let principal = user.principal.clone();
@@ -764,28 +771,31 @@ async fn invite_admin(
         let st = state.clone();
         let principal = user.principal.clone();
         let k = key.clone();
-        state
-            .write(move |conn| {
-                let new = NewInvitation {
-                    email: address,
-                    role: Role::Admin,
-                    shareholder: None,
-                    lang: mail_lang,
-                };
-                accounts::invite_to_tenant(conn, &st.settings, &principal, &meta, &k, new)
-            })
-            .await
-            .map(|_| ())
+        Some(
+            state
+                .write(move |conn| {
+                    let new = NewInvitation {
+                        email: address,
+                        role: Role::Admin,
+                        shareholder: None,
+                        lang: mail_lang,
+                    };
+                    accounts::invite_to_tenant(conn, &st.settings, &principal, &meta, &k, new)
+                })
+                .await
+                .map(|_| ()),
+        )
     } else {
-        Err(ApiError::invalid_fields(Vec::new()))
+        // Refused before anything was tried: the fields already say why.
+        None
     };
     match outcome {
-        Ok(()) => {
+        Some(Ok(())) => {
             state.mail.wake();
             Ok(see_other(&format!("/cooperatives/{key}?done=invited")))
         }
-        Err(e) => {
-            if errors.is_empty() {
+        outcome => {
+            if let Some(Err(e)) = outcome {
                 errors = localized(lang, &e).ok_or_else(|| PageError::from_api(e, lang))?;
             }
             let view = state
@@ -957,28 +967,31 @@ async fn invite_platform_user(
     let outcome = if errors.is_empty() {
         let st = state.clone();
         let principal = user.principal.clone();
-        state
-            .write(move |conn| {
-                let new = NewInvitation {
-                    email: address,
-                    role,
-                    shareholder: None,
-                    lang: mail_lang,
-                };
-                accounts::invite_to_platform(conn, &st.settings, &principal, &meta, new)
-            })
-            .await
-            .map(|_| ())
+        Some(
+            state
+                .write(move |conn| {
+                    let new = NewInvitation {
+                        email: address,
+                        role,
+                        shareholder: None,
+                        lang: mail_lang,
+                    };
+                    accounts::invite_to_platform(conn, &st.settings, &principal, &meta, new)
+                })
+                .await
+                .map(|_| ()),
+        )
     } else {
-        Err(ApiError::invalid_fields(Vec::new()))
+        // Refused before anything was tried: the fields already say why.
+        None
     };
     match outcome {
-        Ok(()) => {
+        Some(Ok(())) => {
             state.mail.wake();
             Ok(see_other("/platform/users?done=invited"))
         }
-        Err(e) => {
-            if errors.is_empty() {
+        outcome => {
+            if let Some(Err(e)) = outcome {
                 errors = localized(lang, &e).ok_or_else(|| PageError::from_api(e, lang))?;
             }
             let view = state
