@@ -373,6 +373,8 @@ pub struct MyPage {
     pub name: String,
     pub register_number: i64,
     pub as_of: NaiveDate,
+    /// The date typed could not be read: today is shown, and the field says why.
+    pub as_of_refused: bool,
     pub holdings: Vec<HoldingLine>,
     pub movements: Vec<EntryLine>,
     pub certificates: Vec<CertificateLine>,
@@ -404,7 +406,7 @@ pub fn my_page(frame: &Frame, csrf: &str, m: &MyPage, own_path: &str) -> String 
                     }
                 }
             }
-            (holdings_section(lang, Text::MyHoldings, own_path, m.as_of, &m.holdings))
+            (holdings_section(lang, Text::MyHoldings, own_path, m.as_of, m.as_of_refused, &m.holdings))
             section aria-labelledby="certificates" {
                 h2 #certificates { (t(lang, Text::MyCertificates)) }
                 @if let Some(asked) = m.asked {

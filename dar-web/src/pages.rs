@@ -393,6 +393,8 @@ pub struct HolderPage {
     pub may_write: bool,
     /// The holder was just added: confirm it.
     pub added: bool,
+    /// The date typed could not be read: today is shown, and the field says why.
+    pub as_of_refused: bool,
     /// The holder's details were just changed: confirm it.
     pub updated: bool,
     /// For an administrator: the identity's versions and the portal accounts that see the
@@ -445,7 +447,7 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
                     }
                 }
             }
-            (holdings_section(lang, Text::Holdings, own_path, h.as_of, &h.holdings))
+            (holdings_section(lang, Text::Holdings, own_path, h.as_of, h.as_of_refused, &h.holdings))
             @if let Some(certificates) = &h.certificates { (certificates) }
             (entries_section(lang, "history", Text::History, &h.history))
             @if let Some(admin) = &h.admin { (admin) }
@@ -459,12 +461,13 @@ pub fn holdings_section(
     title: Text,
     action: &str,
     as_of: NaiveDate,
+    refused: bool,
     holdings: &[HoldingLine],
 ) -> Markup {
     html! {
         section aria-labelledby="holdings" {
             h2 #holdings { (t(lang, title)) }
-            (as_of_form(lang, action, as_of))
+            (as_of_form(lang, action, as_of, refused))
             @if holdings.is_empty() {
                 p { (t(lang, Text::NoHoldings)) }
             } @else {
@@ -494,11 +497,19 @@ pub fn register_number_heading(lang: Language) -> Markup {
     html! { abbr title=(t(lang, Text::RegisterNumber)) { (t(lang, Text::EntryNumber)) } }
 }
 
-fn as_of_form(lang: Language, action: &str, as_of: NaiveDate) -> Markup {
+/// The form that chooses the date a page shows; `refused` when the date typed could not be
+/// read (the page then shows today, and says so next to the field).
+fn as_of_form(lang: Language, action: &str, as_of: NaiveDate, refused: bool) -> Markup {
     html! {
+        @if refused {
+            p.problem role="alert" id="as_of-error" { (t(lang, crate::entries::EntryText::NotADate)) }
+        }
         form.as-of method="get" action=(action) {
             label for="as_of" { (t(lang, Text::AsOf)) }
-            input #as_of type="date" name="as_of" value=(as_of.format("%Y-%m-%d").to_string());
+            // A text field, not `type=date`: that one shows the browser's format (11/29/2026
+            // on an American system); the register speaks Belgian (29/11/2026).
+            input #as_of type="text" inputmode="numeric" autocomplete="off" size="10" name="as_of" value=(date(as_of))
+                aria-invalid=[refused.then_some("true")] aria-describedby=[refused.then_some("as_of-error")];
             button type="submit" { (t(lang, Text::Show)) }
         }
     }
@@ -575,6 +586,8 @@ pub struct RegisterPage {
     pub slug: String,
     pub tools: Tools,
     pub as_of: NaiveDate,
+    /// The date typed could not be read: today is shown, and the field says why.
+    pub as_of_refused: bool,
     pub lines: Vec<RegisterLine>,
     pub next: Option<String>,
 }
@@ -593,7 +606,7 @@ pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
             p.context { (r.cooperative) }
             (cooperative_nav(lang, &r.slug, r.tools, Section::Register))
             h1 { (t(lang, Text::RegisterAsOf)) " " (date(r.as_of)) }
-            (as_of_form(lang, &format!("/c/{}/register", r.slug), r.as_of))
+            (as_of_form(lang, &format!("/c/{}/register", r.slug), r.as_of, r.as_of_refused))
             p { a.button href=(pdf) download { (t(lang, Text::DownloadPdf)) } }
             @if r.lines.is_empty() {
                 p { (t(lang, Text::NoHoldings)) }

@@ -147,8 +147,7 @@ fn certificates_section(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MeQuery {
-    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
-    as_of: Option<NaiveDate>,
+    as_of: Option<super::TypedDate>,
     /// What the holder's request for a current certificate gave: `issued` or `current`.
     asked: Option<String>,
 }
@@ -185,7 +184,7 @@ async fn my_page(
             )?;
             let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
             let today = dar_core::time::brussels_date(Utc::now());
-            let as_of = query.as_of.unwrap_or(today);
+            let (as_of, as_of_refused) = super::as_of_or_today(query.as_of, today);
             let moment = dar_db::ledger::Moment {
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
@@ -213,6 +212,7 @@ async fn my_page(
                 name: row.display_name(),
                 register_number: row.register_number,
                 as_of,
+                as_of_refused,
                 holdings,
                 movements,
                 certificates,

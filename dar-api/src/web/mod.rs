@@ -830,11 +830,38 @@ async fn shareholders(
     ))
 }
 
+/// The "as of" date of a page's address, as its date field sends it (31/12/2025, as people
+/// type it) or as links write it (2025-12-31). A date that cannot be read is kept as such,
+/// so the page can say so next to the field instead of failing.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TypedDate {
+    Read(chrono::NaiveDate),
+    Unreadable,
+}
+
+impl<'de> Deserialize<'de> for TypedDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Ok(dar_web::forms::parse_date(&raw).map_or(TypedDate::Unreadable, TypedDate::Read))
+    }
+}
+
+/// The date asked for (today when none), and whether what was typed could not be read.
+pub(crate) fn as_of_or_today(
+    typed: Option<TypedDate>,
+    today: chrono::NaiveDate,
+) -> (chrono::NaiveDate, bool) {
+    match typed {
+        Some(TypedDate::Read(d)) => (d, false),
+        Some(TypedDate::Unreadable) => (today, true),
+        None => (today, false),
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AsOfQuery {
-    #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
-    as_of: Option<chrono::NaiveDate>,
+    as_of: Option<TypedDate>,
     after: Option<String>,
     /// Set when the page follows adding the holder, to confirm it.
     added: Option<String>,
@@ -870,7 +897,7 @@ async fn shareholder(
             let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let row = dar_db::shareholders::get(conn, &tenant_id, &holder)?;
             let today = dar_core::time::brussels_date(Utc::now());
-            let as_of = query.as_of.unwrap_or(today);
+            let (as_of, as_of_refused) = as_of_or_today(query.as_of, today);
             let moment = dar_db::ledger::Moment {
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
@@ -920,6 +947,7 @@ async fn shareholder(
                     history,
                     may_write: access.role == dar_core::types::Role::Admin,
                     added: query.added.is_some(),
+                    as_of_refused,
                     updated: query.updated.is_some(),
                     admin,
                     certificates: Some(certificates),
@@ -961,7 +989,7 @@ async fn register(
                 tenant_access(conn, &principal, &k, Need::ReadRegister, &meta)?;
             let chrome = support::chrome(conn, &principal, &tenant, &access, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
-            let as_of = query.as_of.unwrap_or(today);
+            let (as_of, as_of_refused) = as_of_or_today(query.as_of, today);
             let moment = dar_db::ledger::Moment {
                 as_of,
                 as_of_seq: tenant.ledger_head_seq,
@@ -1005,6 +1033,7 @@ async fn register(
                     slug: tenant.slug,
                     tools: chrome.tools,
                     as_of,
+                    as_of_refused,
                     lines,
                     next,
                 },
@@ -1038,7 +1067,11 @@ async fn register_pdf(
             let (tenant, tenant_id, _) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
             let today = dar_core::time::brussels_date(Utc::now());
-            let as_of = query.as_of.unwrap_or(today);
+            let as_of = match query.as_of {
+                Some(TypedDate::Read(d)) => d,
+                Some(TypedDate::Unreadable) => return Err(ApiError::NotFound),
+                None => today,
+            };
             let extract = dar_db::extracts::register_extract(conn, &tenant_id, as_of, lang, today)?;
             let pdf = dar_documents::register_extract(&extract).map_err(ApiError::internal)?;
             Ok((tenant.slug, as_of, pdf))

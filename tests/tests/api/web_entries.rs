@@ -572,3 +572,48 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    the_date_field_shows_and_reads_belgian_dates_and_says_when_it_cannot,
+    |app| async move {
+        register(&app, "form-date").await;
+        let mut b = signed_in(&app, "form-date", "nl").await;
+        let html = b
+            .get("/c/form-date/register?as_of=01%2F03%2F2024")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(r#"name="as_of" value="01/03/2024""#),
+            "{html}"
+        );
+        assert!(
+            html.contains("Janssens, Anna (1)"),
+            "Anna held her shares then"
+        );
+        let before = b
+            .get("/c/form-date/register?as_of=15%2F01%2F2024")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !before.contains("Janssens, Anna (1)"),
+            "nothing issued yet: {before}"
+        );
+        let r = b.get("/c/form-date/register?as_of=31%2F02%2F2024").await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r#"id="as_of-error""#), "{html}");
+        assert!(html.contains("Geen geldige datum"), "{html}");
+        assert!(html.contains(r#"aria-invalid="true""#));
+        assert_eq!(
+            b.get("/c/form-date/register.pdf?as_of=31%2F02%2F2024")
+                .await
+                .status(),
+            404,
+            "a PDF of a date that is not one is not made"
+        );
+    }
+);
