@@ -320,6 +320,16 @@ fn apply(
     classes: &mut ClassCache,
     now: DateTime<Utc>,
 ) -> Result<Appended, Failure> {
+    // A retry of a request already posted gets the answer it got then, whatever changed
+    // since (the cooperative suspended, the period closed), as the grouped path answers it:
+    // the retry asks what became of that request, not to post again.
+    if let Some(key) = &req.idempotency_key {
+        match replay(conn, &req.tenant_id, key, &req.request_hash) {
+            Ok(Some(done)) => return Ok(done),
+            Ok(None) => {}
+            Err(e) => return Err(Failure::Refused(e)),
+        }
+    }
     if tenant.status != "active" {
         return Err(Failure::Refused(StoreError::TenantInactive {
             status: tenant.status.clone(),
@@ -330,13 +340,6 @@ fn apply(
             field: "entries".into(),
             message: format!("a batch holds 1 to {BATCH_MAX_ENTRIES} entries"),
         }));
-    }
-    if let Some(key) = &req.idempotency_key {
-        match replay(conn, &req.tenant_id, key, &req.request_hash) {
-            Ok(Some(done)) => return Ok(done),
-            Ok(None) => {}
-            Err(e) => return Err(Failure::Refused(e)),
-        }
     }
     let period = Period {
         today: dar_core::time::brussels_date(now),

@@ -83,3 +83,40 @@ on_both_backends!(
         assert_eq!(app.head_seq(&t, &admin).await, 1);
     }
 );
+
+on_both_backends!(
+    a_retry_after_the_cooperative_was_suspended_gets_the_first_answer,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("retry-suspended").await;
+        app.create_class(&t, &admin, "B", "50.00", "free").await;
+        let h = app.create_person(&t, &admin, "Ilse", "Wouters").await;
+        let body = json!({"kind": "issue", "share_class": "B", "to": h, "quantity": 2, "effective_date": "2024-02-01"});
+        let send = |key: &'static str| {
+            app.client
+                .post(app.url(&format!("/api/v1/tenants/{t}/ledger")))
+                .bearer_auth(&admin)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+        };
+        let first = send("before-suspension").await.unwrap();
+        assert_eq!(first.status(), 201);
+        let first: serde_json::Value = first.json().await.unwrap();
+        let r = app
+            .patch(
+                &format!("/api/v1/tenants/{t}"),
+                &app.coordinator,
+                &json!({"status": "suspended"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        // The retry asks what became of the first request: the same answer, posted once.
+        let again = send("before-suspension").await.unwrap();
+        assert_eq!(again.status(), 201);
+        assert_eq!(again.headers().get("Idempotent-Replayed").unwrap(), "true");
+        assert_eq!(again.json::<serde_json::Value>().await.unwrap(), first);
+        // A new request is refused: the register of a suspended cooperative is read-only.
+        expect_problem(send("after-suspension").await.unwrap(), 409).await;
+        assert_eq!(app.head_seq(&t, &admin).await, 1);
+    }
+);
