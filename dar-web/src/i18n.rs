@@ -536,6 +536,12 @@ pub fn money(lang: Language, cents: i64) -> String {
     }
 }
 
+/// An enterprise number as the KBO/BCE writes it (0403.170.701); as stored when it is not one.
+pub fn enterprise_number(stored: &str) -> String {
+    dar_core::identifiers::EnterpriseNumber::parse(stored)
+        .map_or_else(|_| stored.to_string(), |n| n.formatted())
+}
+
 /// A whole number with the language's thousands separator.
 pub fn count(lang: Language, n: i64) -> String {
     let text = money(lang, n.saturating_mul(100));
@@ -580,6 +586,12 @@ mod tests {
         assert_eq!(money(Language::Fr, 5), "0,05 €");
         assert_eq!(money(Language::En, 123_456_789), "€1,234,567.89");
         assert_eq!(money(Language::Nl, -150), "-1,50 €");
+    }
+
+    #[test]
+    fn enterprise_numbers_are_written_with_their_dots() {
+        assert_eq!(enterprise_number("0403170701"), "0403.170.701");
+        assert_eq!(enterprise_number("not a number"), "not a number");
     }
 
     #[test]

@@ -438,7 +438,7 @@ pub fn shareholder_page(frame: &Frame, h: &HolderPage, own_path: &str) -> String
                     @if let Some(nn) = &h.national_number {
                         dt { (t(lang, Text::NationalNumber)) } dd { (nn) }
                     }
-                    @if let Some(en) = &h.enterprise_number {
+                    @if let Some(en) = h.enterprise_number.as_deref().map(crate::i18n::enterprise_number) {
                         dt { (t(lang, Text::EnterpriseNumber)) } dd { (en) }
                     }
                     @if !h.address.is_empty() {
@@ -702,7 +702,7 @@ pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> Strin
                                     td { (l.name) }
                                 }
                                 td { (l.slug) }
-                                td { (l.enterprise_number) }
+                                td.nowrap { (crate::i18n::enterprise_number(&l.enterprise_number)) }
                                 td { (t(lang, status(l.status))) }
                                 td.num { (count(lang, l.entries)) }
                             }

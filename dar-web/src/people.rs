@@ -662,7 +662,7 @@ pub fn cooperative_page(frame: &Frame, c: &CooperativePage) -> String {
             (confirmation(lang, c.done))
             h1 { (c.name) }
             dl.facts {
-                dt { (t(lang, Text::EnterpriseNumber)) } dd { (c.enterprise_number) }
+                dt { (t(lang, Text::EnterpriseNumber)) } dd { (crate::i18n::enterprise_number(c.enterprise_number)) }
                 dt { (p(PeopleText::Slug)) } dd { (c.slug) }
                 dt { (p(PeopleText::StatusLabel)) } dd { (t(lang, tenant_status_text(c.status))) }
             }
