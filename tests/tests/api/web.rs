@@ -572,7 +572,10 @@ on_both_backends!(
                 && html.contains("Coöperatie web-coord-b cv"),
             "{html}"
         );
-        assert!(html.contains("0403019261"), "enterprise numbers: {html}");
+        assert!(
+            html.contains("0403.019.261"),
+            "enterprise numbers, written with their dots: {html}"
+        );
         assert!(
             !html.contains("Janssens") && !html.contains("Peeters"),
             "no shareholder: {html}"
