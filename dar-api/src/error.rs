@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use dar_core::ledger::LedgerError;
-use dar_db::StoreError;
+use dar_db::{DbRule, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -61,6 +61,15 @@ pub enum ApiError {
     /// A ledger rule refused an entry.
     #[error(transparent)]
     Ledger(LedgerError),
+    /// The database refused an entry by a ledger rule the planner did not catch first
+    /// (another writer got there, or the service was bypassed): the same problem type as
+    /// the planner's refusal of that rule.
+    #[error("{detail}")]
+    LedgerRule {
+        code: &'static str,
+        field: &'static str,
+        detail: String,
+    },
     #[error("{0}")]
     Unavailable(String),
     /// Refused by the HTTP layer before a handler could look at it: a body over the size
@@ -123,6 +132,7 @@ impl ApiError {
             ApiError::NotFound => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::Ledger(e) => ledger_code(e),
+            ApiError::LedgerRule { code, .. } => code,
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Http { status, .. } => http_code(*status),
             ApiError::TooLarge { .. } => "payload-too-large",
@@ -140,7 +150,9 @@ impl ApiError {
             ApiError::Forbidden(_) => "Not allowed",
             ApiError::NotFound => "Not found",
             ApiError::Conflict(_) => "Conflict",
-            ApiError::Ledger(_) => "The register rules refuse this entry",
+            ApiError::Ledger(_) | ApiError::LedgerRule { .. } => {
+                "The register rules refuse this entry"
+            }
             ApiError::Unavailable(_) => "Temporarily unavailable",
             ApiError::Http { status, .. } => status.canonical_reason().unwrap_or("Refused"),
             ApiError::TooLarge { .. } => "The request is too large",
@@ -163,6 +175,13 @@ impl ApiError {
                 vec![FieldProblem {
                     field: e.field().into(),
                     message: e.to_string(),
+                }],
+            ),
+            ApiError::LedgerRule { field, detail, .. } => (
+                Some(detail.clone()),
+                vec![FieldProblem {
+                    field: (*field).into(),
+                    message: detail.clone(),
                 }],
             ),
             ApiError::NotFound => (None, vec![]),
@@ -233,6 +252,27 @@ fn summary(errors: &[FieldProblem]) -> String {
     }
 }
 
+/// A rule the database enforced, as the problem the planner gives for the same rule.
+fn ledger_rule(rule: DbRule, message: String) -> ApiError {
+    let (code, field) = match &rule {
+        DbRule::PeriodLocked => ("period-locked", "effective_date"),
+        DbRule::FutureDate => ("future-date", "effective_date"),
+        DbRule::NotTransferable => ("not-transferable", "share_class"),
+        DbRule::ApprovalRequired => ("approval-required", "external_reference"),
+        DbRule::BadReversal => ("bad-reversal", "reverses"),
+        DbRule::InsufficientShares => ("insufficient-shares", "quantity"),
+        DbRule::PaidAboveCapital | DbRule::AboveMaximum => ("holding-rule", "quantity"),
+        DbRule::AppendOnly | DbRule::DerivedState | DbRule::ClassTermsFixed | DbRule::Other(_) => {
+            return ApiError::Conflict(format!("{}: {message}", rule.name()));
+        }
+    };
+    ApiError::LedgerRule {
+        code,
+        field,
+        detail: message,
+    }
+}
+
 fn ledger_code(e: &LedgerError) -> &'static str {
     match e {
         LedgerError::MissingEffectiveDate => "missing-effective-date",
@@ -262,7 +302,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Validation { .. } | ApiError::Ledger(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation { .. } | ApiError::Ledger(_) | ApiError::LedgerRule { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
@@ -347,10 +389,7 @@ impl From<StoreError> for ApiError {
                     message: "already used for a different request".into(),
                 }],
             },
-            StoreError::Rule { rule, message } => ApiError::Validation {
-                detail: format!("{rule}: {message}"),
-                errors: vec![],
-            },
+            StoreError::Rule { rule, message } => ledger_rule(rule, message),
             StoreError::Contention => ApiError::Unavailable("the register is busy; retry".into()),
             StoreError::Unavailable(msg) => ApiError::Unavailable(msg),
             StoreError::Busy(_) => ApiError::Unavailable("the database is busy; retry".into()),

@@ -66,15 +66,29 @@ async fn main() -> anyhow::Result<()> {
                 let Some(last) = tenants.last() else { break };
                 after = Some(last.slug.clone());
                 for t in &tenants {
-                    let report = dar_db::ledger::verify(&mut conn, &t.id.parse()?)?;
-                    match report.first_bad_seq {
-                        None => println!(
-                            "{}: ok, {} entries, head {}",
-                            t.slug, report.entries, report.head_hash
+                    let id = t.id.parse()?;
+                    let report = dar_db::ledger::verify(&mut conn, &id)?;
+                    let positions = dar_db::ledger::verify_positions(&mut conn, &id)?;
+                    match (report.first_bad_seq, positions.first_mismatch) {
+                        (None, None) => println!(
+                            "{}: ok, {} entries, head {}, {} holdings",
+                            t.slug, report.entries, report.head_hash, positions.holdings
                         ),
-                        Some(seq) => {
+                        (Some(seq), _) => {
                             broken += 1;
                             println!("{}: BROKEN at entry {seq}", t.slug);
+                        }
+                        (None, Some(m)) => {
+                            broken += 1;
+                            println!(
+                                "{}: stored position of holder {} in class {} on {} differs from the ledger (ledger {:?}, stored {:?})",
+                                t.slug,
+                                m.shareholder_id,
+                                m.share_class_id,
+                                m.date,
+                                m.ledger,
+                                m.stored
+                            );
                         }
                     }
                 }

@@ -28,9 +28,10 @@ pub enum StoreError {
     /// A ledger rule refused the entry (from the domain check or the database trigger).
     #[error(transparent)]
     Ledger(#[from] LedgerError),
-    /// A database rule (code `dar:<rule>`) refused a write the domain did not catch first.
-    #[error("the database refused the change: {rule}: {message}")]
-    Rule { rule: String, message: String },
+    /// A database rule (a `dar:<rule>` exception or a constraint of `holding_positions`)
+    /// refused a write the domain did not catch first.
+    #[error("the database refused the change: {}: {message}", rule.name())]
+    Rule { rule: DbRule, message: String },
     /// Another writer moved the ledger head first; the caller may retry.
     #[error("the ledger moved on concurrently; retry")]
     Contention,
@@ -55,6 +56,82 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Database(DieselError),
+}
+
+/// A register rule the database enforces. Each ledger rule has the name the planner's
+/// [`LedgerError`] gives it, so a refusal by the database reads like one by the planner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbRule {
+    PeriodLocked,
+    FutureDate,
+    NotTransferable,
+    ApprovalRequired,
+    /// A reversal that does not mirror one earlier, unreversed entry.
+    BadReversal,
+    /// A holding that would fall below zero shares on some date.
+    InsufficientShares,
+    /// A holding paid up beyond its subscribed capital, or a negative amount.
+    PaidAboveCapital,
+    /// A holding above its class's cap.
+    AboveMaximum,
+    /// A change to a table that only grows (the ledger, identity versions, the audit log).
+    AppendOnly,
+    /// A direct write to state the ledger keeps (`holding_positions`).
+    DerivedState,
+    /// A change to a share class's cap or transfer rule.
+    ClassTermsFixed,
+    /// A rule this version does not know by name.
+    Other(String),
+}
+
+impl DbRule {
+    fn parse(name: &str) -> DbRule {
+        match name {
+            "period_locked" => DbRule::PeriodLocked,
+            "future_date" => DbRule::FutureDate,
+            "not_transferable" => DbRule::NotTransferable,
+            "approval_required" => DbRule::ApprovalRequired,
+            "bad_reversal" => DbRule::BadReversal,
+            "holding_invariant_quantity" => DbRule::InsufficientShares,
+            "holding_invariant_paid" => DbRule::PaidAboveCapital,
+            "holding_invariant_maximum" => DbRule::AboveMaximum,
+            "append_only" => DbRule::AppendOnly,
+            "derived_state" => DbRule::DerivedState,
+            "class_terms_fixed" => DbRule::ClassTermsFixed,
+            other => DbRule::Other(other.to_string()),
+        }
+    }
+
+    /// The name the database gives the rule.
+    pub fn name(&self) -> &str {
+        match self {
+            DbRule::PeriodLocked => "period_locked",
+            DbRule::FutureDate => "future_date",
+            DbRule::NotTransferable => "not_transferable",
+            DbRule::ApprovalRequired => "approval_required",
+            DbRule::BadReversal => "bad_reversal",
+            DbRule::InsufficientShares => "holding_invariant_quantity",
+            DbRule::PaidAboveCapital => "holding_invariant_paid",
+            DbRule::AboveMaximum => "holding_invariant_maximum",
+            DbRule::AppendOnly => "append_only",
+            DbRule::DerivedState => "derived_state",
+            DbRule::ClassTermsFixed => "class_terms_fixed",
+            DbRule::Other(name) => name,
+        }
+    }
+
+    /// Which of the constraints of `holding_positions` a message names, if any. Both
+    /// backends put the constraint's name in the message.
+    fn from_constraint(message: &str) -> Option<DbRule> {
+        [
+            "holding_invariant_quantity",
+            "holding_invariant_paid",
+            "holding_invariant_maximum",
+        ]
+        .into_iter()
+        .find(|name| message.contains(name))
+        .map(DbRule::parse)
+    }
 }
 
 impl StoreError {
@@ -120,8 +197,14 @@ impl From<DieselError> for StoreError {
                         return StoreError::Contention;
                     }
                     return StoreError::Rule {
-                        rule: rule.to_string(),
+                        rule: DbRule::parse(rule),
                         message: text.trim().to_string(),
+                    };
+                }
+                if let Some(rule) = DbRule::from_constraint(&message) {
+                    return StoreError::Rule {
+                        rule,
+                        message: "a holding would break the register rules on some date".into(),
                     };
                 }
                 match kind {

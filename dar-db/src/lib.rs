@@ -25,7 +25,7 @@ pub mod web_sessions;
 pub use connection::{
     Backend, Database, DatabaseUrl, DbConnection, PooledConnection, write_transaction,
 };
-pub use error::StoreError;
+pub use error::{DbRule, StoreError};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 

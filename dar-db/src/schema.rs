@@ -330,7 +330,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    holding_positions (tenant_id, shareholder_id, share_class_id, movement_date) {
+        tenant_id -> Text,
+        shareholder_id -> Text,
+        share_class_id -> Text,
+        movement_date -> Date,
+        quantity -> BigInt,
+        capital_cents -> BigInt,
+        paid_cents -> BigInt,
+        max_quantity -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    holding_positions,
     tenants,
     users,
     share_classes,

@@ -219,6 +219,28 @@ pub fn lock(conn: &mut DbConnection, id: &TenantId) -> Result<TenantRow, StoreEr
     get(conn, id)
 }
 
+/// Locks several tenants for the ledger at once, in id order so that two groups never wait
+/// on each other, and reads them. On SQLite the write transaction already holds the
+/// database's write lock (`BEGIN IMMEDIATE`), so nothing more is taken.
+pub fn lock_many(conn: &mut DbConnection, ids: &[TenantId]) -> Result<Vec<TenantRow>, StoreError> {
+    let keys: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    if conn.backend() == Backend::Postgres && !keys.is_empty() {
+        let sql = format!(
+            "SELECT id FROM tenants WHERE id IN ({}) ORDER BY id FOR UPDATE",
+            vec!["?"; keys.len()].join(", ")
+        );
+        let mut query = diesel::sql_query(placeholders(conn.backend(), &sql)).into_boxed();
+        for key in &keys {
+            query = query.bind::<diesel::sql_types::Text, _>(key.clone());
+        }
+        query.execute(conn)?;
+    }
+    Ok(tenants::table
+        .filter(tenants::id.eq_any(&keys))
+        .select(TenantRow::as_select())
+        .load(conn)?)
+}
+
 /// Hands out the next register number; numbers are never reused.
 pub fn next_register_number(conn: &mut DbConnection, id: &TenantId) -> Result<i64, StoreError> {
     diesel::update(tenants::table.find(id.to_string()))

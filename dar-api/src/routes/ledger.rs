@@ -666,21 +666,59 @@ pub struct VerifyView {
     /// The first entry that does not match, when `ok` is false.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_bad_seq: Option<i64>,
+    /// The stored positions recomputed from the ledger.
+    pub positions: PositionsView,
 }
 
-impl From<ChainReport> for VerifyView {
-    fn from(r: ChainReport) -> Self {
+/// What recomputing the stored positions from the ledger found.
+#[derive(Serialize, ToSchema)]
+pub struct PositionsView {
+    pub ok: bool,
+    /// Holdings (holder and class) compared.
+    pub holdings: i64,
+    /// The first position, in holder, class and date order, that the ledger does not give.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_mismatch: Option<PositionMismatchView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PositionMismatchView {
+    pub shareholder_id: String,
+    pub share_class_id: String,
+    pub date: NaiveDate,
+    /// Shares, subscribed and paid-up capital in cents as the ledger sums them; absent
+    /// when the ledger has no movement on that date.
+    pub ledger: Option<[i64; 3]>,
+    /// The same as stored; absent when no row is stored.
+    pub stored: Option<[i64; 3]>,
+}
+
+impl VerifyView {
+    fn new(chain: ChainReport, positions: dar_db::ledger::PositionsReport) -> Self {
+        let triple = |t: Option<(i64, i64, i64)>| t.map(|(a, b, c)| [a, b, c]);
         VerifyView {
-            ok: r.ok,
-            entries: r.entries,
-            head_seq: r.head_seq,
-            head_hash: r.head_hash,
-            first_bad_seq: r.first_bad_seq,
+            ok: chain.ok && positions.ok,
+            entries: chain.entries,
+            head_seq: chain.head_seq,
+            head_hash: chain.head_hash,
+            first_bad_seq: chain.first_bad_seq,
+            positions: PositionsView {
+                ok: positions.ok,
+                holdings: positions.holdings,
+                first_mismatch: positions.first_mismatch.map(|m| PositionMismatchView {
+                    shareholder_id: m.shareholder_id,
+                    share_class_id: m.share_class_id,
+                    date: m.date,
+                    ledger: triple(m.ledger),
+                    stored: triple(m.stored),
+                }),
+            },
         }
     }
 }
 
-/// Recomputes the hash chain over every entry and names the first one that does not match.
+/// Recomputes the hash chain over every entry and names the first one that does not match,
+/// and recomputes the stored positions from the ledger and names the first that differs.
 #[utoipa::path(get, operation_id = "verify_ledger_chain", path = "/api/v1/tenants/{tenant}/ledger/verify", tag = "ledger",
     params(("tenant" = String, Path)),
     responses((status = 200, body = VerifyView)))]
@@ -696,10 +734,12 @@ pub async fn verify(
         .db(move |conn| {
             let (_, tenant_id, _) =
                 tenant_access(conn, &principal, &key, Need::ReadRegister, &meta)?;
-            Ok(dar_db::ledger::verify(conn, &tenant_id)?)
+            let chain = dar_db::ledger::verify(conn, &tenant_id)?;
+            let positions = dar_db::ledger::verify_positions(conn, &tenant_id)?;
+            Ok(VerifyView::new(chain, positions))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(VerifyView::from(report)))
+    Ok(HttpResponse::Ok().json(report))
 }
 
 #[cfg(test)]

@@ -508,6 +508,10 @@ fn refusal(lang: Language, kind: EntryKind, e: &ApiError) -> Option<FieldErrors>
                 errors.add(field, message);
             }
         }
+        // The database refused what the rules accepted a moment before: the register moved.
+        ApiError::LedgerRule { field, .. } => {
+            errors.add(field, t(lang, EntryText::ChangedMeanwhile))
+        }
         ApiError::Conflict(_) => errors.add("form", t(lang, EntryText::ChangedMeanwhile)),
         _ => return None,
     }

@@ -20,6 +20,7 @@ mod first_year;
 mod fuzz;
 mod idempotency;
 mod input_policy;
+mod ledger_engine;
 mod mail;
 mod migrations;
 mod openapi;

@@ -1,0 +1,503 @@
+//! The one append path. Single entries, batches, reversals, groups of concurrent requests
+//! and bulk loads all go through [`post`]: a group of requests is posted with a fixed
+//! handful of statements, whatever its size.
+//!
+//! 1. **Read** everything the rules need, once per group: the tenants (locked, in a fixed
+//!    order), the Idempotency-Keys already used, the share classes, the named holders, the
+//!    entries that reversals cancel, and for each holding the group touches its stored
+//!    positions from the earliest date the group can affect (see [`positions`]).
+//! 2. **Plan** every request in memory, in order, each seeing the ones before it; a request
+//!    that breaks a rule is refused alone, and a refused batch leaves nothing behind.
+//! 3. **Write** the planned entries, their Idempotency-Keys and audit events with one
+//!    multi-row insert each. The database checks every row again (triggers and the CHECK
+//!    constraints of `holding_positions`) and keeps the positions current.
+//!
+//! The cost of a request is therefore the number of stored positions its holdings have on
+//! or after its date (one row for an entry dated today), not the length of the ledger or of
+//! the holders' histories.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+
+use super::positions::{self, HoldingKey};
+use super::{AppendRequest, Appended, EntryRow, audit_event, idempotency_row, replay};
+use crate::audit::{self, NewAuditEvent};
+use crate::connection::DbConnection;
+use crate::error::StoreError;
+use crate::parse_id;
+use crate::schema::{idempotency_keys, ledger_entries, share_classes};
+use crate::share_classes::ShareClassRow;
+use crate::shareholders::RuleFacts;
+use crate::tenants::{self, TenantRow};
+use dar_core::chain::EntryRecord;
+use dar_core::holdings::Leg;
+use dar_core::ids::{EntryId, ShareholderId, TenantId};
+use dar_core::ledger::{
+    self as rules, DraftAction, EntryDraft, HolderState, Period, PlanContext, ReversalTarget,
+};
+use dar_core::types::ShareholderStatus;
+
+/// Largest number of entries one request may post.
+pub const BATCH_MAX_ENTRIES: usize = 1000;
+
+/// Rows per multi-row insert: keeps SQLite under its bound-variable limit.
+const INSERT_CHUNK: usize = 256;
+
+/// Posts one request in its own transaction: a group of one.
+pub fn append(
+    conn: &mut DbConnection,
+    req: &AppendRequest,
+    now: DateTime<Utc>,
+) -> Result<Appended, StoreError> {
+    let mut results =
+        crate::write_transaction(conn, |conn| post(conn, std::slice::from_ref(req), now))?;
+    results.pop().expect("one answer per request")
+}
+
+/// Posts several requests (of one or more tenants) in one transaction, so that concurrent
+/// appends share one commit. A request that breaks a rule is refused alone; if the database
+/// refuses a write the rules did not foresee, the group is rolled back and every request is
+/// tried again in its own transaction, so one bad request never fails another.
+pub fn append_group(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    now: DateTime<Utc>,
+) -> Vec<Result<Appended, StoreError>> {
+    if reqs.len() == 1 {
+        return vec![append(conn, &reqs[0], now)];
+    }
+    match crate::write_transaction(conn, |conn| post(conn, reqs, now)) {
+        Ok(results) => results,
+        // A lock or a lost connection would fail each request the same way, and a commit
+        // whose outcome is unknown must not be posted again (that could post it twice).
+        Err(e) if e.is_retryable() || matches!(e, StoreError::OutcomeUnknown(_)) => {
+            tracing::warn!(error = %e, group.size = reqs.len(), "group append failed");
+            reqs.iter().map(|_| Err(e.same_again())).collect()
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, group.size = reqs.len(), "group append rolled back; posting one by one");
+            reqs.iter().map(|r| append(conn, r, now)).collect()
+        }
+    }
+}
+
+/// Posts `reqs` in the caller's transaction. The outer `Err` is a write the database
+/// refused (the caller rolls back); the inner results are each request's answer.
+pub(super) fn post(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    let today = dar_core::time::brussels_date(now);
+    let mut snap = Snapshot::read(conn, reqs, today)?;
+    let mut results: Vec<Result<Appended, StoreError>> = Vec::with_capacity(reqs.len());
+    let mut rows: Vec<EntryRow> = Vec::new();
+    let mut posted: Vec<(usize, Vec<EntryRecord>)> = Vec::new();
+    // (tenant, key) → index of the request of this group that used it.
+    let mut keys_in_group: HashMap<(TenantId, String), usize> = HashMap::new();
+    for (index, req) in reqs.iter().enumerate() {
+        if let Some(key) = &req.idempotency_key {
+            let k = (req.tenant_id, key.clone());
+            // A retry of a request already posted gets the answer it got then, whatever
+            // changed since (the cooperative suspended, the period closed): the retry asks
+            // what became of that request, not to post again.
+            if let Some(&first) = keys_in_group.get(&k) {
+                results.push(if reqs[first].request_hash == req.request_hash {
+                    Ok(Appended::Replayed(
+                        results[first]
+                            .as_ref()
+                            .map(|a| a.entries().to_vec())
+                            .unwrap_or_default(),
+                    ))
+                } else {
+                    Err(StoreError::IdempotencyMismatch)
+                });
+                continue;
+            }
+            if snap.seen_keys.contains(&k) {
+                results.push(
+                    replay(conn, &req.tenant_id, key, &req.request_hash)
+                        .and_then(|r| r.ok_or(StoreError::NotFound)),
+                );
+                continue;
+            }
+        }
+        match snap.plan_request(req, today, now) {
+            Ok(records) => {
+                if let Some(key) = &req.idempotency_key {
+                    keys_in_group.insert((req.tenant_id, key.clone()), index);
+                }
+                rows.extend(records.iter().map(EntryRow::from_record));
+                posted.push((index, records.clone()));
+                results.push(Ok(Appended::Posted(records)));
+            }
+            Err(e) => results.push(Err(e)),
+        }
+    }
+    write(conn, reqs, &rows, &posted, now)?;
+    Ok(results)
+}
+
+/// (tenant, entry id) → an entry a reversal cancels, and whether it is reversed.
+type Targets = HashMap<(TenantId, EntryId), (EntryRecord, bool)>;
+
+/// What a group read before planning, kept current as it plans.
+struct Snapshot {
+    tenants: HashMap<TenantId, TenantRow>,
+    /// Keys stored before this group.
+    seen_keys: HashSet<(TenantId, String)>,
+    /// (tenant, class code) → class.
+    classes: HashMap<(TenantId, String), ShareClassRow>,
+    /// (tenant, class id) → class code.
+    class_codes: HashMap<(TenantId, String), String>,
+    holders: HashMap<(TenantId, ShareholderId), RuleFacts>,
+    targets: Targets,
+    /// Each holding's legs from the earliest date the group can affect.
+    legs: HashMap<HoldingKey, Vec<Leg>>,
+}
+
+impl Snapshot {
+    fn read(
+        conn: &mut DbConnection,
+        reqs: &[AppendRequest],
+        today: NaiveDate,
+    ) -> Result<Snapshot, StoreError> {
+        let mut tenant_ids: Vec<TenantId> = reqs.iter().map(|r| r.tenant_id).collect();
+        tenant_ids.sort();
+        tenant_ids.dedup();
+        let tenants: HashMap<TenantId, TenantRow> = tenants::lock_many(conn, &tenant_ids)?
+            .into_iter()
+            .map(|t| Ok((parse_id(&t.id)?, t)))
+            .collect::<Result<_, StoreError>>()?;
+        let tenant_keys: Vec<String> = tenant_ids.iter().map(|t| t.to_string()).collect();
+
+        let keys: Vec<&String> = reqs
+            .iter()
+            .filter_map(|r| r.idempotency_key.as_ref())
+            .collect();
+        let seen_keys = if keys.is_empty() {
+            HashSet::new()
+        } else {
+            idempotency_keys::table
+                .filter(idempotency_keys::tenant_id.eq_any(&tenant_keys))
+                .filter(idempotency_keys::key.eq_any(&keys))
+                .select((idempotency_keys::tenant_id, idempotency_keys::key))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .map(|(t, k)| Ok((parse_id(&t)?, k)))
+                .collect::<Result<_, StoreError>>()?
+        };
+
+        let mut classes = HashMap::new();
+        let mut class_codes = HashMap::new();
+        for class in share_classes::table
+            .filter(share_classes::tenant_id.eq_any(&tenant_keys))
+            .select(ShareClassRow::as_select())
+            .load(conn)?
+        {
+            let tenant: TenantId = parse_id(&class.tenant_id)?;
+            class_codes.insert((tenant, class.id.clone()), class.code.clone());
+            classes.insert((tenant, class.code.clone()), class);
+        }
+
+        let targets = read_targets(conn, reqs, &tenant_keys)?;
+
+        // Every holder the group names, and for each holding the earliest date it can move.
+        let mut holder_ids: Vec<String> = Vec::new();
+        let mut earliest: HashMap<HoldingKey, NaiveDate> = HashMap::new();
+        for req in reqs {
+            for draft in &req.drafts {
+                let (class_id, date, (from, to)) = match &draft.action {
+                    DraftAction::Reversal { reverses } => {
+                        match targets.get(&(req.tenant_id, *reverses)) {
+                            Some((target, _)) => (
+                                target.movement.share_class_id.to_string(),
+                                target.movement.movement_date,
+                                (target.movement.from, target.movement.to),
+                            ),
+                            None => continue,
+                        }
+                    }
+                    _ => {
+                        let code = draft.share_class().expect("non-reversals name a class");
+                        let Some(class) = classes.get(&(req.tenant_id, code.to_string())) else {
+                            continue;
+                        };
+                        (
+                            class.id.clone(),
+                            draft.effective_date.unwrap_or(today),
+                            draft.holders(),
+                        )
+                    }
+                };
+                for holder in [from, to].into_iter().flatten() {
+                    holder_ids.push(holder.to_string());
+                    let key = HoldingKey {
+                        tenant: req.tenant_id,
+                        class_id: class_id.clone(),
+                        holder,
+                    };
+                    earliest
+                        .entry(key)
+                        .and_modify(|d| *d = (*d).min(date))
+                        .or_insert(date);
+                }
+            }
+        }
+        holder_ids.sort();
+        holder_ids.dedup();
+        let holders = crate::shareholders::rule_facts(conn, &tenant_keys, &holder_ids)?
+            .into_iter()
+            .map(|((t, h), facts)| Ok(((parse_id(&t)?, parse_id(&h)?), facts)))
+            .collect::<Result<_, StoreError>>()?;
+        let legs = positions::legs_from(conn, &earliest)?;
+        Ok(Snapshot {
+            tenants,
+            seen_keys,
+            classes,
+            class_codes,
+            holders,
+            targets,
+            legs,
+        })
+    }
+
+    /// Plans every draft of `req` in order, each seeing the ones before it. On success the
+    /// snapshot moves on (head, legs, reversed targets); on a refusal it is as it was.
+    fn plan_request(
+        &mut self,
+        req: &AppendRequest,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<EntryRecord>, StoreError> {
+        let tenant = self
+            .tenants
+            .get(&req.tenant_id)
+            .ok_or(StoreError::NotFound)?;
+        if tenant.status != "active" {
+            return Err(StoreError::TenantInactive {
+                status: tenant.status.clone(),
+            });
+        }
+        if req.drafts.is_empty() || req.drafts.len() > BATCH_MAX_ENTRIES {
+            return Err(StoreError::Invalid {
+                field: "entries".into(),
+                message: format!("a batch holds 1 to {BATCH_MAX_ENTRIES} entries"),
+            });
+        }
+        let period = Period {
+            today,
+            locked_until: tenant.locked_until,
+        };
+        let (mut head_seq, mut head_hash) =
+            (tenant.ledger_head_seq, tenant.ledger_head_hash.clone());
+        // The request's own legs and reversals, applied to the snapshot only if it all passes.
+        let mut pending: Vec<(HoldingKey, Leg)> = Vec::new();
+        let mut reversed: Vec<EntryId> = Vec::new();
+        let mut records = Vec::with_capacity(req.drafts.len());
+        for (index, draft) in req.drafts.iter().enumerate() {
+            let movement = self
+                .plan_draft(req.tenant_id, draft, period, &pending, &reversed)
+                .map_err(|error| {
+                    if req.drafts.len() > 1 {
+                        StoreError::InBatch {
+                            index,
+                            error: Box::new(error),
+                        }
+                    } else {
+                        error
+                    }
+                })?;
+            if let DraftAction::Reversal { reverses } = &draft.action {
+                reversed.push(*reverses);
+            }
+            for (holder, leg) in movement.legs() {
+                let key = HoldingKey {
+                    tenant: req.tenant_id,
+                    class_id: movement.share_class_id.to_string(),
+                    holder,
+                };
+                pending.push((key, leg));
+            }
+            let mut record = EntryRecord {
+                tenant_id: req.tenant_id,
+                seq: head_seq + 1,
+                id: EntryId::new(),
+                recorded_at: dar_core::chain::storage_precision(now),
+                actor: req.actor.clone(),
+                idempotency_key: req.idempotency_key.clone(),
+                movement,
+                prev_hash: head_hash.clone(),
+                hash: String::new(),
+            };
+            record.hash = record.expected_hash();
+            head_seq = record.seq;
+            head_hash = record.hash.clone();
+            records.push(record);
+        }
+        for (key, leg) in pending {
+            self.legs.entry(key).or_default().push(leg);
+        }
+        for id in reversed {
+            if let Some(target) = self.targets.get_mut(&(req.tenant_id, id)) {
+                target.1 = true;
+            }
+        }
+        let tenant = self.tenants.get_mut(&req.tenant_id).expect("read above");
+        tenant.ledger_head_seq = head_seq;
+        tenant.ledger_head_hash = head_hash;
+        Ok(records)
+    }
+
+    fn plan_draft(
+        &self,
+        tenant: TenantId,
+        draft: &EntryDraft,
+        period: Period,
+        pending: &[(HoldingKey, Leg)],
+        reversed: &[EntryId],
+    ) -> Result<rules::Movement, StoreError> {
+        let (class, reversal_target, (from, to)) = match &draft.action {
+            DraftAction::Reversal { reverses } => {
+                let (target, already) =
+                    self.targets
+                        .get(&(tenant, *reverses))
+                        .ok_or_else(|| StoreError::Invalid {
+                            field: "reverses".into(),
+                            message: "no entry with this id in this register".into(),
+                        })?;
+                let code = self
+                    .class_codes
+                    .get(&(tenant, target.movement.share_class_id.to_string()))
+                    .ok_or_else(|| StoreError::Corrupt("a reversed entry's class".into()))?;
+                let class = &self.classes[&(tenant, code.clone())];
+                let target = ReversalTarget {
+                    seq: target.seq,
+                    movement: target.movement.clone(),
+                    already_reversed: *already || reversed.contains(reverses),
+                };
+                let holders = (target.movement.from, target.movement.to);
+                (class, Some(target), holders)
+            }
+            _ => {
+                let code = draft.share_class().expect("non-reversals name a class");
+                let class = self
+                    .classes
+                    .get(&(tenant, code.to_string()))
+                    .ok_or_else(|| StoreError::Invalid {
+                        field: "share_class".into(),
+                        message: format!("this register has no share class {code:?}"),
+                    })?;
+                (class, None, draft.holders())
+            }
+        };
+        let state = |holder: Option<ShareholderId>,
+                     field: &str|
+         -> Result<Option<HolderState>, StoreError> {
+            let Some(holder) = holder else {
+                return Ok(None);
+            };
+            let facts = self
+                .holders
+                .get(&(tenant, holder))
+                .ok_or_else(|| StoreError::Invalid {
+                    field: field.into(),
+                    message: "no shareholder with this id in this register".into(),
+                })?;
+            let status = ShareholderStatus::parse(&facts.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", facts.status)))?;
+            let key = HoldingKey {
+                tenant,
+                class_id: class.id.clone(),
+                holder,
+            };
+            let mut legs = self.legs.get(&key).cloned().unwrap_or_default();
+            legs.extend(pending.iter().filter(|(k, _)| *k == key).map(|(_, l)| *l));
+            Ok(Some(HolderState {
+                id: holder,
+                label: facts.label.clone(),
+                admitted: facts.admitted,
+                status,
+                legs,
+            }))
+        };
+        let ctx = PlanContext {
+            period,
+            from: state(from, "from")?,
+            to: state(to, "to")?,
+            class: class.terms()?,
+            reversal_target,
+        };
+        Ok(rules::plan(draft, &ctx)?)
+    }
+}
+
+/// The entries the group's reversals cancel, and whether each is already reversed.
+fn read_targets(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    tenant_keys: &[String],
+) -> Result<Targets, StoreError> {
+    let ids: Vec<String> = reqs
+        .iter()
+        .flat_map(|r| &r.drafts)
+        .filter_map(|d| match &d.action {
+            DraftAction::Reversal { reverses } => Some(reverses.to_string()),
+            _ => None,
+        })
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<EntryRow> = ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq_any(tenant_keys))
+        .filter(ledger_entries::id.eq_any(&ids))
+        .select(EntryRow::as_select())
+        .load(conn)?;
+    let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+    let reversed: HashSet<(String, i64)> = ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq_any(tenant_keys))
+        .filter(ledger_entries::reverses_seq.eq_any(&seqs))
+        .select((ledger_entries::tenant_id, ledger_entries::reverses_seq))
+        .load::<(String, Option<i64>)>(conn)?
+        .into_iter()
+        .filter_map(|(t, s)| s.map(|s| (t, s)))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let record = row.to_record()?;
+            let done = reversed.contains(&(row.tenant_id.clone(), row.seq));
+            Ok(((record.tenant_id, record.id), (record, done)))
+        })
+        .collect()
+}
+
+/// Writes the planned entries, then their Idempotency-Keys and audit events.
+fn write(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    rows: &[EntryRow],
+    posted: &[(usize, Vec<EntryRecord>)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        crate::insert_many!(conn, ledger_entries::table, chunk)?;
+    }
+    let keys: Vec<_> = posted
+        .iter()
+        .filter_map(|(i, records)| idempotency_row(&reqs[*i], records, now))
+        .collect();
+    for chunk in keys.chunks(INSERT_CHUNK) {
+        crate::insert_many!(conn, idempotency_keys::table, chunk)?;
+    }
+    let events: Vec<NewAuditEvent> = posted
+        .iter()
+        .filter_map(|(i, records)| audit_event(&reqs[*i], records))
+        .collect();
+    for chunk in events.chunks(INSERT_CHUNK) {
+        audit::record_many(conn, chunk.to_vec(), now)?;
+    }
+    Ok(())
+}

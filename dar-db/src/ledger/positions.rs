@@ -1,0 +1,341 @@
+//! The stored positions (`holding_positions`): each holding's end-of-day shares, subscribed
+//! and paid-up capital on every date it changed, kept by the ledger's insert trigger. The
+//! planner reads a holding from the earliest date a request can affect; reads of the
+//! register as it is now known read them instead of summing the ledger.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Text};
+
+use crate::connection::{DbConnection, placeholders};
+use crate::error::StoreError;
+use crate::parse_id;
+use dar_core::holdings::Leg;
+use dar_core::ids::{ShareholderId, TenantId};
+
+/// One holding: a holder's shares of one class in one register.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HoldingKey {
+    pub tenant: TenantId,
+    pub class_id: String,
+    pub holder: ShareholderId,
+}
+
+#[derive(QueryableByName)]
+struct PositionRow {
+    #[diesel(sql_type = Text)]
+    tenant_id: String,
+    #[diesel(sql_type = Text)]
+    shareholder_id: String,
+    #[diesel(sql_type = Text)]
+    share_class_id: String,
+    #[diesel(sql_type = Date)]
+    movement_date: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    capital_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    paid_cents: i64,
+}
+
+/// Holdings per statement: 4 bound values each keeps SQLite far under its variable limit.
+const KEYS_PER_QUERY: usize = 500;
+
+/// For each holding, legs that give the same end-of-day positions as its whole history on
+/// and after `from` (its date): the stored position on the last date up to `from` as one
+/// leg, then the change on each later date. Dates before `from` are left out, so the cost is
+/// the number of dates the holding changed on since `from`, not its whole history.
+pub fn legs_from(
+    conn: &mut DbConnection,
+    from: &HashMap<HoldingKey, NaiveDate>,
+) -> Result<HashMap<HoldingKey, Vec<Leg>>, StoreError> {
+    let keys: Vec<(&HoldingKey, &NaiveDate)> = from.iter().collect();
+    let mut stored: HashMap<HoldingKey, Vec<PositionRow>> = HashMap::new();
+    for chunk in keys.chunks(KEYS_PER_QUERY) {
+        let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+        // The row on the last date up to `day`, and every later one.
+        let sql = format!(
+            "WITH k (tenant_id, shareholder_id, share_class_id, day) AS (VALUES {values})
+             SELECT p.tenant_id, p.shareholder_id, p.share_class_id, p.movement_date,
+                    p.quantity, p.capital_cents, p.paid_cents
+               FROM k JOIN holding_positions p
+                 ON p.tenant_id = k.tenant_id AND p.shareholder_id = k.shareholder_id
+                AND p.share_class_id = k.share_class_id
+                AND p.movement_date >= COALESCE(
+                        (SELECT MAX(q.movement_date) FROM holding_positions q
+                          WHERE q.tenant_id = k.tenant_id AND q.shareholder_id = k.shareholder_id
+                            AND q.share_class_id = k.share_class_id AND q.movement_date <= k.day),
+                        k.day)"
+        );
+        let mut query = diesel::sql_query(placeholders(conn.backend(), &sql)).into_boxed();
+        for (key, day) in chunk {
+            query = query
+                .bind::<Text, _>(key.tenant.to_string())
+                .bind::<Text, _>(key.holder.to_string())
+                .bind::<Text, _>(key.class_id.clone())
+                .bind::<Date, _>(**day);
+        }
+        for row in query.load::<PositionRow>(conn)? {
+            let key = HoldingKey {
+                tenant: parse_id(&row.tenant_id)?,
+                class_id: row.share_class_id.clone(),
+                holder: parse_id(&row.shareholder_id)?,
+            };
+            stored.entry(key).or_default().push(row);
+        }
+    }
+    Ok(stored
+        .into_iter()
+        .map(|(key, mut rows)| {
+            rows.sort_by_key(|r| r.movement_date);
+            let mut before = (0, 0, 0);
+            let legs = rows
+                .iter()
+                .map(|r| {
+                    let leg = Leg {
+                        date: r.movement_date,
+                        quantity: r.quantity - before.0,
+                        capital_cents: r.capital_cents - before.1,
+                        paid_cents: r.paid_cents - before.2,
+                    };
+                    before = (r.quantity, r.capital_cents, r.paid_cents);
+                    leg
+                })
+                .collect();
+            (key, legs)
+        })
+        .collect())
+}
+
+/// The stored position of each of a tenant's holdings on `as_of` is its row on the last
+/// date up to `as_of`; this condition, on a row `p`, picks it.
+const LAST_ROW_UP_TO: &str =
+    "p.movement_date = (SELECT MAX(q.movement_date) FROM holding_positions q
+          WHERE q.tenant_id = p.tenant_id AND q.shareholder_id = p.shareholder_id
+            AND q.share_class_id = p.share_class_id AND q.movement_date <= ?)";
+
+/// A register line with the tenant's ledger head as the statement saw it: positions count
+/// every entry, so they answer for a moment only if nothing was posted after its sequence
+/// number. One statement is one snapshot on both backends, so the head and the rows agree.
+#[derive(QueryableByName)]
+struct LineNow {
+    #[diesel(sql_type = BigInt)]
+    head_seq: i64,
+    #[diesel(sql_type = Text)]
+    shareholder_id: String,
+    #[diesel(sql_type = BigInt)]
+    register_number: i64,
+    #[diesel(sql_type = Text)]
+    share_class: String,
+    #[diesel(sql_type = BigInt)]
+    quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    capital_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    paid_cents: i64,
+}
+
+/// Rows read from positions answer for `moment` when they were read at a head no later
+/// than its sequence number. `None`: the caller sums the ledger instead (an older moment).
+/// No rows carry no head, so the head is read after them: heads only grow, so a head no
+/// later than the moment now was no later when the rows were read.
+fn if_current<T, R>(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    rows: Vec<R>,
+    moment: super::Moment,
+    head: impl Fn(&R) -> i64,
+    f: impl Fn(R) -> T,
+) -> Result<Option<Vec<T>>, StoreError> {
+    let head = match rows.first() {
+        Some(first) => head(first),
+        None => crate::tenants::get(conn, tenant)?.ledger_head_seq,
+    };
+    Ok((head <= moment.as_of_seq).then(|| rows.into_iter().map(f).collect()))
+}
+
+/// A page of the register at `moment` from the stored positions, in register-number and
+/// class-code order after `after`; walks the holders by register number and reads each
+/// one's last row up to the date, so a page costs its own size.
+pub(super) fn register_page(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    moment: super::Moment,
+    after: &(i64, String),
+    limit: i64,
+) -> Result<Option<Vec<super::HoldingRow>>, StoreError> {
+    let sql = format!(
+        "SELECT t.ledger_head_seq AS head_seq, s.id AS shareholder_id,
+                s.register_number AS register_number, c.code AS share_class,
+                p.quantity AS quantity, p.capital_cents AS capital_cents, p.paid_cents AS paid_cents
+           FROM tenants t
+           JOIN shareholders s ON s.tenant_id = t.id
+           JOIN holding_positions p ON p.tenant_id = s.tenant_id AND p.shareholder_id = s.id
+           JOIN share_classes c ON c.tenant_id = p.tenant_id AND c.id = p.share_class_id
+          WHERE t.id = ? AND s.register_number >= ?
+            AND (s.register_number > ? OR c.code > ?)
+            AND {LAST_ROW_UP_TO}
+            AND (p.quantity <> 0 OR p.paid_cents <> 0)
+          ORDER BY s.register_number, c.code
+          LIMIT ?"
+    );
+    let rows: Vec<LineNow> = diesel::sql_query(placeholders(conn.backend(), &sql))
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<BigInt, _>(after.0)
+        .bind::<BigInt, _>(after.0)
+        .bind::<Text, _>(after.1.clone())
+        .bind::<Date, _>(moment.as_of)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?;
+    if_current(
+        conn,
+        tenant,
+        rows,
+        moment,
+        |r| r.head_seq,
+        |r| super::HoldingRow {
+            shareholder_id: r.shareholder_id,
+            register_number: r.register_number,
+            share_class: r.share_class,
+            quantity: r.quantity,
+            capital_cents: r.capital_cents,
+            paid_cents: r.paid_cents,
+        },
+    )
+}
+
+#[derive(QueryableByName)]
+struct PositionNow {
+    #[diesel(sql_type = BigInt)]
+    head_seq: i64,
+    #[diesel(sql_type = Text)]
+    share_class_id: String,
+    #[diesel(sql_type = BigInt)]
+    quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    capital_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    paid_cents: i64,
+}
+
+/// One holder's non-empty positions at `moment`: one primary-key lookup per class.
+pub(super) fn holder_now(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    holder: &ShareholderId,
+    moment: super::Moment,
+) -> Result<Option<Vec<super::Position>>, StoreError> {
+    let sql = format!(
+        "SELECT t.ledger_head_seq AS head_seq, p.share_class_id AS share_class_id,
+                p.quantity AS quantity, p.capital_cents AS capital_cents, p.paid_cents AS paid_cents
+           FROM tenants t JOIN holding_positions p ON p.tenant_id = t.id
+          WHERE t.id = ? AND p.shareholder_id = ? AND {LAST_ROW_UP_TO}
+            AND (p.quantity <> 0 OR p.paid_cents <> 0)"
+    );
+    let rows: Vec<PositionNow> = diesel::sql_query(placeholders(conn.backend(), &sql))
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Text, _>(holder.to_string())
+        .bind::<Date, _>(moment.as_of)
+        .load(conn)?;
+    if_current(
+        conn,
+        tenant,
+        rows,
+        moment,
+        |r| r.head_seq,
+        |r| super::Position {
+            share_class_id: r.share_class_id,
+            quantity: r.quantity,
+            capital_cents: r.capital_cents,
+            paid_cents: r.paid_cents,
+        },
+    )
+}
+
+#[derive(QueryableByName)]
+struct TotalNow {
+    #[diesel(sql_type = BigInt)]
+    head_seq: i64,
+    #[diesel(sql_type = Text)]
+    code: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = BigInt)]
+    quantity: i64,
+    #[diesel(sql_type = BigInt)]
+    capital_cents: i64,
+    #[diesel(sql_type = BigInt)]
+    paid_cents: i64,
+}
+
+/// Every class's totals at `moment`, from each holding's last row up to the date.
+pub(super) fn class_totals_now(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    moment: super::Moment,
+) -> Result<Option<Vec<super::ClassTotal>>, StoreError> {
+    let sql = format!(
+        "SELECT t.ledger_head_seq AS head_seq, c.code AS code, c.name AS name,
+                CAST(COALESCE(SUM(p.quantity), 0) AS BIGINT) AS quantity,
+                CAST(COALESCE(SUM(p.capital_cents), 0) AS BIGINT) AS capital_cents,
+                CAST(COALESCE(SUM(p.paid_cents), 0) AS BIGINT) AS paid_cents
+           FROM tenants t
+           JOIN share_classes c ON c.tenant_id = t.id
+           LEFT JOIN holding_positions p
+             ON p.tenant_id = c.tenant_id AND p.share_class_id = c.id AND {LAST_ROW_UP_TO}
+          WHERE t.id = ?
+          GROUP BY t.ledger_head_seq, c.code, c.name
+          ORDER BY c.code"
+    );
+    let rows: Vec<TotalNow> = diesel::sql_query(placeholders(conn.backend(), &sql))
+        .bind::<Date, _>(moment.as_of)
+        .bind::<Text, _>(tenant.to_string())
+        .load(conn)?;
+    if_current(
+        conn,
+        tenant,
+        rows,
+        moment,
+        |r| r.head_seq,
+        |r| super::ClassTotal {
+            code: r.code,
+            name: r.name,
+            quantity: r.quantity,
+            capital_cents: r.capital_cents,
+            paid_cents: r.paid_cents,
+        },
+    )
+}
+
+/// The holders of one class at the end of `as_of` (everything posted counts), in
+/// register-number order after `after_register_number`.
+pub(super) fn class_register(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    class_id: &str,
+    as_of: NaiveDate,
+    after_register_number: i64,
+    limit: i64,
+) -> Result<Vec<super::ClassRegisterRow>, StoreError> {
+    let sql = format!(
+        "SELECT s.register_number AS register_number, s.kind AS kind, s.first_name AS first_name,
+                s.last_name AS last_name, s.legal_name AS legal_name, s.city AS city,
+                p.quantity AS quantity
+           FROM shareholders s
+           JOIN holding_positions p ON p.tenant_id = s.tenant_id AND p.shareholder_id = s.id
+          WHERE s.tenant_id = ? AND p.share_class_id = ? AND s.register_number > ?
+            AND {LAST_ROW_UP_TO} AND p.quantity > 0
+          ORDER BY s.register_number
+          LIMIT ?"
+    );
+    Ok(diesel::sql_query(placeholders(conn.backend(), &sql))
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Text, _>(class_id.to_string())
+        .bind::<BigInt, _>(after_register_number)
+        .bind::<Date, _>(as_of)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?)
+}
