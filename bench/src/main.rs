@@ -4,6 +4,12 @@
 //! seeded with shares), then runs `--clients` concurrent clients that each post one transfer
 //! at a time, and reports transfers per second, errors by status and latency percentiles.
 //! The last line of stdout is the result as JSON, for `bench/run.sh`.
+//!
+//! With `--tenant-slug` it works on an existing cooperative instead (e.g. the demo loaded
+//! with `dar demo --holders 400000`): `--preload-entries` first posts that many issues
+//! through 1,000-entry `ledger/batch` requests spread over its holders and five dates
+//! (reporting entries per second), and `--mode reads` measures one holder's holdings as of
+//! a random date instead of posting transfers.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -61,6 +67,28 @@ struct Args {
     /// Prefix of the tenant slugs; random by default.
     #[arg(long)]
     run_id: Option<String>,
+    /// Work on this existing cooperative (one tenant) instead of creating `--tenants`.
+    #[arg(long)]
+    tenant_slug: Option<String>,
+    /// An administrator of `--tenant-slug`.
+    #[arg(long, default_value = "admin@demo.dar.coop")]
+    admin_email: String,
+    #[arg(long, default_value = "demo-password-2026", hide_default_value = true)]
+    admin_password: String,
+    /// With `--tenant-slug`: issues to post through 1,000-entry batches before the run.
+    #[arg(long, default_value_t = 0)]
+    preload_entries: usize,
+    /// What the clients do.
+    #[arg(long, value_enum, default_value_t = Mode::Transfers)]
+    mode: Mode,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Post one transfer of 1 share between two random holders, dated yesterday.
+    Transfers,
+    /// Read one random holder's holdings as of a random date of the last three years.
+    Reads,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -93,6 +121,24 @@ struct Api {
 impl Api {
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// GET that must answer with a 2xx; returns the JSON body.
+    async fn get_ok(&self, path: &str, token: &str) -> anyhow::Result<Value> {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .with_context(|| format!("GET {path}"))?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            bail!("GET {path}: {status}: {text}");
+        }
+        serde_json::from_str(&text)
+            .with_context(|| format!("GET {path}: the answer is not JSON: {text}"))
     }
 
     /// POST that must answer with a 2xx; returns the JSON body.
@@ -162,11 +208,21 @@ async fn run(args: Args) -> anyhow::Result<()> {
         "setup: {} tenant(s) × {} holders, run id {run_id} …",
         args.tenants, args.holders_per_tenant
     );
-    let tenants: Vec<Tenant> = stream::iter(0..args.tenants)
-        .map(|i| setup_tenant(&api, &coordinator, &run_id, i, args.holders_per_tenant))
-        .buffered(4)
-        .try_collect()
-        .await?;
+    let mut preload = None;
+    let tenants: Vec<Tenant> = match &args.tenant_slug {
+        None => {
+            stream::iter(0..args.tenants)
+                .map(|i| setup_tenant(&api, &coordinator, &run_id, i, args.holders_per_tenant))
+                .buffered(4)
+                .try_collect()
+                .await?
+        }
+        Some(slug) => {
+            let (tenant, rate) = existing_tenant(&api, &coordinator, slug, &args).await?;
+            preload = rate;
+            vec![tenant]
+        }
+    };
     eprintln!(
         "setup: done in {:.1}s",
         setup_started.elapsed().as_secs_f64()
@@ -207,9 +263,126 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "clients": args.clients,
             "seconds": args.seconds,
             "run_id": run_id,
+            "mode": format!("{:?}", args.mode).to_lowercase(),
+            "preload_entries_per_s": preload,
         })
     );
     Ok(())
+}
+
+/// An existing cooperative: its admin logs in, every holder is listed, `--preload-entries`
+/// issues are posted through batches (returning entries per second), and the first
+/// `--holders-per-tenant` holders get seed shares for the transfer load.
+async fn existing_tenant(
+    api: &Api,
+    coordinator: &str,
+    slug: &str,
+    args: &Args,
+) -> anyhow::Result<(Tenant, Option<f64>)> {
+    let tenants = api
+        .get_ok("/api/v1/tenants?limit=1000", coordinator)
+        .await?;
+    let id = tenants["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|t| t["slug"] == slug)
+        .and_then(|t| t["id"].as_str())
+        .with_context(|| format!("no cooperative {slug:?}"))?
+        .to_string();
+    let token = api.login(&args.admin_email, &args.admin_password).await?;
+    let listed = Instant::now();
+    let mut holders = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/tenants/{id}/shareholders?limit=1000&status=active");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = api.get_ok(&path, &token).await?;
+        for h in page["items"].as_array().into_iter().flatten() {
+            holders.push(string_field(h, "id")?);
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    eprintln!(
+        "setup: {slug} has {} active holders (listed in {:.1}s)",
+        holders.len(),
+        listed.elapsed().as_secs_f64()
+    );
+    if holders.len() < 2 {
+        bail!("{slug} has fewer than two active holders");
+    }
+    let mut rate = None;
+    if args.preload_entries > 0 {
+        let started = Instant::now();
+        // Issues spread over every holder and five dates a year apart, so each holder gets
+        // movements on several dates, as a register built up over years has.
+        let dates = [
+            "2021-06-01",
+            "2022-06-01",
+            "2023-06-01",
+            "2024-06-01",
+            "2025-06-01",
+        ];
+        let batches = args.preload_entries.div_ceil(BATCH_MAX);
+        let path = format!("/api/v1/tenants/{id}/ledger/batch");
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        stream::iter(0..batches)
+            .map(|b| {
+                let entries: Vec<Value> = (0..BATCH_MAX.min(args.preload_entries - b * BATCH_MAX))
+                    .map(|i| {
+                        let n = b * BATCH_MAX + i;
+                        let to = &holders[n % holders.len()];
+                        let date = dates[(n / holders.len()) % dates.len()];
+                        json!({"kind": "issue", "share_class": "B", "to": to, "quantity": 1, "effective_date": date})
+                    })
+                    .collect();
+                let (api, path, token, done) = (api, &path, &token, &done);
+                async move {
+                    let n = entries.len();
+                    api.post_ok(path, Some(token), &json!({"entries": entries})).await?;
+                    let total = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+                    if (total / BATCH_MAX).is_multiple_of(100) {
+                        eprintln!(
+                            "preload: {total} of {} entries, {:.0}/s",
+                            args.preload_entries,
+                            total as f64 / started.elapsed().as_secs_f64()
+                        );
+                    }
+                    anyhow::Ok(())
+                }
+            })
+            .buffer_unordered(args.clients.clamp(1, 8))
+            .try_collect::<Vec<()>>()
+            .await?;
+        let per_s = args.preload_entries as f64 / started.elapsed().as_secs_f64();
+        eprintln!(
+            "preload: {} entries in {:.1}s, {per_s:.0} entries/s",
+            args.preload_entries,
+            started.elapsed().as_secs_f64()
+        );
+        rate = Some(per_s);
+    }
+    if args.mode == Mode::Transfers {
+        holders.truncate(args.holders_per_tenant.max(2));
+        for chunk in holders.chunks(BATCH_MAX) {
+            let entries: Vec<Value> = chunk
+                .iter()
+                .map(|to| json!({"kind": "issue", "share_class": "B", "to": to, "quantity": SEED_SHARES, "effective_date": "2025-07-01"}))
+                .collect();
+            api.post_ok(
+                &format!("/api/v1/tenants/{id}/ledger/batch"),
+                Some(&token),
+                &json!({"entries": entries}),
+            )
+            .await?;
+        }
+    }
+    Ok((Tenant { id, token, holders }, rate))
 }
 
 /// Creates tenant `i` with an admin, share class B and seeded holders.
@@ -332,7 +505,8 @@ impl Rng {
 /// The measured phase: completions are counted when they finish inside
 /// `[start + warmup, start + warmup + seconds]`.
 async fn load(api: &Api, tenants: Arc<Vec<Tenant>>, args: &Args) -> Outcome {
-    let date = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).to_string();
+    let today = chrono::Utc::now().date_naive();
+    let date = (today - chrono::Days::new(1)).to_string();
     let start = Instant::now();
     let measure_from = start + Duration::from_secs(args.warmup_seconds);
     let measure_to = measure_from + Duration::from_secs(args.seconds);
@@ -346,6 +520,7 @@ async fn load(api: &Api, tenants: Arc<Vec<Tenant>>, args: &Args) -> Outcome {
             let api = api.clone();
             let tenants = tenants.clone();
             let date = date.clone();
+            let mode = args.mode;
             tokio::spawn(async move {
                 let tenant = &tenants[c % tenants.len()];
                 let path = api.url(&format!("/api/v1/tenants/{}/ledger", tenant.id));
@@ -357,27 +532,43 @@ async fn load(api: &Api, tenants: Arc<Vec<Tenant>>, args: &Args) -> Outcome {
                     if sent >= measure_to {
                         break;
                     }
-                    let from = rng.below(n);
-                    let to = (from + 1 + rng.below(n - 1)) % n;
-                    let body = json!({
-                        "kind": "transfer", "share_class": "B",
-                        "from": tenant.holders[from], "to": tenant.holders[to],
-                        "quantity": 1, "effective_date": date,
-                    });
-                    let result = api
-                        .client
-                        .post(&path)
-                        .bearer_auth(&tenant.token)
-                        .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
-                        .json(&body)
-                        .send()
-                        .await;
+                    let result = match mode {
+                        Mode::Transfers => {
+                            let from = rng.below(n);
+                            let to = (from + 1 + rng.below(n - 1)) % n;
+                            let body = json!({
+                                "kind": "transfer", "share_class": "B",
+                                "from": tenant.holders[from], "to": tenant.holders[to],
+                                "quantity": 1, "effective_date": date,
+                            });
+                            api.client
+                                .post(&path)
+                                .bearer_auth(&tenant.token)
+                                .header("Idempotency-Key", uuid::Uuid::now_v7().to_string())
+                                .json(&body)
+                                .send()
+                                .await
+                        }
+                        Mode::Reads => {
+                            let holder = &tenant.holders[rng.below(n)];
+                            let as_of = today - chrono::Days::new(rng.below(3 * 365) as u64);
+                            api.client
+                                .get(api.url(&format!(
+                                    "/api/v1/tenants/{}/shareholders/{holder}/holdings?as_of={as_of}",
+                                    tenant.id
+                                )))
+                                .bearer_auth(&tenant.token)
+                                .send()
+                                .await
+                        }
+                    };
                     let (status, error_body) = match result {
                         Ok(response) => {
                             let status = response.status().as_u16();
                             // Read the whole body, as a real client would.
                             let text = response.text().await.unwrap_or_default();
-                            (status.to_string(), (status != 201).then_some(text))
+                            let ok = status == 201 || (mode == Mode::Reads && status == 200);
+                            (status.to_string(), (!ok).then_some(text))
                         }
                         Err(e) => ("transport".to_string(), Some(e.to_string())),
                     };

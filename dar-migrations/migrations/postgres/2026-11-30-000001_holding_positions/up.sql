@@ -65,25 +65,33 @@ CREATE TRIGGER share_classes_terms_fixed BEFORE UPDATE ON share_classes
     FOR EACH ROW EXECUTE FUNCTION dar_class_terms_fixed();
 
 -- After every INSERT statement on the ledger, over all the rows it inserted at once. The
--- transition table is first copied into arrays and every later query reads `unnest` of
--- those arrays: Citus runs this trigger per shard, where a query joining the transition
--- table with another distributed table fails ("could not find named tuplestore").
---   * each entry extends its tenant's chain, lies after the closed period and not in the
+-- function is written so that it also runs on Citus, where the ledger is distributed by
+-- tenant and the trigger runs on each shard:
+--   * the transition table is copied into arrays first and only `unnest` of them is read
+--     afterwards (a query joining the transition table with another distributed table fails
+--     there: "could not find named tuplestore");
+--   * the checks run tenant by tenant, every query naming the tenant as a constant, so each
+--     is routed to that tenant's shard (a statement of the ledger writer holds one tenant,
+--     or a handful when it groups several tenants' requests).
+-- For each tenant:
+--   * each entry extends the tenant's chain, lies after the closed period and not in the
 --     future, respects the class's transfer rule, and a reversal copies the movement of
 --     the entry it cancels exactly;
 --   * each holding the entries touch gets a row for the entry's date (seeded with the
 --     position before it) and every row on or after that date moves by the entry's legs;
 --     the CHECK constraints of holding_positions refuse a holding that breaks a rule;
---   * the tenants' heads move to their last entry.
+--   * the tenant's head moves to its last entry.
 CREATE OR REPLACE FUNCTION dar_ledger_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     bad RECORD;
+    v_tenant TEXT;
     e_tenant TEXT[]; e_seq BIGINT[]; e_prev_hash TEXT[]; e_hash TEXT[]; e_kind TEXT[];
     e_effective DATE[]; e_movement DATE[]; e_class TEXT[]; e_quantity BIGINT[];
     e_capital BIGINT[]; e_paid BIGINT[]; e_from TEXT[]; e_to TEXT[]; e_sign INT[];
     e_external TEXT[]; e_reverses BIGINT[];
-    l_tenant TEXT[]; l_holder TEXT[]; l_class TEXT[]; l_date DATE[];
+    l_holder TEXT[]; l_class TEXT[]; l_date DATE[];
     l_quantity BIGINT[]; l_capital BIGINT[]; l_paid BIGINT[];
+    v_seq BIGINT; v_hash TEXT;
 BEGIN
     SELECT array_agg(tenant_id), array_agg(seq), array_agg(prev_hash), array_agg(hash), array_agg(kind),
            array_agg(effective_date), array_agg(movement_date), array_agg(share_class_id), array_agg(quantity),
@@ -93,24 +101,6 @@ BEGIN
            e_capital, e_paid, e_from, e_to, e_sign, e_external, e_reverses
       FROM new_entries;
 
-    SELECT n.seq INTO bad
-      FROM unnest(e_tenant, e_seq, e_prev_hash) AS n(tenant_id, seq, prev_hash)
-     WHERE n.seq > 1 AND NOT EXISTS (SELECT 1 FROM ledger_entries e
-                                      WHERE e.tenant_id = n.tenant_id AND e.seq = n.seq - 1 AND e.hash = n.prev_hash)
-     LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'dar:chain_conflict: entry % does not extend the ledger', bad.seq;
-    END IF;
-
-    SELECT t.locked_until INTO bad
-      FROM unnest(e_tenant, e_effective, e_movement) AS n(tenant_id, effective_date, movement_date)
-      JOIN tenants t ON t.id = n.tenant_id
-     WHERE t.locked_until IS NOT NULL AND (n.effective_date <= t.locked_until OR n.movement_date <= t.locked_until)
-     LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'dar:period_locked: the register is closed up to %', bad.locked_until;
-    END IF;
-
     -- One day of slack: the application decides "today" in Europe/Brussels, ahead of UTC.
     SELECT n.effective_date INTO bad FROM unnest(e_effective) AS n(effective_date)
      WHERE n.effective_date > CURRENT_DATE + 1 LIMIT 1;
@@ -118,81 +108,106 @@ BEGIN
         RAISE EXCEPTION 'dar:future_date: % is in the future', bad.effective_date;
     END IF;
 
-    SELECT c.transfer_rule INTO bad
-      FROM unnest(e_tenant, e_kind, e_class, e_external) AS n(tenant_id, kind, share_class_id, external_reference)
-      JOIN share_classes c ON c.tenant_id = n.tenant_id AND c.id = n.share_class_id
-     WHERE n.kind = 'transfer' AND (c.transfer_rule = 'none' OR (c.transfer_rule = 'approval' AND n.external_reference IS NULL))
-     LIMIT 1;
-    IF FOUND AND bad.transfer_rule = 'none' THEN
-        RAISE EXCEPTION 'dar:not_transferable: shares of this class cannot be transferred';
-    ELSIF FOUND THEN
-        RAISE EXCEPTION 'dar:approval_required: a transfer of this class needs the board decision as external_reference';
-    END IF;
+    FOR v_tenant IN SELECT DISTINCT u.t FROM unnest(e_tenant) AS u(t) ORDER BY u.t LOOP
+        SELECT n.seq INTO bad
+          FROM unnest(e_tenant, e_seq, e_prev_hash) AS n(tenant_id, seq, prev_hash)
+         WHERE n.tenant_id = v_tenant AND n.seq > 1
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries e
+                            WHERE e.tenant_id = v_tenant AND e.seq = n.seq - 1 AND e.hash = n.prev_hash)
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'dar:chain_conflict: entry % does not extend the ledger', bad.seq;
+        END IF;
 
-    SELECT n.seq INTO bad
-      FROM unnest(e_tenant, e_seq, e_kind, e_reverses, e_class, e_quantity, e_capital, e_paid, e_movement, e_from, e_to)
-           AS n(tenant_id, seq, kind, reverses_seq, share_class_id, quantity, capital_cents, paid_cents,
-                movement_date, from_shareholder_id, to_shareholder_id)
-      LEFT JOIN ledger_entries r ON r.tenant_id = n.tenant_id AND r.seq = n.reverses_seq
-     WHERE n.kind = 'reversal'
-       AND (r.seq IS NULL OR r.kind = 'reversal' OR r.share_class_id <> n.share_class_id
-            OR r.quantity <> n.quantity OR r.capital_cents <> n.capital_cents OR r.paid_cents <> n.paid_cents
-            OR r.movement_date <> n.movement_date
-            OR r.from_shareholder_id IS DISTINCT FROM n.from_shareholder_id
-            OR r.to_shareholder_id IS DISTINCT FROM n.to_shareholder_id)
-     LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'dar:bad_reversal: a reversal must cancel exactly one earlier non-reversal entry';
-    END IF;
+        SELECT t.locked_until INTO bad
+          FROM unnest(e_tenant, e_effective, e_movement) AS n(tenant_id, effective_date, movement_date)
+          JOIN tenants t ON t.id = v_tenant
+         WHERE n.tenant_id = v_tenant AND t.locked_until IS NOT NULL
+           AND (n.effective_date <= t.locked_until OR n.movement_date <= t.locked_until)
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'dar:period_locked: the register is closed up to %', bad.locked_until;
+        END IF;
 
-    -- The entries' legs, netted per holding and date.
-    SELECT array_agg(tenant_id), array_agg(holder), array_agg(share_class_id), array_agg(movement_date),
-           array_agg(quantity), array_agg(capital_cents), array_agg(paid_cents)
-      INTO l_tenant, l_holder, l_class, l_date, l_quantity, l_capital, l_paid
-      FROM (SELECT n.tenant_id, l.holder, n.share_class_id, n.movement_date,
-                   SUM(l.dir * n.sign * n.quantity) AS quantity,
-                   SUM(l.dir * n.sign * n.capital_cents) AS capital_cents,
-                   SUM(l.dir * n.sign * n.paid_cents) AS paid_cents
-              FROM unnest(e_tenant, e_class, e_movement, e_quantity, e_capital, e_paid, e_from, e_to, e_sign)
-                   AS n(tenant_id, share_class_id, movement_date, quantity, capital_cents, paid_cents,
-                        from_shareholder_id, to_shareholder_id, sign)
-             CROSS JOIN LATERAL (VALUES (n.to_shareholder_id, 1), (n.from_shareholder_id, -1)) AS l(holder, dir)
-             WHERE l.holder IS NOT NULL
-             GROUP BY n.tenant_id, l.holder, n.share_class_id, n.movement_date) legs;
+        SELECT c.transfer_rule INTO bad
+          FROM unnest(e_tenant, e_kind, e_class, e_external) AS n(tenant_id, kind, share_class_id, external_reference)
+          JOIN share_classes c ON c.tenant_id = v_tenant AND c.id = n.share_class_id
+         WHERE n.tenant_id = v_tenant AND n.kind = 'transfer'
+           AND (c.transfer_rule = 'none' OR (c.transfer_rule = 'approval' AND n.external_reference IS NULL))
+         LIMIT 1;
+        IF FOUND AND bad.transfer_rule = 'none' THEN
+            RAISE EXCEPTION 'dar:not_transferable: shares of this class cannot be transferred';
+        ELSIF FOUND THEN
+            RAISE EXCEPTION 'dar:approval_required: a transfer of this class needs the board decision as external_reference';
+        END IF;
 
-    -- A row for each leg's date, holding the position before the leg.
-    INSERT INTO holding_positions
-    SELECT l.tenant_id, l.holder, l.share_class_id, l.movement_date,
-           COALESCE(p.quantity, 0), COALESCE(p.capital_cents, 0), COALESCE(p.paid_cents, 0),
-           c.max_shares_per_holder
-      FROM unnest(l_tenant, l_holder, l_class, l_date) AS l(tenant_id, holder, share_class_id, movement_date)
-      JOIN share_classes c ON c.tenant_id = l.tenant_id AND c.id = l.share_class_id
-      LEFT JOIN LATERAL (
-            SELECT q.quantity, q.capital_cents, q.paid_cents FROM holding_positions q
-             WHERE q.tenant_id = l.tenant_id AND q.shareholder_id = l.holder
-               AND q.share_class_id = l.share_class_id AND q.movement_date < l.movement_date
-             ORDER BY q.movement_date DESC LIMIT 1) p ON true
-    ON CONFLICT DO NOTHING;
+        SELECT n.seq INTO bad
+          FROM unnest(e_tenant, e_seq, e_kind, e_reverses, e_class, e_quantity, e_capital, e_paid, e_movement, e_from, e_to)
+               AS n(tenant_id, seq, kind, reverses_seq, share_class_id, quantity, capital_cents, paid_cents,
+                    movement_date, from_shareholder_id, to_shareholder_id)
+          LEFT JOIN ledger_entries r ON r.tenant_id = v_tenant AND r.seq = n.reverses_seq
+         WHERE n.tenant_id = v_tenant AND n.kind = 'reversal'
+           AND (r.seq IS NULL OR r.kind = 'reversal' OR r.share_class_id <> n.share_class_id
+                OR r.quantity <> n.quantity OR r.capital_cents <> n.capital_cents OR r.paid_cents <> n.paid_cents
+                OR r.movement_date <> n.movement_date
+                OR r.from_shareholder_id IS DISTINCT FROM n.from_shareholder_id
+                OR r.to_shareholder_id IS DISTINCT FROM n.to_shareholder_id)
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'dar:bad_reversal: a reversal must cancel exactly one earlier non-reversal entry';
+        END IF;
 
-    -- Every row on or after a leg's date moves by it.
-    UPDATE holding_positions p
-       SET quantity = p.quantity + s.quantity,
-           capital_cents = p.capital_cents + s.capital_cents,
-           paid_cents = p.paid_cents + s.paid_cents
-      FROM (SELECT q.tenant_id, q.shareholder_id, q.share_class_id, q.movement_date,
-                   SUM(l.quantity) AS quantity, SUM(l.capital_cents) AS capital_cents, SUM(l.paid_cents) AS paid_cents
-              FROM unnest(l_tenant, l_holder, l_class, l_date, l_quantity, l_capital, l_paid)
-                   AS l(tenant_id, holder, share_class_id, movement_date, quantity, capital_cents, paid_cents)
-              JOIN holding_positions q ON q.tenant_id = l.tenant_id AND q.shareholder_id = l.holder
-                                      AND q.share_class_id = l.share_class_id AND q.movement_date >= l.movement_date
-             GROUP BY q.tenant_id, q.shareholder_id, q.share_class_id, q.movement_date) s
-     WHERE p.tenant_id = s.tenant_id AND p.shareholder_id = s.shareholder_id
-       AND p.share_class_id = s.share_class_id AND p.movement_date = s.movement_date;
+        -- The tenant's legs, netted per holding and date.
+        SELECT array_agg(holder), array_agg(share_class_id), array_agg(movement_date),
+               array_agg(quantity), array_agg(capital_cents), array_agg(paid_cents)
+          INTO l_holder, l_class, l_date, l_quantity, l_capital, l_paid
+          FROM (SELECT l.holder, n.share_class_id, n.movement_date,
+                       SUM(l.dir * n.sign * n.quantity) AS quantity,
+                       SUM(l.dir * n.sign * n.capital_cents) AS capital_cents,
+                       SUM(l.dir * n.sign * n.paid_cents) AS paid_cents
+                  FROM unnest(e_tenant, e_class, e_movement, e_quantity, e_capital, e_paid, e_from, e_to, e_sign)
+                       AS n(tenant_id, share_class_id, movement_date, quantity, capital_cents, paid_cents,
+                            from_shareholder_id, to_shareholder_id, sign)
+                 CROSS JOIN LATERAL (VALUES (n.to_shareholder_id, 1), (n.from_shareholder_id, -1)) AS l(holder, dir)
+                 WHERE n.tenant_id = v_tenant AND l.holder IS NOT NULL
+                 GROUP BY l.holder, n.share_class_id, n.movement_date) legs;
 
-    UPDATE tenants t SET ledger_head_seq = m.seq, ledger_head_hash = m.hash
-      FROM (SELECT DISTINCT ON (n.tenant_id) n.tenant_id, n.seq, n.hash
-              FROM unnest(e_tenant, e_seq, e_hash) AS n(tenant_id, seq, hash)
-             ORDER BY n.tenant_id, n.seq DESC) m
-     WHERE t.id = m.tenant_id AND t.ledger_head_seq < m.seq;
+        -- A row for each leg's date, holding the position before the leg.
+        INSERT INTO holding_positions
+        SELECT v_tenant, l.holder, l.share_class_id, l.movement_date,
+               COALESCE(p.quantity, 0), COALESCE(p.capital_cents, 0), COALESCE(p.paid_cents, 0),
+               c.max_shares_per_holder
+          FROM unnest(l_holder, l_class, l_date) AS l(holder, share_class_id, movement_date)
+          JOIN share_classes c ON c.tenant_id = v_tenant AND c.id = l.share_class_id
+          LEFT JOIN LATERAL (
+                SELECT q.quantity, q.capital_cents, q.paid_cents FROM holding_positions q
+                 WHERE q.tenant_id = v_tenant AND q.shareholder_id = l.holder
+                   AND q.share_class_id = l.share_class_id AND q.movement_date < l.movement_date
+                 ORDER BY q.movement_date DESC LIMIT 1) p ON true
+        ON CONFLICT DO NOTHING;
+
+        -- Every row on or after a leg's date moves by it.
+        UPDATE holding_positions p
+           SET quantity = p.quantity + s.quantity,
+               capital_cents = p.capital_cents + s.capital_cents,
+               paid_cents = p.paid_cents + s.paid_cents
+          FROM (SELECT q.shareholder_id, q.share_class_id, q.movement_date,
+                       SUM(l.quantity) AS quantity, SUM(l.capital_cents) AS capital_cents,
+                       SUM(l.paid_cents) AS paid_cents
+                  FROM unnest(l_holder, l_class, l_date, l_quantity, l_capital, l_paid)
+                       AS l(holder, share_class_id, movement_date, quantity, capital_cents, paid_cents)
+                  JOIN holding_positions q ON q.tenant_id = v_tenant AND q.shareholder_id = l.holder
+                                          AND q.share_class_id = l.share_class_id
+                                          AND q.movement_date >= l.movement_date
+                 GROUP BY q.shareholder_id, q.share_class_id, q.movement_date) s
+         WHERE p.tenant_id = v_tenant AND p.shareholder_id = s.shareholder_id
+           AND p.share_class_id = s.share_class_id AND p.movement_date = s.movement_date;
+
+        SELECT n.seq, n.hash INTO v_seq, v_hash
+          FROM unnest(e_tenant, e_seq, e_hash) AS n(tenant_id, seq, hash)
+         WHERE n.tenant_id = v_tenant ORDER BY n.seq DESC LIMIT 1;
+        UPDATE tenants SET ledger_head_seq = v_seq, ledger_head_hash = v_hash
+         WHERE id = v_tenant AND ledger_head_seq < v_seq;
+    END LOOP;
     RETURN NULL;
 END $$;
