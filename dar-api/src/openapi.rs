@@ -1,6 +1,10 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and the request and
 //! response types, so it cannot drift from the code.
 
+use std::sync::OnceLock;
+
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, get};
 use utoipa::openapi::content::ContentBuilder;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -12,34 +16,30 @@ use utoipa::{Modify, OpenApi};
 
 use crate::routes;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "DAR — digital shareholder register", version = "1",
-         description = "Registers of registered shares for cooperatives. Money is sent as decimal strings (\"250.00\"), dates as ISO 8601, errors as application/problem+json."),
-    paths(
-        routes::health::healthz, routes::health::readyz, routes::health::metrics,
-        routes::auth::login, routes::auth::refresh, routes::auth::accept_invitation,
-        routes::me::me, routes::me::my_holdings,
-        routes::tenants::create, routes::tenants::list, routes::tenants::get, routes::tenants::update,
-        routes::invitations::create, routes::invitations::create_platform,
-        routes::share_classes::create, routes::share_classes::list,
-        routes::shareholders::create, routes::shareholders::list, routes::shareholders::get,
-        routes::shareholders::update, routes::shareholders::versions, routes::shareholders::holdings,
-        routes::ledger::post, routes::ledger::post_batch, routes::ledger::list, routes::ledger::get, routes::ledger::verify,
-        routes::holdings::register, routes::holdings::class_register,
-        routes::support::open, routes::support::close, routes::support::list,
-        routes::audit::tenant_audit, routes::audit::platform_audit,
-        routes::certificates::issue, routes::certificates::list, routes::certificates::get,
-        routes::certificates::pdf, routes::certificates::mine, routes::certificates::verify,
-        routes::certificates::request_batch, routes::certificates::batch, routes::certificates::batch_zip,
-        routes::documents::register, routes::documents::history, routes::documents::upload_image,
-        routes::documents::settings, routes::documents::put_settings,
-    ),
-    components(schemas(crate::error::Problem, crate::error::FieldProblem)),
-    modifiers(&BearerAuth, &ErrorResponses, &WireFormats),
-    security(("bearer" = [])),
-)]
-pub struct ApiDoc;
+/// Declares [`ApiDoc`] with the operations of [`routes::api_handlers`], the list that
+/// `routes::configure` registers with actix from too.
+macro_rules! api_doc {
+    (
+        at_root: [$($root_module:ident::$root_handler:ident),* $(,)?],
+        under_api_v1: [$($module:ident::$handler:ident),* $(,)?] $(,)?
+    ) => {
+        #[derive(OpenApi)]
+        #[openapi(
+            info(title = "DAR — digital shareholder register", version = "1",
+                 description = "Registers of registered shares for cooperatives. Money is sent as decimal strings (\"250.00\"), dates as ISO 8601, errors as application/problem+json."),
+            paths(
+                $(routes::$root_module::$root_handler,)*
+                $(routes::$module::$handler,)*
+            ),
+            components(schemas(crate::error::Problem, crate::error::FieldProblem)),
+            modifiers(&BearerAuth, &ErrorResponses, &WireFormats),
+            security(("bearer" = [])),
+        )]
+        pub struct ApiDoc;
+    };
+}
+
+routes::api_handlers!(api_doc);
 
 struct BearerAuth;
 
@@ -396,4 +396,22 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
     doc
+}
+
+/// The OpenAPI 3.1 document, generated from the handlers and types.
+///
+/// Served here, next to the document, and registered in `startup.rs` rather than in
+/// `routes::configure`: the document is made from the routes, so the routes do not serve it
+/// (which made `routes` and `openapi` import each other). It is not an operation of the
+/// document itself, as before. The document does not change while the process runs, so it
+/// is serialised once.
+#[get("/api/v1/openapi.json")]
+pub async fn openapi_json() -> HttpResponse {
+    static BODY: OnceLock<String> = OnceLock::new();
+    let body = BODY.get_or_init(|| {
+        serde_json::to_string(&document()).expect("the OpenAPI document serialises")
+    });
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body.as_str())
 }

@@ -78,6 +78,8 @@ pub fn build_with(
             .app_data(app_state.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into()))
             .app_data(web::PayloadConfig::new(crate::request::JSON_LIMIT_BYTES))
+            // Before the routes: their `/api/v1` scope would take this path and answer 404.
+            .service(crate::openapi::openapi_json)
             .configure(crate::routes::configure)
             .configure(crate::web::configure)
             .service(crate::docs::docs)

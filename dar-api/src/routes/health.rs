@@ -1,8 +1,7 @@
-//! Liveness, readiness, metrics and the OpenAPI document.
+//! Liveness, readiness and metrics.
 
 use actix_web::{HttpResponse, get, web};
 
-use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// The process is alive.
@@ -48,10 +47,4 @@ pub async fn metrics() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(crate::metrics::render())
-}
-
-/// The OpenAPI 3.1 document, generated from the handlers and types.
-#[get("/api/v1/openapi.json")]
-pub async fn openapi_json() -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(crate::openapi::document()))
 }

@@ -256,3 +256,48 @@ on_both_backends!(
         assert_eq!(served, document());
     }
 );
+
+// The operations of the document and the routes actix serves are expanded from one list
+// (`dar_api::routes::api_handlers`), so a handler is in both or in neither; the method and
+// path of each are still written twice, in `#[utoipa::path]` and in actix's attribute.
+// Each documented operation must reach a handler whose route has that very template.
+on_both_backends!(every_documented_operation_is_routed, |app| async move {
+    use actix_web::{App, HttpResponse, http::Method, test, web};
+    let service = test::init_service(
+        App::new()
+            .app_data(app.state.clone())
+            .configure(dar_api::routes::configure)
+            .default_service(web::to(HttpResponse::ImATeapot)),
+    )
+    .await;
+    let mut checked = 0;
+    for (method, template, _) in operations(&document()) {
+        // Every path parameter is given a value no literal segment has.
+        let mut path = String::new();
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').expect("a closed parameter") + open;
+            path += &rest[..open];
+            path += "0";
+            rest = &rest[close + 1..];
+        }
+        path += rest;
+        let request = test::TestRequest::default()
+            .method(Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method"))
+            .uri(&path)
+            .to_request();
+        let response = test::call_service(&service, request).await;
+        assert_ne!(
+            response.status(),
+            418,
+            "{method} {template} is documented but no route serves it"
+        );
+        assert_eq!(
+            response.request().match_pattern().as_deref(),
+            Some(template.as_str()),
+            "{method} {template} is served by another route"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 48, "only {checked} operations");
+});
