@@ -264,6 +264,7 @@ fn build(conn: &mut DbConnection, today: NaiveDate, holders: usize) -> anyhow::R
     for (date, step) in schedule(&mut rng, &plan, yesterday) {
         register.run(conn, &mut rng, date, step)?;
     }
+    register.flush(conn)?;
     let member = register
         .showcase()
         .context("no member to show to the shareholder login")?;
@@ -317,15 +318,17 @@ fn create_shareholders(
     plan: &[NewShareholder],
 ) -> anyhow::Result<Vec<ShareholderRow>> {
     let mut rows = Vec::with_capacity(plan.len());
+    // The load is one transaction: one lock, and no savepoint per holder.
+    dar_db::tenants::lock(conn, tenant)?;
     for new in plan {
-        rows.push(shareholders::create(
+        rows.push(shareholders::insert_locked(
             conn,
             tenant,
             new.clone(),
             ACTOR,
             Utc::now(),
         )?);
-        if rows.len().is_multiple_of(100) {
+        if rows.len().is_multiple_of(10_000) {
             tracing::info!(
                 shareholders.done = rows.len(),
                 shareholders.total = plan.len(),
@@ -811,6 +814,9 @@ struct Register {
     entries: usize,
     /// The double booking still to reverse, and whose it is.
     double_booking: Option<(usize, EntryId)>,
+    /// Issues of new members not posted yet: they need nothing the register knows, so they
+    /// go to the ledger a thousand at a time.
+    pending: Vec<EntryDraft>,
 }
 
 impl Register {
@@ -832,6 +838,7 @@ impl Register {
             by_id,
             entries: 0,
             double_booking: None,
+            pending: Vec::new(),
         })
     }
 
@@ -842,6 +849,10 @@ impl Register {
         date: NaiveDate,
         step: Step,
     ) -> anyhow::Result<()> {
+        if !matches!(step, Step::Subscribe { .. }) {
+            // Every other step reads positions, which the queued issues change.
+            self.flush(conn)?;
+        }
         match step {
             Step::Subscribe {
                 holder,
@@ -872,9 +883,9 @@ impl Register {
         };
         // Partly paid members pay half at subscription and the rest when it is called up.
         let paid = partly_paid.then_some(quantity * B_PRICE_CENTS / 2);
-        self.post(conn, issue(date, "B", id, quantity, paid)?)?;
+        self.queue(conn, issue(date, "B", id, quantity, paid)?)?;
         if self.holders[holder].founder {
-            self.post(conn, issue(date, "A", id, rng.random_range(1..=4), None)?)?;
+            self.queue(conn, issue(date, "A", id, rng.random_range(1..=4), None)?)?;
         }
         self.holders[holder].admitted = true;
         Ok(())
@@ -1055,29 +1066,71 @@ impl Register {
         candidates.choose(rng).copied()
     }
 
-    fn post(&mut self, conn: &mut DbConnection, draft: EntryDraft) -> anyhow::Result<EntryRecord> {
-        let n = self.entries + 1;
-        let what = format!(
-            "demo entry {n}: {} on {:?}",
-            draft.kind(),
-            draft.effective_date
-        );
-        let request = ledger::AppendRequest {
-            tenant_id: self.tenant,
-            actor: ACTOR.into(),
-            idempotency_key: None,
-            request_hash: format!("demo-{n}"),
-            drafts: vec![draft],
-            audit: None,
-        };
-        let appended = ledger::append(conn, &request, Utc::now()).with_context(|| what.clone())?;
-        let record = appended.entries().first().cloned().with_context(|| what)?;
-        self.apply(&record.movement);
-        self.entries = n;
-        if n.is_multiple_of(200) {
-            tracing::info!(entries.done = n, "demo: ledger entries posted");
+    /// Queues an entry that needs nothing the register knows; posted by [`Self::flush`].
+    fn queue(&mut self, conn: &mut DbConnection, draft: EntryDraft) -> anyhow::Result<()> {
+        self.pending.push(draft);
+        if self.pending.len() >= ledger::BATCH_MAX_ENTRIES {
+            self.flush(conn)?;
         }
-        Ok(record)
+        Ok(())
+    }
+
+    /// Posts the queued entries as one group, through the ledger's bulk path.
+    fn flush(&mut self, conn: &mut DbConnection) -> anyhow::Result<()> {
+        let drafts = std::mem::take(&mut self.pending);
+        self.post_all(conn, drafts)?;
+        Ok(())
+    }
+
+    fn post(&mut self, conn: &mut DbConnection, draft: EntryDraft) -> anyhow::Result<EntryRecord> {
+        self.flush(conn)?;
+        self.post_all(conn, vec![draft])?
+            .pop()
+            .context("the ledger answered no entry")
+    }
+
+    /// Posts each draft as its own request, all in one group in the load's transaction (no
+    /// savepoints), and follows what the ledger posted.
+    fn post_all(
+        &mut self,
+        conn: &mut DbConnection,
+        drafts: Vec<EntryDraft>,
+    ) -> anyhow::Result<Vec<EntryRecord>> {
+        if drafts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let requests: Vec<ledger::AppendRequest> = drafts
+            .into_iter()
+            .enumerate()
+            .map(|(i, draft)| ledger::AppendRequest {
+                tenant_id: self.tenant,
+                actor: ACTOR.into(),
+                idempotency_key: None,
+                request_hash: format!("demo-{}", self.entries + i + 1),
+                drafts: vec![draft],
+                audit: None,
+            })
+            .collect();
+        let results = ledger::append_within(conn, &requests, Utc::now())?;
+        let mut records = Vec::with_capacity(results.len());
+        for (request, result) in requests.iter().zip(results) {
+            let draft = &request.drafts[0];
+            let what = || format!("demo entry: {} on {:?}", draft.kind(), draft.effective_date);
+            let record = result
+                .with_context(what)?
+                .entries()
+                .first()
+                .cloned()
+                .with_context(what)?;
+            self.apply(&record.movement);
+            records.push(record);
+        }
+        let before = self.entries;
+        self.entries += records.len();
+        if self.entries / 10_000 > before / 10_000 {
+            tracing::info!(entries.done = self.entries, "demo: ledger entries posted");
+        }
+        Ok(records)
     }
 
     /// Follows the legs the ledger computed, so pro-rata amounts match it to the cent.

@@ -219,21 +219,21 @@ pub fn lock(conn: &mut DbConnection, id: &TenantId) -> Result<TenantRow, StoreEr
     get(conn, id)
 }
 
-/// Locks several tenants for the ledger at once, in id order so that two groups never wait
-/// on each other, and reads them. On SQLite the write transaction already holds the
-/// database's write lock (`BEGIN IMMEDIATE`), so nothing more is taken.
+/// Locks several tenants for the ledger, in id order so that two groups never wait on each
+/// other, and reads them. One statement per tenant: on Citus a `FOR UPDATE` must stay on
+/// one shard, and tenants live on different ones. On SQLite the write transaction already
+/// holds the database's write lock (`BEGIN IMMEDIATE`), so nothing more is taken.
 pub fn lock_many(conn: &mut DbConnection, ids: &[TenantId]) -> Result<Vec<TenantRow>, StoreError> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
     let keys: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-    if conn.backend() == Backend::Postgres && !keys.is_empty() {
-        let sql = format!(
-            "SELECT id FROM tenants WHERE id IN ({}) ORDER BY id FOR UPDATE",
-            vec!["?"; keys.len()].join(", ")
-        );
-        let mut query = diesel::sql_query(placeholders(conn.backend(), &sql)).into_boxed();
+    if conn.backend() == Backend::Postgres {
         for key in &keys {
-            query = query.bind::<diesel::sql_types::Text, _>(key.clone());
+            diesel::sql_query("SELECT id FROM tenants WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(conn)?;
         }
-        query.execute(conn)?;
     }
     Ok(tenants::table
         .filter(tenants::id.eq_any(&keys))

@@ -83,6 +83,19 @@ pub fn append_group(
     }
 }
 
+/// Posts `reqs` as one group in the caller's transaction, without a savepoint of its own:
+/// the bulk path for loads that run inside one transaction and give up on the first
+/// refusal. (A savepoint per request is a PostgreSQL subtransaction each, and past 64 of
+/// them every later statement of the transaction slows down.) The outer `Err` is a write
+/// the database refused; the caller's transaction is then unusable and must roll back.
+pub fn append_within(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    post(conn, reqs, now)
+}
+
 /// Posts `reqs` in the caller's transaction. The outer `Err` is a write the database
 /// refused (the caller rolls back); the inner results are each request's answer.
 pub(super) fn post(

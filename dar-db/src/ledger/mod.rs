@@ -9,7 +9,7 @@ mod append;
 mod positions;
 mod verify;
 
-pub use append::{BATCH_MAX_ENTRIES, append, append_group};
+pub use append::{BATCH_MAX_ENTRIES, append, append_group, append_within};
 pub use positions::{HoldingKey, legs_from};
 pub use verify::{PositionMismatch, PositionsReport, verify, verify_after, verify_positions};
 
