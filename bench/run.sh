@@ -73,7 +73,10 @@ dar_env() {
 
 start_dar() { # database URL
   log "starting dar serve on 127.0.0.1:$PORT ($1) …"
-  dar_env "$1" "$BIN/dar" serve >>"$WORK/server.log" 2>&1 &
+  # exec, so that $! is dar itself and stopping it frees the port.
+  (exec env DAR_DATABASE_URL="$1" DAR_JWT_SECRET="$JWT_SECRET" DAR_LISTEN="127.0.0.1:$PORT" \
+    DAR_BOOTSTRAP_EMAIL=bench@dar.test DAR_BOOTSTRAP_PASSWORD=bench-password-1 \
+    DAR_POOL_SIZE="${DAR_POOL_SIZE:-40}" RUST_LOG="${RUST_LOG:-warn}" "$BIN/dar" serve) >>"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   local ready=""
   for _ in $(seq 1 300); do

@@ -218,7 +218,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 .await?
         }
         Some(slug) => {
-            let (tenant, rate) = existing_tenant(&api, &coordinator, slug, &args).await?;
+            let (tenant, rate) = existing_tenant(&api, slug, &args).await?;
             preload = rate;
             vec![tenant]
         }
@@ -275,22 +275,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
 /// `--holders-per-tenant` holders get seed shares for the transfer load.
 async fn existing_tenant(
     api: &Api,
-    coordinator: &str,
     slug: &str,
     args: &Args,
 ) -> anyhow::Result<(Tenant, Option<f64>)> {
-    let tenants = api
-        .get_ok("/api/v1/tenants?limit=1000", coordinator)
-        .await?;
-    let id = tenants["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|t| t["slug"] == slug)
-        .and_then(|t| t["id"].as_str())
-        .with_context(|| format!("no cooperative {slug:?}"))?
-        .to_string();
     let token = api.login(&args.admin_email, &args.admin_password).await?;
+    let tenant = api
+        .get_ok(&format!("/api/v1/tenants/{slug}"), &token)
+        .await
+        .with_context(|| format!("the cooperative {slug:?}"))?;
+    let id = string_field(&tenant, "id")?;
     let listed = Instant::now();
     let mut holders = Vec::new();
     let mut cursor: Option<String> = None;
@@ -319,15 +312,13 @@ async fn existing_tenant(
     let mut rate = None;
     if args.preload_entries > 0 {
         let started = Instant::now();
-        // Issues spread over every holder and five dates a year apart, so each holder gets
-        // movements on several dates, as a register built up over years has.
-        let dates = [
-            "2021-06-01",
-            "2022-06-01",
-            "2023-06-01",
-            "2024-06-01",
-            "2025-06-01",
-        ];
+        // Issues spread over every holder and five dates, so each holder gets movements on
+        // several dates; all after the demo's last admission (90 days ago).
+        let today = chrono::Utc::now().date_naive();
+        let dates: Vec<String> = [85u64, 65, 45, 25, 5]
+            .iter()
+            .map(|d| (today - chrono::Days::new(*d)).to_string())
+            .collect();
         let batches = args.preload_entries.div_ceil(BATCH_MAX);
         let path = format!("/api/v1/tenants/{id}/ledger/batch");
         let done = std::sync::atomic::AtomicUsize::new(0);
@@ -337,7 +328,7 @@ async fn existing_tenant(
                     .map(|i| {
                         let n = b * BATCH_MAX + i;
                         let to = &holders[n % holders.len()];
-                        let date = dates[(n / holders.len()) % dates.len()];
+                        let date = &dates[(n / holders.len()) % dates.len()];
                         json!({"kind": "issue", "share_class": "B", "to": to, "quantity": 1, "effective_date": date})
                     })
                     .collect();
@@ -369,10 +360,11 @@ async fn existing_tenant(
     }
     if args.mode == Mode::Transfers {
         holders.truncate(args.holders_per_tenant.max(2));
+        let seed_date = (chrono::Utc::now().date_naive() - chrono::Days::new(2)).to_string();
         for chunk in holders.chunks(BATCH_MAX) {
             let entries: Vec<Value> = chunk
                 .iter()
-                .map(|to| json!({"kind": "issue", "share_class": "B", "to": to, "quantity": SEED_SHARES, "effective_date": "2025-07-01"}))
+                .map(|to| json!({"kind": "issue", "share_class": "B", "to": to, "quantity": SEED_SHARES, "effective_date": seed_date}))
                 .collect();
             api.post_ok(
                 &format!("/api/v1/tenants/{id}/ledger/batch"),

@@ -318,16 +318,23 @@ fn create_shareholders(
     plan: &[NewShareholder],
 ) -> anyhow::Result<Vec<ShareholderRow>> {
     let mut rows = Vec::with_capacity(plan.len());
-    // The load is one transaction: one lock, and no savepoint per holder.
+    // The load is one transaction: one lock, no savepoint per holder, and the register
+    // numbers taken at once (updating the tenant row per holder would leave a version of
+    // it per holder for every later read in the transaction to step over).
     dar_db::tenants::lock(conn, tenant)?;
-    for new in plan {
-        rows.push(shareholders::insert_locked(
+    let first = dar_db::tenants::reserve_register_numbers(conn, tenant, plan.len() as i64)?;
+    for (number, new) in (first..).zip(plan) {
+        rows.push(shareholders::insert_numbered(
             conn,
             tenant,
             new.clone(),
+            number,
             ACTOR,
             Utc::now(),
         )?);
+        if rows.len().is_multiple_of(5_000) {
+            dar_db::refresh_statistics(conn, &["shareholders", "shareholder_versions"])?;
+        }
         if rows.len().is_multiple_of(10_000) {
             tracing::info!(
                 shareholders.done = rows.len(),
@@ -775,6 +782,10 @@ struct Holder {
     protected: bool,
     a: Position,
     b: Position,
+    /// What a partly paid subscriber still owes on class B. Known when the issue is queued,
+    /// so the call-up payment can be queued too: nothing changes it meanwhile, since only
+    /// paid-up shares leave a holding.
+    due_cents: i64,
 }
 
 impl Holder {
@@ -791,6 +802,7 @@ impl Holder {
             protected: false,
             a: Position::default(),
             b: Position::default(),
+            due_cents: 0,
         })
     }
 
@@ -849,8 +861,8 @@ impl Register {
         date: NaiveDate,
         step: Step,
     ) -> anyhow::Result<()> {
-        if !matches!(step, Step::Subscribe { .. }) {
-            // Every other step reads positions, which the queued issues change.
+        if !matches!(step, Step::Subscribe { .. } | Step::Pay(_)) {
+            // Every other step reads positions, which the queued entries change.
             self.flush(conn)?;
         }
         match step {
@@ -883,6 +895,7 @@ impl Register {
         };
         // Partly paid members pay half at subscription and the rest when it is called up.
         let paid = partly_paid.then_some(quantity * B_PRICE_CENTS / 2);
+        self.holders[holder].due_cents = paid.map_or(0, |paid| quantity * B_PRICE_CENTS - paid);
         self.queue(conn, issue(date, "B", id, quantity, paid)?)?;
         if self.holders[holder].founder {
             self.queue(conn, issue(date, "A", id, rng.random_range(1..=4), None)?)?;
@@ -925,7 +938,7 @@ impl Register {
         holder: usize,
     ) -> anyhow::Result<()> {
         let h = &self.holders[holder];
-        let due = h.b.capital_cents - h.b.paid_cents;
+        let due = h.due_cents;
         if due <= 0 {
             return Ok(());
         }
@@ -942,8 +955,8 @@ impl Register {
                 },
             )
         };
-        self.post(conn, draft)?;
-        Ok(())
+        self.holders[holder].due_cents = 0;
+        self.queue(conn, draft)
     }
 
     fn transfer_b(
@@ -1127,6 +1140,10 @@ impl Register {
         }
         let before = self.entries;
         self.entries += records.len();
+        // Fresh statistics once the ledger has some rows, and every 10,000 entries after.
+        if (before < 1_000 && self.entries >= 1_000) || self.entries / 10_000 > before / 10_000 {
+            dar_db::refresh_statistics(conn, &["ledger_entries", "holding_positions"])?;
+        }
         if self.entries / 10_000 > before / 10_000 {
             tracing::info!(entries.done = self.entries, "demo: ledger entries posted");
         }

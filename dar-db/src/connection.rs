@@ -381,6 +381,18 @@ macro_rules! insert_many {
     };
 }
 
+/// Gathers fresh planner statistics for `tables` (PostgreSQL; nothing on SQLite), for bulk
+/// loads that fill tables inside one transaction: plans made while a table was nearly empty,
+/// including the cached ones of foreign-key checks, may walk a whole tenant's rows per row
+/// inserted once it is large, and new statistics make PostgreSQL plan them again.
+pub fn refresh_statistics(conn: &mut DbConnection, tables: &[&str]) -> Result<(), StoreError> {
+    use diesel::RunQueryDsl;
+    if conn.backend() == Backend::Postgres && !tables.is_empty() {
+        diesel::sql_query(format!("ANALYZE {}", tables.join(", "))).execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Rewrites `?` placeholders to `$1, $2, …` for PostgreSQL, so hand-written SQL is written
 /// once. Queries here never contain a literal `?`.
 pub fn placeholders(backend: Backend, sql: &str) -> String {

@@ -23,7 +23,8 @@ pub mod users;
 pub mod web_sessions;
 
 pub use connection::{
-    Backend, Database, DatabaseUrl, DbConnection, PooledConnection, write_transaction,
+    Backend, Database, DatabaseUrl, DbConnection, PooledConnection, refresh_statistics,
+    write_transaction,
 };
 pub use error::{DbRule, StoreError};
 

@@ -253,8 +253,21 @@ pub fn insert_locked(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<ShareholderRow, StoreError> {
-    refuse_duplicate(conn, tenant, &new.identity, None)?;
     let number = crate::tenants::next_register_number(conn, tenant)?;
+    insert_numbered(conn, tenant, new, number, actor, now)
+}
+
+/// Inserts a shareholder with a register number the caller reserved
+/// (`tenants::reserve_register_numbers`), in a transaction that holds the tenant lock.
+pub fn insert_numbered(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    new: NewShareholder,
+    number: i64,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<ShareholderRow, StoreError> {
+    refuse_duplicate(conn, tenant, &new.identity, None)?;
     let id = ShareholderId::new().to_string();
     let i = new.identity.clone();
     let row = ShareholderRow {

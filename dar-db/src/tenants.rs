@@ -241,6 +241,22 @@ pub fn lock_many(conn: &mut DbConnection, ids: &[TenantId]) -> Result<Vec<Tenant
         .load(conn)?)
 }
 
+/// Reserves `n` register numbers at once for a bulk insert and returns the first.
+pub fn reserve_register_numbers(
+    conn: &mut DbConnection,
+    id: &TenantId,
+    n: i64,
+) -> Result<i64, StoreError> {
+    let first: i64 = tenants::table
+        .find(id.to_string())
+        .select(tenants::next_register_number)
+        .first(conn)?;
+    diesel::update(tenants::table.find(id.to_string()))
+        .set(tenants::next_register_number.eq(first + n))
+        .execute(conn)?;
+    Ok(first)
+}
+
 /// Hands out the next register number; numbers are never reused.
 pub fn next_register_number(conn: &mut DbConnection, id: &TenantId) -> Result<i64, StoreError> {
     diesel::update(tenants::table.find(id.to_string()))

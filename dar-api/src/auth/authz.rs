@@ -86,11 +86,14 @@ impl Access {
 /// answer needs no database. `None`: someone else, whom [`authorize`] decides on.
 pub fn admin_access(principal: &Principal, tenant: &TenantId) -> Option<Access> {
     let grants: Vec<_> = principal.tenant_grants(tenant).collect();
-    grants.iter().any(|g| g.role == Role::Admin).then(|| Access {
-        role: Role::Admin,
-        support_session_id: None,
-        own_shareholders: grants.iter().filter_map(|g| g.shareholder_id).collect(),
-    })
+    grants
+        .iter()
+        .any(|g| g.role == Role::Admin)
+        .then(|| Access {
+            role: Role::Admin,
+            support_session_id: None,
+            own_shareholders: grants.iter().filter_map(|g| g.shareholder_id).collect(),
+        })
 }
 
 pub fn authorize(

@@ -109,12 +109,16 @@ BEGIN
     END IF;
 
     FOR v_tenant IN SELECT DISTINCT u.t FROM unnest(e_tenant) AS u(t) ORDER BY u.t LOOP
+        -- The statement's first entry of the tenant extends the head the tenant row records;
+        -- the composite foreign key (tenant_id, prev_seq, prev_hash) links every entry to its
+        -- predecessor and the primary key forbids a second entry with the same number. (One
+        -- row read, whatever the length of the ledger: a lookup of the predecessor among the
+        -- tenant's entries was planned as a scan of all of them when statistics were thin.)
         SELECT n.seq INTO bad
-          FROM unnest(e_tenant, e_seq, e_prev_hash) AS n(tenant_id, seq, prev_hash)
-         WHERE n.tenant_id = v_tenant AND n.seq > 1
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries e
-                            WHERE e.tenant_id = v_tenant AND e.seq = n.seq - 1 AND e.hash = n.prev_hash)
-         LIMIT 1;
+          FROM (SELECT n.seq, n.prev_hash FROM unnest(e_tenant, e_seq, e_prev_hash) AS n(tenant_id, seq, prev_hash)
+                 WHERE n.tenant_id = v_tenant ORDER BY n.seq LIMIT 1) n
+          JOIN tenants t ON t.id = v_tenant
+         WHERE n.seq <> t.ledger_head_seq + 1 OR n.prev_hash <> t.ledger_head_hash;
         IF FOUND THEN
             RAISE EXCEPTION 'dar:chain_conflict: entry % does not extend the ledger', bad.seq;
         END IF;
@@ -141,17 +145,20 @@ BEGIN
             RAISE EXCEPTION 'dar:approval_required: a transfer of this class needs the board decision as external_reference';
         END IF;
 
+        -- Only reversals are looked up, each by its primary key.
         SELECT n.seq INTO bad
           FROM unnest(e_tenant, e_seq, e_kind, e_reverses, e_class, e_quantity, e_capital, e_paid, e_movement, e_from, e_to)
                AS n(tenant_id, seq, kind, reverses_seq, share_class_id, quantity, capital_cents, paid_cents,
                     movement_date, from_shareholder_id, to_shareholder_id)
-          LEFT JOIN ledger_entries r ON r.tenant_id = v_tenant AND r.seq = n.reverses_seq
          WHERE n.tenant_id = v_tenant AND n.kind = 'reversal'
-           AND (r.seq IS NULL OR r.kind = 'reversal' OR r.share_class_id <> n.share_class_id
-                OR r.quantity <> n.quantity OR r.capital_cents <> n.capital_cents OR r.paid_cents <> n.paid_cents
-                OR r.movement_date <> n.movement_date
-                OR r.from_shareholder_id IS DISTINCT FROM n.from_shareholder_id
-                OR r.to_shareholder_id IS DISTINCT FROM n.to_shareholder_id)
+           AND NOT EXISTS (
+                SELECT 1 FROM ledger_entries r
+                 WHERE r.tenant_id = v_tenant AND r.seq = n.reverses_seq
+                   AND r.kind <> 'reversal' AND r.share_class_id = n.share_class_id
+                   AND r.quantity = n.quantity AND r.capital_cents = n.capital_cents AND r.paid_cents = n.paid_cents
+                   AND r.movement_date = n.movement_date
+                   AND r.from_shareholder_id IS NOT DISTINCT FROM n.from_shareholder_id
+                   AND r.to_shareholder_id IS NOT DISTINCT FROM n.to_shareholder_id)
          LIMIT 1;
         IF FOUND THEN
             RAISE EXCEPTION 'dar:bad_reversal: a reversal must cancel exactly one earlier non-reversal entry';
