@@ -31,6 +31,7 @@ psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql -h "$PG_HOST" -p 
 
 cleanup() {
   local rc=$?
+  [[ -n "${ANALYZER_PID:-}" ]] && kill "$ANALYZER_PID" 2>/dev/null || true
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -71,6 +72,24 @@ dar_env() {
     DAR_POOL_SIZE="${DAR_POOL_SIZE:-40}" RUST_LOG="${RUST_LOG:-warn}" "${@:2}"
 }
 
+# Autovacuum is off on this server; a production server has it on, and its ANALYZE keeps the
+# planner's statistics (and the cached plans of foreign-key checks) current as tables grow.
+# While dar runs on PostgreSQL, the bench does what autovacuum would: ANALYZE every 15 s.
+ANALYZER_PID=""
+start_analyzer() { # database name
+  [[ "$(psql_admin -c 'SHOW autovacuum')" == on ]] && return 0
+  (while sleep 15; do
+     psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$1" -qAt -c "ANALYZE" >/dev/null 2>&1 || true
+   done) &
+  ANALYZER_PID=$!
+}
+stop_analyzer() {
+  [[ -n "$ANALYZER_PID" ]] || return 0
+  kill "$ANALYZER_PID" 2>/dev/null || true
+  wait "$ANALYZER_PID" 2>/dev/null || true
+  ANALYZER_PID=""
+}
+
 start_dar() { # database URL
   log "starting dar serve on 127.0.0.1:$PORT ($1) …"
   # exec, so that $! is dar itself and stopping it frees the port.
@@ -88,6 +107,7 @@ start_dar() { # database URL
 }
 
 stop_dar() {
+  stop_analyzer
   [[ -n "$SERVER_PID" ]] || return 0
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
@@ -144,6 +164,7 @@ run_dar_profiled() {
 # 3. DAR on a fresh PostgreSQL database: 32 tenants, 1 tenant, and 1 tenant for 5× as long.
 fresh_pg
 start_dar "$PG_URL"
+start_analyzer "$DAR_DB"
 run_dar_profiled pg-32 --tenants 32 "${TRANSFERS[@]}" >"$WORK/pg-32.result"
 read -r DAR32 ERR32 <"$WORK/pg-32.result"
 read -r DAR1 ERR1 <<<"$(run_dar pg-1 --tenants 1 "${TRANSFERS[@]}")"
@@ -170,6 +191,7 @@ if [[ "${BENCH_SCALE:-1}" == 1 ]]; then
   # Statistics for the planner, as autovacuum would gather them (it may be off here).
   psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DAR_DB" -qAt -c "ANALYZE" >/dev/null
   start_dar "$PG_URL"
+  start_analyzer "$DAR_DB"
   TOP_UP=$(( SCALE_ENTRIES > DEMO_ENTRIES ? SCALE_ENTRIES - DEMO_ENTRIES : 0 ))
   read -r SCALE1 ERRSCALE <<<"$(run_dar pg-scale --tenant-slug demo --preload-entries "$TOP_UP" "${TRANSFERS[@]}")"
   PRELOAD_RATE="$(field pg-scale preload_entries_per_s)"

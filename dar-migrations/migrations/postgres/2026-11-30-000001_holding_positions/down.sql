@@ -4,6 +4,8 @@ DROP FUNCTION dar_class_terms_fixed();
 DROP TRIGGER holding_positions_guard ON holding_positions;
 DROP FUNCTION dar_positions_guard();
 DROP TABLE holding_positions;
+DROP INDEX ledger_entries_reversed_once;
+ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_tenant_id_reverses_seq_key UNIQUE (tenant_id, reverses_seq);
 
 CREATE OR REPLACE FUNCTION dar_ledger_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

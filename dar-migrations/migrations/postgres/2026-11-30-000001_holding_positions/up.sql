@@ -27,6 +27,13 @@ CREATE TABLE holding_positions (
     CONSTRAINT holding_invariant_maximum CHECK (max_quantity IS NULL OR quantity <= max_quantity)
 );
 
+-- "Reversed at most once" needs only the reversals in its unique index. Over every entry, it
+-- was an index on (tenant_id, …) that PostgreSQL, without statistics yet, chose for
+-- lookups by (tenant_id, seq) and walked the tenant's whole ledger with.
+ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_tenant_id_reverses_seq_key;
+CREATE UNIQUE INDEX ledger_entries_reversed_once ON ledger_entries (tenant_id, reverses_seq)
+    WHERE reverses_seq IS NOT NULL;
+
 -- The register of a class on a date reads each holder's last row on or before it.
 CREATE INDEX holding_positions_class_idx ON holding_positions (tenant_id, share_class_id, shareholder_id, movement_date);
 
