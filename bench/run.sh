@@ -74,11 +74,11 @@ dar_env() {
 
 # Autovacuum is off on this server; a production server has it on, and its ANALYZE keeps the
 # planner's statistics (and the cached plans of foreign-key checks) current as tables grow.
-# While dar runs on PostgreSQL, the bench does what autovacuum would: ANALYZE every 15 s.
+# While dar runs on PostgreSQL, the bench does what autovacuum would: ANALYZE every 5 s.
 ANALYZER_PID=""
 start_analyzer() { # database name
   [[ "$(psql_admin -c 'SHOW autovacuum')" == on ]] && return 0
-  (while sleep 15; do
+  (while sleep 5; do
      psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$1" -qAt -c "ANALYZE" >/dev/null 2>&1 || true
    done) &
   ANALYZER_PID=$!
@@ -258,7 +258,10 @@ awk -v dar32="$DAR32" -v err32="$ERR32" -v dar1="$DAR1" -v err1="$ERR1" -v pgb="
   printf "  %-28s %10.3f %10s  %s\n", "ratio_1_tenant", r1, ">= 1.0", (r1 >= 1.0 ? "PASS" : "BELOW")
   if (long != "") printf "  %-28s %10.3f %10s  %s\n", "long_run / 1_tenant", long / dar1, ">= 0.9", (long / dar1 >= 0.9 ? "PASS" : "BELOW")
   if (scale1 != "") {
-    printf "  %-28s %10.3f %10s  %s\n", "scale / 1_tenant", scale1 / dar1, ">= 0.9", (scale1 / dar1 >= 0.9 ? "PASS" : "BELOW")
+    # Against the longer fresh run when there is one: the short one starts before the first
+    # ANALYZE, without statistics, and is slower for it.
+    ref = (long != "" ? long : dar1)
+    printf "  %-28s %10.3f %10s  %s\n", "scale / fresh 1_tenant", scale1 / ref, ">= 0.9", (scale1 / ref >= 0.9 ? "PASS" : "BELOW")
     printf "  %-28s %10.2f %10s  %s\n", "as-of read p99 ms", read_p99, "<= 10", (read_p99 <= 10 ? "PASS" : "ABOVE")
     printf "  %-28s %10.0f %10s  %s\n", "batch entries/s", preload, ">= 20000", (preload >= 20000 ? "PASS" : "BELOW")
   }
