@@ -261,3 +261,22 @@ on_both_backends!(
         refused(insert(&app, &f, &payment), "holding_invariant");
     }
 );
+
+on_both_backends!(
+    the_database_refuses_to_change_a_share_classs_cap_or_transfer_rule,
+    |app| async move {
+        // Stored positions carry the class's cap, and the rules trust both terms.
+        let f = fixture(&app, "db-terms").await;
+        let mut conn = app.db.conn().unwrap();
+        for change in ["max_shares_per_holder = 5", "transfer_rule = 'none'"] {
+            let error = diesel::sql_query(format!(
+                "UPDATE share_classes SET {change} WHERE tenant_id = '{}' AND id = '{}'",
+                f.tenant, f.class
+            ))
+            .execute(&mut *conn)
+            .err()
+            .map(|e| e.to_string());
+            refused(error, "class_terms_fixed");
+        }
+    }
+);
