@@ -125,7 +125,11 @@ impl Settings {
         let ledger_writers = match database_url {
             // SQLite has one writer at a time; more threads would only queue on its lock.
             DatabaseUrl::Sqlite(_) => 1,
-            DatabaseUrl::Postgres(_) => number("DAR_LEDGER_WRITERS", 4)?.clamp(1, 64) as usize,
+            // Two transactions in flight: one commits (waits on the WAL flush) while the other
+            // is planned and written. Each further writer splits the queue into smaller
+            // groups, and a group's cost is mostly per statement, not per entry: measured on
+            // two cores, 32 tenants, 1 writer 1,137/s, 2 writers 1,957/s, 4 1,474/s, 8 1,014/s.
+            DatabaseUrl::Postgres(_) => number("DAR_LEDGER_WRITERS", 2)?.clamp(1, 64) as usize,
         };
         let trusted_proxies = var("DAR_TRUSTED_PROXIES")
             .unwrap_or_default()

@@ -57,8 +57,50 @@ pub fn record_many(
     events: Vec<NewAuditEvent>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    use diesel::sql_types::{Array, Nullable, Text, Timestamp};
+    struct InsertEventsSql;
     let rows: Vec<AuditRow> = events.into_iter().map(|event| row(event, now)).collect();
-    crate::insert_many!(conn, audit_events::table, &rows)?;
+    let DbConnection::Pg(pg) = conn else {
+        crate::insert_many!(conn, audit_events::table, &rows)?;
+        return Ok(());
+    };
+    // One prepared statement whatever the number of events (see `crate::prepared`).
+    let opt = |f: fn(&AuditRow) -> Option<&str>| {
+        rows.iter()
+            .map(f)
+            .collect::<Vec<_>>()
+            .into_sql::<Array<Nullable<Text>>>()
+    };
+    crate::prepared::Fixed::<InsertEventsSql, _>::new(
+        "INSERT INTO audit_events (id, tenant_id, at, actor_user_id, actor_role, action, \
+         object_type, object_id, request_id, source_ip, support_session_id, details) \
+         SELECT * FROM unnest(",
+        (
+            rows.iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>()
+                .into_sql::<Array<Text>>(),
+            opt(|r| r.tenant_id.as_deref()),
+            rows.iter()
+                .map(|r| r.at)
+                .collect::<Vec<_>>()
+                .into_sql::<Array<Timestamp>>(),
+            opt(|r| r.actor_user_id.as_deref()),
+            opt(|r| r.actor_role.as_deref()),
+            rows.iter()
+                .map(|r| r.action.as_str())
+                .collect::<Vec<_>>()
+                .into_sql::<Array<Text>>(),
+            opt(|r| r.object_type.as_deref()),
+            opt(|r| r.object_id.as_deref()),
+            opt(|r| r.request_id.as_deref()),
+            opt(|r| r.source_ip.as_deref()),
+            opt(|r| r.support_session_id.as_deref()),
+            opt(|r| r.details.as_deref()),
+        ),
+        ")",
+    )
+    .execute(pg)?;
     Ok(())
 }
 

@@ -224,6 +224,16 @@ impl DerefMut for PooledConnection {
     }
 }
 
+/// Whether the PostgreSQL server this process uses is a Citus cluster. A process talks to one
+/// database server, so this is noted once, when the pool is built.
+static CITUS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the database is distributed with Citus: statements that lock rows then name one
+/// tenant each, so that each runs on one shard.
+pub fn citus() -> bool {
+    CITUS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The database of one installation: a pool and the backend it speaks.
 #[derive(Clone)]
 pub struct Database {
@@ -251,10 +261,30 @@ impl Database {
             .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self {
+        let db = Self {
             pool,
             backend: url.backend(),
-        })
+        };
+        if db.backend == Backend::Postgres {
+            db.detect_citus()?;
+        }
+        Ok(db)
+    }
+
+    /// Notes whether the server runs Citus, where a statement must stay on one tenant's shard
+    /// to lock rows (see [`citus`]).
+    fn detect_citus(&self) -> Result<(), StoreError> {
+        #[derive(diesel::QueryableByName)]
+        struct Citus {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            citus: bool,
+        }
+        let mut conn = self.conn()?;
+        let found =
+            diesel::sql_query("SELECT current_setting('citus.version', true) IS NOT NULL AS citus")
+                .get_result::<Citus>(&mut *conn)?;
+        CITUS.store(found.citus, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {

@@ -13,6 +13,7 @@ pub mod extracts;
 pub mod ledger;
 pub mod mail;
 pub mod password_resets;
+mod prepared;
 mod redact;
 pub mod schema;
 pub mod share_classes;

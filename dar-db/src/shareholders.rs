@@ -415,57 +415,97 @@ pub struct RuleFacts {
     pub label: dar_core::ledger::HolderLabel,
 }
 
-type RuleFactsRow = (
-    String,
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    NaiveDate,
-);
+#[derive(QueryableByName, Queryable)]
+struct RuleFactsRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    tenant_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    register_number: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    legal_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    last_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    first_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    admission_date: NaiveDate,
+}
 
-/// The rule facts of `holders` across `tenants`, keyed by (tenant id, holder id).
+/// The rule facts of the holders named by (tenant id, holder id), keyed the same way.
 pub fn rule_facts(
     conn: &mut DbConnection,
-    tenants: &[String],
-    holders: &[String],
+    holders: &[(String, String)],
 ) -> Result<std::collections::HashMap<(String, String), RuleFacts>, StoreError> {
-    Ok(shareholders::table
-        .filter(shareholders::tenant_id.eq_any(tenants))
-        .filter(shareholders::id.eq_any(holders))
-        .select((
-            shareholders::tenant_id,
-            shareholders::id,
-            shareholders::status,
-            shareholders::register_number,
-            shareholders::kind,
-            shareholders::legal_name,
-            shareholders::last_name,
-            shareholders::first_name,
-            shareholders::admission_date,
-        ))
-        .load::<RuleFactsRow>(conn)?
-        .into_iter()
-        .map(
-            |(t, h, status, number, kind, legal, last, first, admitted)| {
-                let name = display_name(&kind, legal.as_deref(), last.as_deref(), first.as_deref());
-                let label = dar_core::ledger::HolderLabel {
-                    register_number: number,
-                    name,
-                };
-                (
-                    (t, h),
-                    RuleFacts {
-                        status,
-                        admitted,
-                        label,
-                    },
-                )
-            },
+    use diesel::sql_types::{Array, Text};
+    struct RuleFactsSql;
+    let rows: Vec<RuleFactsRow> = match conn {
+        DbConnection::Pg(pg) => crate::prepared::Fixed::<RuleFactsSql, _>::new(
+            "SELECT s.tenant_id, s.id, s.status, s.register_number, s.kind, s.legal_name, \
+             s.last_name, s.first_name, s.admission_date \
+             FROM unnest(",
+            (
+                holders
+                    .iter()
+                    .map(|(t, _)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .into_sql::<Array<Text>>(),
+                holders
+                    .iter()
+                    .map(|(_, h)| h.as_str())
+                    .collect::<Vec<_>>()
+                    .into_sql::<Array<Text>>(),
+            ),
+            ") AS k (tenant_id, id) \
+             JOIN shareholders s ON s.tenant_id = k.tenant_id AND s.id = k.id",
         )
+        .load(pg)?,
+        DbConnection::Sqlite(_) => {
+            let mut tenants: Vec<&String> = holders.iter().map(|(t, _)| t).collect();
+            tenants.sort();
+            tenants.dedup();
+            let ids: Vec<&String> = holders.iter().map(|(_, h)| h).collect();
+            shareholders::table
+                .filter(shareholders::tenant_id.eq_any(tenants))
+                .filter(shareholders::id.eq_any(ids))
+                .select((
+                    shareholders::tenant_id,
+                    shareholders::id,
+                    shareholders::status,
+                    shareholders::register_number,
+                    shareholders::kind,
+                    shareholders::legal_name,
+                    shareholders::last_name,
+                    shareholders::first_name,
+                    shareholders::admission_date,
+                ))
+                .load::<RuleFactsRow>(conn)?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let name = display_name(
+                &row.kind,
+                row.legal_name.as_deref(),
+                row.last_name.as_deref(),
+                row.first_name.as_deref(),
+            );
+            let facts = RuleFacts {
+                status: row.status,
+                admitted: row.admission_date,
+                label: dar_core::ledger::HolderLabel {
+                    register_number: row.register_number,
+                    name,
+                },
+            };
+            ((row.tenant_id, row.id), facts)
+        })
         .collect())
 }
 

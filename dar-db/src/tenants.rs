@@ -220,25 +220,41 @@ pub fn lock(conn: &mut DbConnection, id: &TenantId) -> Result<TenantRow, StoreEr
 }
 
 /// Locks several tenants for the ledger, in id order so that two groups never wait on each
-/// other, and reads them. One statement per tenant: on Citus a `FOR UPDATE` must stay on
-/// one shard, and tenants live on different ones. On SQLite the write transaction already
-/// holds the database's write lock (`BEGIN IMMEDIATE`), so nothing more is taken.
+/// other, and reads them. On SQLite the write transaction already holds the database's write
+/// lock (`BEGIN IMMEDIATE`), so nothing more is taken. On Citus a `FOR UPDATE` must stay on
+/// one shard, so each tenant is locked by a statement of its own.
 pub fn lock_many(conn: &mut DbConnection, ids: &[TenantId]) -> Result<Vec<TenantRow>, StoreError> {
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
     let keys: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-    if conn.backend() == Backend::Postgres {
-        for key in &keys {
-            diesel::sql_query("SELECT id FROM tenants WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::Text, _>(key)
-                .execute(conn)?;
+    match conn {
+        DbConnection::Pg(pg) if crate::connection::citus() => {
+            let mut rows = Vec::with_capacity(keys.len());
+            for key in &keys {
+                rows.extend(
+                    tenants::table
+                        .find(key)
+                        .select(TenantRow::as_select())
+                        .for_update()
+                        .first(pg)
+                        .optional()?,
+                );
+            }
+            Ok(rows)
         }
+        // Rows are locked as the sort hands them out, so in id order.
+        DbConnection::Pg(pg) => Ok(tenants::table
+            .filter(tenants::id.eq_any(&keys))
+            .order(tenants::id)
+            .select(TenantRow::as_select())
+            .for_update()
+            .load(pg)?),
+        DbConnection::Sqlite(_) => Ok(tenants::table
+            .filter(tenants::id.eq_any(&keys))
+            .select(TenantRow::as_select())
+            .load(conn)?),
     }
-    Ok(tenants::table
-        .filter(tenants::id.eq_any(&keys))
-        .select(TenantRow::as_select())
-        .load(conn)?)
 }
 
 /// Reserves `n` register numbers at once for a bulk insert and returns the first.

@@ -5,6 +5,11 @@
 //! e.g. `postgres://root@127.0.0.1:5432/test`). Without it they are skipped with a note,
 //! unless `DAR_TEST_REQUIRE_PG=1`, which CI sets: then a missing server fails the test.
 
+/// How long the test clients keep an idle connection for reuse: less than the server's
+/// keep-alive (5 s), so that a request is never sent on a connection the server is closing
+/// at that moment (a POST on it fails with "incomplete message" and is not retried).
+pub const IDLE_CONNECTION: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub mod browser;
 pub mod smtp;
 
@@ -226,6 +231,7 @@ impl TestApp {
         tokio::spawn(app.server);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(IDLE_CONNECTION)
             .build()
             .expect("client");
         let mut app = TestApp {
@@ -273,6 +279,7 @@ impl TestApp {
     pub fn client_from(&self, address: &str) -> reqwest::Client {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(IDLE_CONNECTION)
             .local_address(address.parse::<std::net::IpAddr>().expect("an IP address"))
             .build()
             .expect("client")

@@ -22,7 +22,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::positions::{self, HoldingKey};
-use super::{AppendRequest, Appended, EntryRow, audit_event, idempotency_row, replay};
+use super::{
+    AppendRequest, Appended, EntryRow, IdempotencyRow, audit_event, idempotency_row, replay,
+};
 use crate::audit::{self, NewAuditEvent};
 use crate::connection::DbConnection;
 use crate::error::StoreError;
@@ -186,22 +188,7 @@ impl Snapshot {
             .collect::<Result<_, StoreError>>()?;
         let tenant_keys: Vec<String> = tenant_ids.iter().map(|t| t.to_string()).collect();
 
-        let keys: Vec<&String> = reqs
-            .iter()
-            .filter_map(|r| r.idempotency_key.as_ref())
-            .collect();
-        let seen_keys = if keys.is_empty() {
-            HashSet::new()
-        } else {
-            idempotency_keys::table
-                .filter(idempotency_keys::tenant_id.eq_any(&tenant_keys))
-                .filter(idempotency_keys::key.eq_any(&keys))
-                .select((idempotency_keys::tenant_id, idempotency_keys::key))
-                .load::<(String, String)>(conn)?
-                .into_iter()
-                .map(|(t, k)| Ok((parse_id(&t)?, k)))
-                .collect::<Result<_, StoreError>>()?
-        };
+        let seen_keys = seen_keys(conn, reqs, &tenant_keys)?;
 
         let mut classes = HashMap::new();
         let mut class_codes = HashMap::new();
@@ -218,7 +205,7 @@ impl Snapshot {
         let targets = read_targets(conn, reqs, &tenant_keys)?;
 
         // Every holder the group names, and for each holding the earliest date it can move.
-        let mut holder_ids: Vec<String> = Vec::new();
+        let mut holder_ids: Vec<(String, String)> = Vec::new();
         let mut earliest: HashMap<HoldingKey, NaiveDate> = HashMap::new();
         for req in reqs {
             for draft in &req.drafts {
@@ -246,7 +233,7 @@ impl Snapshot {
                     }
                 };
                 for holder in [from, to].into_iter().flatten() {
-                    holder_ids.push(holder.to_string());
+                    holder_ids.push((req.tenant_id.to_string(), holder.to_string()));
                     let key = HoldingKey {
                         tenant: req.tenant_id,
                         class_id: class_id.clone(),
@@ -261,7 +248,7 @@ impl Snapshot {
         }
         holder_ids.sort();
         holder_ids.dedup();
-        let holders = crate::shareholders::rule_facts(conn, &tenant_keys, &holder_ids)?
+        let holders = crate::shareholders::rule_facts(conn, &holder_ids)?
             .into_iter()
             .map(|((t, h), facts)| Ok(((parse_id(&t)?, parse_id(&h)?), facts)))
             .collect::<Result<_, StoreError>>()?;
@@ -449,6 +436,58 @@ impl Snapshot {
     }
 }
 
+/// The group's Idempotency-Keys that were used before it.
+fn seen_keys(
+    conn: &mut DbConnection,
+    reqs: &[AppendRequest],
+    tenant_keys: &[String],
+) -> Result<HashSet<(TenantId, String)>, StoreError> {
+    use diesel::sql_types::{Array, Text};
+    #[derive(QueryableByName, Queryable)]
+    struct KeyRow {
+        #[diesel(sql_type = Text)]
+        tenant_id: String,
+        #[diesel(sql_type = Text)]
+        key: String,
+    }
+    struct SeenKeysSql;
+    let keyed: Vec<(String, &str)> = reqs
+        .iter()
+        .filter_map(|r| Some((r.tenant_id.to_string(), r.idempotency_key.as_deref()?)))
+        .collect();
+    if keyed.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let rows: Vec<KeyRow> = match conn {
+        DbConnection::Pg(pg) => crate::prepared::Fixed::<SeenKeysSql, _>::new(
+            "SELECT i.tenant_id, i.key FROM unnest(",
+            (
+                keyed
+                    .iter()
+                    .map(|(t, _)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .into_sql::<Array<Text>>(),
+                keyed
+                    .iter()
+                    .map(|(_, k)| *k)
+                    .collect::<Vec<_>>()
+                    .into_sql::<Array<Text>>(),
+            ),
+            ") AS k (tenant_id, key) \
+             JOIN idempotency_keys i ON i.tenant_id = k.tenant_id AND i.key = k.key",
+        )
+        .load(pg)?,
+        DbConnection::Sqlite(_) => idempotency_keys::table
+            .filter(idempotency_keys::tenant_id.eq_any(tenant_keys))
+            .filter(idempotency_keys::key.eq_any(keyed.iter().map(|(_, k)| *k).collect::<Vec<_>>()))
+            .select((idempotency_keys::tenant_id, idempotency_keys::key))
+            .load(conn)?,
+    };
+    rows.into_iter()
+        .map(|row| Ok((parse_id(&row.tenant_id)?, row.key)))
+        .collect()
+}
+
 /// The entries the group's reversals cancel, and whether each is already reversed.
 fn read_targets(
     conn: &mut DbConnection,
@@ -497,16 +536,12 @@ fn write(
     posted: &[(usize, Vec<EntryRecord>)],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        crate::insert_many!(conn, ledger_entries::table, chunk)?;
-    }
+    insert_entries(conn, rows)?;
     let keys: Vec<_> = posted
         .iter()
         .filter_map(|(i, records)| idempotency_row(&reqs[*i], records, now))
         .collect();
-    for chunk in keys.chunks(INSERT_CHUNK) {
-        crate::insert_many!(conn, idempotency_keys::table, chunk)?;
-    }
+    insert_keys(conn, &keys)?;
     let events: Vec<NewAuditEvent> = posted
         .iter()
         .filter_map(|(i, records)| audit_event(&reqs[*i], records))
@@ -514,5 +549,109 @@ fn write(
     for chunk in events.chunks(INSERT_CHUNK) {
         audit::record_many(conn, chunk.to_vec(), now)?;
     }
+    Ok(())
+}
+
+/// Inserts Idempotency-Keys, as [`insert_entries`] does entries.
+fn insert_keys(conn: &mut DbConnection, keys: &[IdempotencyRow]) -> Result<(), StoreError> {
+    use diesel::sql_types::{Array, Integer, Text, Timestamp};
+    struct InsertKeysSql;
+    let DbConnection::Pg(pg) = conn else {
+        for chunk in keys.chunks(INSERT_CHUNK) {
+            crate::insert_many!(conn, idempotency_keys::table, chunk)?;
+        }
+        return Ok(());
+    };
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let text = |f: fn(&IdempotencyRow) -> &str| {
+        keys.iter()
+            .map(f)
+            .collect::<Vec<_>>()
+            .into_sql::<Array<Text>>()
+    };
+    crate::prepared::Fixed::<InsertKeysSql, _>::new(
+        "INSERT INTO idempotency_keys (tenant_id, key, request_hash, response_status, \
+         response_body, created_at) SELECT * FROM unnest(",
+        (
+            text(|k| &k.tenant_id),
+            text(|k| &k.key),
+            text(|k| &k.request_hash),
+            keys.iter()
+                .map(|k| k.response_status)
+                .collect::<Vec<_>>()
+                .into_sql::<Array<Integer>>(),
+            text(|k| &k.response_body),
+            keys.iter()
+                .map(|k| k.created_at)
+                .collect::<Vec<_>>()
+                .into_sql::<Array<Timestamp>>(),
+        ),
+        ")",
+    )
+    .execute(pg)?;
+    Ok(())
+}
+
+/// Inserts entries: on PostgreSQL with one prepared statement whatever their number (a
+/// column per array), on SQLite in multi-row inserts under its bound-variable limit.
+fn insert_entries(conn: &mut DbConnection, rows: &[EntryRow]) -> Result<(), StoreError> {
+    use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamp};
+    struct InsertEntries;
+    let DbConnection::Pg(pg) = conn else {
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            crate::insert_many!(conn, ledger_entries::table, chunk)?;
+        }
+        return Ok(());
+    };
+    if rows.is_empty() {
+        return Ok(());
+    }
+    fn col<'a, T>(rows: &'a [EntryRow], f: impl Fn(&'a EntryRow) -> T) -> Vec<T> {
+        rows.iter().map(f).collect()
+    }
+    let text = |f: fn(&EntryRow) -> &str| col(rows, f).into_sql::<Array<Text>>();
+    let opt_text =
+        |f: fn(&EntryRow) -> Option<&str>| col(rows, f).into_sql::<Array<Nullable<Text>>>();
+    let int = |f: fn(&EntryRow) -> i64| col(rows, f).into_sql::<Array<BigInt>>();
+    let opt_int =
+        |f: fn(&EntryRow) -> Option<i64>| col(rows, f).into_sql::<Array<Nullable<BigInt>>>();
+    let date = |f: fn(&EntryRow) -> NaiveDate| col(rows, f).into_sql::<Array<Date>>();
+    crate::prepared::Fixed::<InsertEntries, _>::new(
+        "INSERT INTO ledger_entries (tenant_id, seq, id, kind, effective_date, movement_date, \
+         recorded_at, share_class_id, quantity, price_per_share_cents, amount_cents, \
+         capital_cents, paid_cents, from_shareholder_id, to_shareholder_id, sign, reason, \
+         external_reference, reverses_seq, actor, idempotency_key, prev_seq, prev_hash, hash) \
+         SELECT * FROM unnest(",
+        (
+            text(|r| &r.tenant_id),
+            int(|r| r.seq),
+            text(|r| &r.id),
+            text(|r| &r.kind),
+            date(|r| r.effective_date),
+            date(|r| r.movement_date),
+            col(rows, |r| r.recorded_at).into_sql::<Array<Timestamp>>(),
+            text(|r| &r.share_class_id),
+            int(|r| r.quantity),
+            opt_int(|r| r.price_per_share_cents),
+            opt_int(|r| r.amount_cents),
+            int(|r| r.capital_cents),
+            int(|r| r.paid_cents),
+            opt_text(|r| r.from_shareholder_id.as_deref()),
+            opt_text(|r| r.to_shareholder_id.as_deref()),
+            col(rows, |r| r.sign).into_sql::<Array<Integer>>(),
+            opt_text(|r| r.reason.as_deref()),
+            opt_text(|r| r.external_reference.as_deref()),
+            opt_int(|r| r.reverses_seq),
+            text(|r| &r.actor),
+            opt_text(|r| r.idempotency_key.as_deref()),
+            opt_int(|r| r.prev_seq),
+            text(|r| &r.prev_hash),
+            text(|r| &r.hash),
+        ),
+        ")",
+    )
+    .execute(pg)?;
     Ok(())
 }

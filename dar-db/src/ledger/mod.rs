@@ -259,12 +259,12 @@ pub(crate) fn replay(
 #[derive(Insertable, Clone, Debug)]
 #[diesel(table_name = idempotency_keys)]
 pub(crate) struct IdempotencyRow {
-    tenant_id: String,
-    key: String,
-    request_hash: String,
-    response_status: i32,
-    response_body: String,
-    created_at: NaiveDateTime,
+    pub(crate) tenant_id: String,
+    pub(crate) key: String,
+    pub(crate) request_hash: String,
+    pub(crate) response_status: i32,
+    pub(crate) response_body: String,
+    pub(crate) created_at: NaiveDateTime,
 }
 
 /// The Idempotency-Key record of a request: the sequence numbers it posted.

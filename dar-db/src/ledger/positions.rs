@@ -54,11 +54,52 @@ pub fn legs_from(
 ) -> Result<HashMap<HoldingKey, Vec<Leg>>, StoreError> {
     let keys: Vec<(&HoldingKey, &NaiveDate)> = from.iter().collect();
     let mut stored: HashMap<HoldingKey, Vec<PositionRow>> = HashMap::new();
-    for chunk in keys.chunks(KEYS_PER_QUERY) {
-        let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
-        // The row on the last date up to `day`, and every later one.
-        let sql = format!(
-            "WITH k (tenant_id, shareholder_id, share_class_id, day) AS (VALUES {values})
+    let mut keep = |row: PositionRow| -> Result<(), StoreError> {
+        let key = HoldingKey {
+            tenant: parse_id(&row.tenant_id)?,
+            class_id: row.share_class_id.clone(),
+            holder: parse_id(&row.shareholder_id)?,
+        };
+        stored.entry(key).or_default().push(row);
+        Ok(())
+    };
+    if let DbConnection::Pg(pg) = conn {
+        use diesel::sql_types::Array;
+        struct LegsFromSql;
+        let tenants: Vec<String> = keys.iter().map(|(k, _)| k.tenant.to_string()).collect();
+        let holders: Vec<String> = keys.iter().map(|(k, _)| k.holder.to_string()).collect();
+        let classes: Vec<&str> = keys.iter().map(|(k, _)| k.class_id.as_str()).collect();
+        let days: Vec<NaiveDate> = keys.iter().map(|(_, d)| **d).collect();
+        let rows: Vec<PositionRow> = crate::prepared::Fixed::<LegsFromSql, _>::new(
+            "SELECT p.tenant_id, p.shareholder_id, p.share_class_id, p.movement_date, \
+                    p.quantity, p.capital_cents, p.paid_cents \
+               FROM unnest(",
+            (
+                tenants.into_sql::<Array<Text>>(),
+                holders.into_sql::<Array<Text>>(),
+                classes.into_sql::<Array<Text>>(),
+                days.into_sql::<Array<Date>>(),
+            ),
+            ") AS k (tenant_id, shareholder_id, share_class_id, day) \
+               JOIN holding_positions p \
+                 ON p.tenant_id = k.tenant_id AND p.shareholder_id = k.shareholder_id \
+                AND p.share_class_id = k.share_class_id \
+                AND p.movement_date >= COALESCE( \
+                        (SELECT MAX(q.movement_date) FROM holding_positions q \
+                          WHERE q.tenant_id = k.tenant_id AND q.shareholder_id = k.shareholder_id \
+                            AND q.share_class_id = k.share_class_id AND q.movement_date <= k.day), \
+                        k.day)",
+        )
+        .load(pg)?;
+        for row in rows {
+            keep(row)?;
+        }
+    } else {
+        for chunk in keys.chunks(KEYS_PER_QUERY) {
+            let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+            // The row on the last date up to `day`, and every later one.
+            let sql = format!(
+                "WITH k (tenant_id, shareholder_id, share_class_id, day) AS (VALUES {values})
              SELECT p.tenant_id, p.shareholder_id, p.share_class_id, p.movement_date,
                     p.quantity, p.capital_cents, p.paid_cents
                FROM k JOIN holding_positions p
@@ -69,22 +110,18 @@ pub fn legs_from(
                           WHERE q.tenant_id = k.tenant_id AND q.shareholder_id = k.shareholder_id
                             AND q.share_class_id = k.share_class_id AND q.movement_date <= k.day),
                         k.day)"
-        );
-        let mut query = diesel::sql_query(placeholders(conn.backend(), &sql)).into_boxed();
-        for (key, day) in chunk {
-            query = query
-                .bind::<Text, _>(key.tenant.to_string())
-                .bind::<Text, _>(key.holder.to_string())
-                .bind::<Text, _>(key.class_id.clone())
-                .bind::<Date, _>(**day);
-        }
-        for row in query.load::<PositionRow>(conn)? {
-            let key = HoldingKey {
-                tenant: parse_id(&row.tenant_id)?,
-                class_id: row.share_class_id.clone(),
-                holder: parse_id(&row.shareholder_id)?,
-            };
-            stored.entry(key).or_default().push(row);
+            );
+            let mut query = diesel::sql_query(placeholders(conn.backend(), &sql)).into_boxed();
+            for (key, day) in chunk {
+                query = query
+                    .bind::<Text, _>(key.tenant.to_string())
+                    .bind::<Text, _>(key.holder.to_string())
+                    .bind::<Text, _>(key.class_id.clone())
+                    .bind::<Date, _>(**day);
+            }
+            for row in query.load::<PositionRow>(conn)? {
+                keep(row)?;
+            }
         }
     }
     Ok(stored
