@@ -56,3 +56,30 @@ impl<K, A> Query for Fixed<K, A> {
 }
 
 impl<K, A, C> RunQueryDsl<C> for Fixed<K, A> {}
+
+/// Loads the rows of a statement whose SQL text never changes, on either backend:
+/// PostgreSQL prepares it once per connection (as [`Fixed`], named by the marker type given
+/// first); SQLite runs the same text with `?` placeholders. The parameters are written
+/// between `head` and `tail`, comma-separated, e.g. inside `WITH k (a, b) AS (VALUES (` … `))`.
+macro_rules! load_fixed {
+    ($conn:expr, $marker:ident, $head:expr, [$(($st:ty, $value:expr)),+ $(,)?], $tail:expr) => {{
+        struct $marker;
+        match $conn {
+            $crate::connection::DbConnection::Pg(pg) => diesel::RunQueryDsl::load(
+                $crate::prepared::Fixed::<$marker, _>::new(
+                    $head,
+                    ($(diesel::IntoSql::into_sql::<$st>($value),)+),
+                    $tail,
+                ),
+                pg,
+            ),
+            sqlite @ $crate::connection::DbConnection::Sqlite(_) => {
+                let params = [$(stringify!($st)),+].map(|_| "?").join(", ");
+                let query = diesel::sql_query(format!("{}{}{}", $head, params, $tail))
+                    $(.bind::<$st, _>($value))+;
+                diesel::RunQueryDsl::load(query, sqlite)
+            }
+        }
+    }};
+}
+pub(crate) use load_fixed;
