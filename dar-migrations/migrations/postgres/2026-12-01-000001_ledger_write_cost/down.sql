@@ -138,3 +138,5 @@ BEGIN
 END $$;
 
 CREATE INDEX audit_events_tenant_idx ON audit_events (tenant_id, at);
+ALTER TABLE holding_positions ADD FOREIGN KEY (tenant_id, shareholder_id) REFERENCES shareholders (tenant_id, id);
+ALTER TABLE holding_positions ADD FOREIGN KEY (tenant_id, share_class_id) REFERENCES share_classes (tenant_id, id);

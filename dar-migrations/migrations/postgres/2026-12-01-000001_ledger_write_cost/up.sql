@@ -3,6 +3,12 @@
 -- time order), by action and by actor; nothing reads it by (tenant_id, at).
 DROP INDEX audit_events_tenant_idx;
 
+-- Positions are written only by the ledger's trigger, from entries whose own foreign keys
+-- name the holder and the class; checking them again for every position row cost two
+-- lookups per row and proved nothing more.
+ALTER TABLE holding_positions DROP CONSTRAINT holding_positions_tenant_id_shareholder_id_fkey;
+ALTER TABLE holding_positions DROP CONSTRAINT holding_positions_tenant_id_share_class_id_fkey;
+
 -- The ledger's insert trigger checks and applies a whole statement in one pass on PostgreSQL,
 -- whatever the number of tenants in it: the writer groups concurrent requests of several
 -- tenants into one INSERT, and a pass per tenant made the trigger's cost grow with the
@@ -134,8 +140,9 @@ BEGIN
                  ORDER BY q.movement_date DESC LIMIT 1) p ON true
         ON CONFLICT DO NOTHING;
 
-        -- Every row on or after a leg's date moves by it; the CHECK constraints of
-        -- holding_positions refuse a holding that breaks a rule on any date.
+        -- Every row on or after a leg's date moves by it, all in one statement, so that each
+        -- row is checked with every leg before it; the CHECK constraints of holding_positions
+        -- refuse a holding that breaks a rule on any date.
         UPDATE holding_positions p
            SET quantity = p.quantity + s.quantity,
                capital_cents = p.capital_cents + s.capital_cents,
