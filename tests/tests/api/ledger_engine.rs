@@ -211,6 +211,50 @@ on_both_backends!(
 );
 
 on_both_backends!(
+    requests_of_several_tenants_posted_as_one_group_give_each_tenant_its_own_register,
+    |app| async move {
+        // The database checks a group's one INSERT for all its tenants at once: each
+        // tenant's chain, head and positions must come out as if it had posted alone.
+        let (alone, _, alone_holders) = register(&app, "engine-solo").await;
+        let mut conn = app.db.conn().unwrap();
+        let now = chrono::Utc::now();
+        let expected: Vec<String> = script(&alone, &alone_holders, None)
+            .iter()
+            .map(|r| outcome(&ledger::append(&mut conn, r, now), &alone_holders))
+            .collect();
+
+        let mut tenants = Vec::new();
+        for slug in ["engine-group-a", "engine-group-b", "engine-group-c"] {
+            let (tenant, _, holders) = register(&app, slug).await;
+            tenants.push((tenant, holders));
+        }
+        let scripts: Vec<Vec<AppendRequest>> =
+            tenants.iter().map(|(t, h)| script(t, h, None)).collect();
+        // Interleaved: a1, b1, c1, a2, b2, c2, …
+        let group: Vec<AppendRequest> = (0..expected.len())
+            .flat_map(|i| scripts.iter().map(move |s| s[i].clone()))
+            .collect();
+        // Without the group's fallback to posting one by one: the database must take the
+        // group as it is.
+        let results =
+            dar_db::write_transaction(&mut conn, |c| ledger::append_within(c, &group, now))
+                .expect("the database accepts the group's entries of three tenants at once");
+        for (k, (tenant, holders)) in tenants.iter().enumerate() {
+            let got: Vec<String> = results
+                .iter()
+                .skip(k)
+                .step_by(tenants.len())
+                .map(|r| outcome(r, holders))
+                .collect();
+            assert_eq!(got, expected, "tenant {k}");
+            let id: TenantId = tenant.parse().unwrap();
+            assert!(ledger::verify(&mut conn, &id).unwrap().ok);
+            assert!(ledger::verify_positions(&mut conn, &id).unwrap().ok);
+        }
+    }
+);
+
+on_both_backends!(
     the_planner_reads_one_stored_position_for_an_entry_dated_after_a_long_history,
     |app| async move {
         let (tenant, admin, h) = register(&app, "engine-history").await;
