@@ -111,36 +111,14 @@ pub fn verify_positions(
         // (holder, class, date) → the day's net movement, then running sums in key order.
         type Key = (String, String, NaiveDate);
         let mut ledger: BTreeMap<Key, (i64, i64, i64)> = BTreeMap::new();
-        let columns = (
-            ledger_entries::share_class_id,
-            ledger_entries::movement_date,
-            ledger_entries::sign,
-            ledger_entries::quantity,
-            ledger_entries::capital_cents,
-            ledger_entries::paid_cents,
-        );
-        type Leg = (Option<String>, (String, NaiveDate, i32, i64, i64, i64));
-        let incoming: Vec<Leg> = ledger_entries::table
-            .filter(ledger_entries::tenant_id.eq(&t))
-            .filter(ledger_entries::to_shareholder_id.eq_any(&ids))
-            .select((ledger_entries::to_shareholder_id, columns))
-            .load(conn)?;
-        let outgoing: Vec<Leg> = ledger_entries::table
-            .filter(ledger_entries::tenant_id.eq(&t))
-            .filter(ledger_entries::from_shareholder_id.eq_any(&ids))
-            .select((ledger_entries::from_shareholder_id, columns))
-            .load(conn)?;
-        let legs = incoming
-            .into_iter()
-            .map(|l| (1, l))
-            .chain(outgoing.into_iter().map(|l| (-1, l)));
-        for (direction, (holder, (class, date, sign, quantity, capital, paid))) in legs {
-            let Some(holder) = holder else { continue };
-            let s = direction * i64::from(sign);
-            let day = ledger.entry((holder, class, date)).or_insert((0, 0, 0));
-            day.0 += s * quantity;
-            day.1 += s * capital;
-            day.2 += s * paid;
+        let refs: Vec<&String> = ids.iter().collect();
+        for leg in super::reads::legs_of_holders(conn, &t, &refs)? {
+            let day = ledger
+                .entry((leg.holder, leg.class_id, leg.date))
+                .or_insert((0, 0, 0));
+            day.0 += leg.quantity;
+            day.1 += leg.capital_cents;
+            day.2 += leg.paid_cents;
         }
         let mut running: Option<(String, String, (i64, i64, i64))> = None;
         for ((holder, class, _), day) in ledger.iter_mut() {
