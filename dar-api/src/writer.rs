@@ -265,6 +265,25 @@ impl Worker {
         #[cfg(feature = "test-faults")]
         self.faults.trip(requests.iter().map(|r| r.tenant_id));
         *phase = Phase::Posting;
+        let results = self.post_once(requests);
+        // A group that lost its connection before committing posted nothing. The connection
+        // was most likely a pooled one the server had dropped (a restart): the group is
+        // tried once more on another, so the first request after an outage does not fail.
+        if results
+            .iter()
+            .all(|r| matches!(r, Err(StoreError::ConnectionLost(_))))
+        {
+            tracing::warn!(
+                writer = self.index,
+                group.size = requests.len(),
+                "ledger group lost its connection before committing; trying once more"
+            );
+            return self.post_once(requests);
+        }
+        results
+    }
+
+    fn post_once(&self, requests: &[AppendRequest]) -> Vec<Result<Appended, StoreError>> {
         match self.db.conn() {
             Ok(mut conn) => {
                 let results = ledger::append_group(&mut conn, requests, Utc::now());

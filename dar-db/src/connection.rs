@@ -1,6 +1,7 @@
 //! One connection type over both databases, and the pool.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -116,17 +117,23 @@ pub fn without_password(url: &str) -> String {
     out
 }
 
-/// A pooled connection and whether a request on it failed in a way that may mean the
-/// connection is dead.
+/// A pooled connection, whether a request on it failed in a way that may mean the
+/// connection is dead, and the last outage it is known to have outlived.
 pub struct ManagedConnection {
     conn: DbConnection,
     suspect: bool,
+    outlived: u64,
 }
 
 /// Opens connections for the pool and sets each SQLite connection up the same way.
 #[derive(Clone, Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// How many times a pooled connection was found dead. When one is, the server has most
+    /// likely dropped every connection (a restart, a failover): each pooled connection older
+    /// than that finding is then pinged once before it is handed out, so the requests after
+    /// the server returns do not fail one by one on the dead connections left in the pool.
+    outages: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ManageConnection for Manager {
@@ -134,16 +141,24 @@ impl ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<ManagedConnection, r2d2::Error> {
+        let outlived = self.outages.load(Ordering::Acquire);
         self.open().map(|conn| ManagedConnection {
             conn,
             suspect: false,
+            outlived,
         })
     }
 
+    /// Called on every checkout; a round trip only for a connection that was in the pool
+    /// when another one was found dead (see [`Manager::outages`]).
     fn is_valid(&self, conn: &mut ManagedConnection) -> Result<(), r2d2::Error> {
-        conn.conn
-            .batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        let outages = self.outages.load(Ordering::Acquire);
+        if conn.outlived == outages {
+            return Ok(());
+        }
+        self.ping(conn)?;
+        conn.outlived = outages;
+        Ok(())
     }
 
     /// Called when a connection goes back to the pool. diesel's own check only looks at the
@@ -157,21 +172,30 @@ impl ManageConnection for Manager {
                 DbConnection::Pg(c) => diesel::r2d2::R2D2Connection::is_broken(c),
                 DbConnection::Sqlite(c) => diesel::r2d2::R2D2Connection::is_broken(c),
             };
-        if transaction_broken {
-            return true;
+        let suspect = std::mem::take(&mut conn.suspect);
+        if !suspect {
+            return transaction_broken;
         }
-        if std::mem::take(&mut conn.suspect) {
-            let dead = self.is_valid(conn).is_err();
-            if dead {
-                tracing::warn!("dropping a pooled database connection that no longer answers");
-            }
-            return dead;
+        // A connection that failed a request and then lost its transaction state or does
+        // not answer: most likely the server dropped it, and every other pooled one with it.
+        let dead = transaction_broken || self.ping(conn).is_err();
+        if dead {
+            self.outages.fetch_add(1, Ordering::AcqRel);
+            tracing::warn!(
+                "dropping a pooled database connection that no longer answers; the others are checked before their next use"
+            );
         }
-        false
+        dead
     }
 }
 
 impl Manager {
+    fn ping(&self, conn: &mut ManagedConnection) -> Result<(), r2d2::Error> {
+        conn.conn
+            .batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
     fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Postgres(url) => PgConnection::establish(url)
@@ -257,9 +281,14 @@ impl Database {
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             // No `SELECT 1` before every checkout: a broken connection fails its first query,
-            // which the request reports (503), and `Manager::has_broken` then drops it.
-            .test_on_check_out(false)
-            .build(Manager { url: url.clone() })
+            // which the request reports (503), and `Manager::has_broken` then drops it and
+            // has the connections pooled before that pinged on their next checkout
+            // (`Manager::is_valid`, free until a connection is found dead).
+            .test_on_check_out(true)
+            .build(Manager {
+                url: url.clone(),
+                outages: Default::default(),
+            })
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let db = Self {
             pool,

@@ -221,3 +221,29 @@ async fn a_connection_lost_at_commit_answers_outcome_unknown_and_a_retry_with_th
     assert!(posted.is_some(), "the retry went through");
     assert_eq!(app.head_seq(&t, &admin).await, 1, "posted exactly once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_one_request_finds_the_database_gone_every_pooled_connection_is_checked_before_use() {
+    let Some((app, proxy)) = app_behind_proxy().await else {
+        return;
+    };
+    let (t, admin) = app.tenant_with_admin("pooled").await;
+    let path = format!("/api/v1/tenants/{t}/shareholders");
+    // Fill the pool with connections that all die at the cut.
+    for _ in 0..3 {
+        join_all((0..16).map(|_| app.get(&path, &admin))).await;
+    }
+
+    proxy.set(CUT);
+    // One request finds its connection dead; the rest of the pool is never touched.
+    let r = app.get(&path, &admin).await;
+    expect_problem(r, 503).await;
+
+    proxy.set(PASS);
+    // Concurrent requests take several pooled connections at once: none is handed a dead one.
+    for r in join_all((0..16).map(|_| app.get(&path, &admin))).await {
+        let status = r.status();
+        let body = r.text().await.unwrap_or_default();
+        assert!(status.is_success(), "{status}: {body}");
+    }
+}
