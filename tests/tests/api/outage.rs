@@ -247,3 +247,24 @@ async fn after_one_request_finds_the_database_gone_every_pooled_connection_is_ch
         assert!(status.is_success(), "{status}: {body}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_entry_after_an_unnoticed_database_restart_is_posted() {
+    let Some((app, proxy)) = app_behind_proxy().await else {
+        return;
+    };
+    let (t, admin) = app.tenant_with_admin("unnoticed").await;
+    app.create_class(&t, &admin, "A", "100.00", "free").await;
+    let holder = app.create_person(&t, &admin, "Ada", "Peeters").await;
+    let path = format!("/api/v1/tenants/{t}/shareholders");
+    for _ in 0..3 {
+        join_all((0..16).map(|_| app.get(&path, &admin))).await;
+    }
+
+    // The server drops every connection and is back before anyone asks anything.
+    proxy.set(CUT);
+    proxy.set(PASS);
+    let entry = json!({"kind": "issue", "share_class": "A", "to": holder, "quantity": 1, "effective_date": "2024-02-01"});
+    app.post_entry_ok(&t, &admin, &entry).await;
+    assert_eq!(app.head_seq(&t, &admin).await, 1, "posted exactly once");
+}
