@@ -209,13 +209,14 @@ impl Snapshot {
         let mut earliest: HashMap<HoldingKey, NaiveDate> = HashMap::new();
         for req in reqs {
             for draft in &req.drafts {
-                let (class_id, date, (from, to)) = match &draft.action {
+                let (class_id, date, (from, to), receiver_history) = match &draft.action {
                     DraftAction::Reversal { reverses } => {
                         match targets.get(&(req.tenant_id, *reverses)) {
                             Some((target, _)) => (
                                 target.movement.share_class_id.to_string(),
                                 target.movement.movement_date,
                                 (target.movement.from, target.movement.to),
+                                true,
                             ),
                             None => continue,
                         }
@@ -229,11 +230,18 @@ impl Snapshot {
                             class.id.clone(),
                             draft.effective_date.unwrap_or(today),
                             draft.holders(),
+                            rules::receiver_needs_history(draft, &class.terms()?),
                         )
                     }
                 };
-                for holder in [from, to].into_iter().flatten() {
+                for holder in from.into_iter().chain(to) {
                     holder_ids.push((req.tenant_id.to_string(), holder.to_string()));
+                }
+                // A receiver whose position only grows cannot break a rule on any date (see
+                // `rules::only_grows`): its stored positions are not read at all, so an issue
+                // or a transfer costs the same however long the receiver's history is.
+                let to = to.filter(|_| receiver_history);
+                for holder in from.into_iter().chain(to) {
                     let key = HoldingKey {
                         tenant: req.tenant_id,
                         class_id: class_id.clone(),
