@@ -17,6 +17,7 @@ mod parts;
 mod pdf;
 mod qr;
 mod register;
+pub mod tabular;
 
 pub use certificate::certificate;
 pub use error::DocumentError;
