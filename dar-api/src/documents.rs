@@ -24,6 +24,8 @@ use dar_db::certificates::{self, BatchRow, CertificateRow, IssueContext};
 use dar_db::{Database, DbConnection, StoreError};
 use dar_documents::{Image, Images};
 
+use crate::streaming::ChannelWriter;
+
 /// Holders issued per transaction in a batch: big enough to amortise the reads, small
 /// enough that the tenant lock is held for well under a second.
 const SLICE: i64 = 100;
@@ -520,41 +522,6 @@ pub fn require_done(batch: &BatchRow) -> ApiResult<()> {
     }
 }
 
-/// A `Write` that hands what is written to an HTTP response body in chunks, from a
-/// blocking thread; fails once the client has gone.
-struct ChannelWriter {
-    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
-    buf: Vec<u8>,
-}
-
-const CHUNK: usize = 64 * 1024;
-
-impl ChannelWriter {
-    fn send(&mut self) -> std::io::Result<()> {
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
-        self.tx
-            .blocking_send(Ok(chunk))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
-    }
-}
-
-impl Write for ChannelWriter {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK {
-            self.send()?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.send()
-    }
-}
-
 /// Streams a finished batch as a ZIP: one PDF per certificate, rendered from its record a
 /// page of certificates at a time, so memory stays flat however large the batch.
 fn stream_batch_zip(
@@ -564,29 +531,10 @@ fn stream_batch_zip(
     batch: CertificateBatchId,
     permit: OwnedSemaphorePermit,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let span = tracing::Span::current();
-    let spawned = std::thread::Builder::new()
-        .name("dar-zip".into())
-        .spawn(move || {
-            // Held until the archive is written or the client went away.
-            let _permit = permit;
-            let _entered = span.enter();
-            let error_tx = tx.clone();
-            let writer = ChannelWriter {
-                tx,
-                buf: Vec::with_capacity(CHUNK),
-            };
-            if let Err(e) = write_zip(&db, &cache, &tenant, &batch, writer) {
-                tracing::warn!(error = %e, "batch ZIP stream stopped");
-                let _ = error_tx.blocking_send(Err(std::io::Error::other(e.to_string())));
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "could not start a ZIP thread");
-    }
-    futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
+    crate::streaming::from_thread("dar-zip", move |writer| {
+        // Held until the archive is written or the client went away.
+        let _permit = permit;
+        write_zip(&db, &cache, &tenant, &batch, writer)
     })
 }
 

@@ -33,7 +33,7 @@ impl MomentQuery {
     }
 }
 
-fn moment(
+pub(crate) fn moment(
     tenant: &TenantRow,
     as_of: Option<NaiveDate>,
     as_of_seq: Option<i64>,

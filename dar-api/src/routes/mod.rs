@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod certificates;
 pub mod documents;
+pub mod exports;
 pub mod health;
 pub mod holdings;
 pub mod invitations;
@@ -88,6 +89,9 @@ macro_rules! api_handlers {
                 ledger::get,
                 holdings::register,
                 holdings::class_register,
+                exports::register,
+                exports::ledger,
+                exports::shareholders,
                 support::open,
                 support::close,
                 support::list,

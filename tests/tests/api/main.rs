@@ -16,6 +16,7 @@ mod certificates;
 mod concurrency;
 mod database_rules;
 mod edge;
+mod exports;
 mod first_year;
 mod fuzz;
 mod idempotency;

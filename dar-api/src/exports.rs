@@ -1,0 +1,314 @@
+//! The register as of a moment, the ledger and the shareholder list as tables (CSV or XLSX,
+//! see [`dar_documents::tabular`]), read a page at a time by key and written as they are
+//! read: an export of any size goes out in flat memory.
+//!
+//! Columns have stable English names, the same in every format, so a bookkeeping import
+//! set up once keeps working. Amounts are euros with two decimals; the ledger's amounts and
+//! quantities carry the entry's direction (a reversal's are negative).
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use dar_core::chain::EntryRecord;
+use dar_core::ids::TenantId;
+use dar_db::DbConnection;
+use dar_db::ledger::{self, EntryFilter, Moment};
+use dar_db::shareholders::{self, ShareholderFilter, ShareholderRow};
+use dar_documents::tabular::{Cell, Format, Table};
+
+/// Rows read per query.
+const PAGE: i64 = 1000;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Export {
+    /// Every holding at a moment, by register number and class.
+    Register(Moment),
+    /// Every entry, in sequence order.
+    Ledger,
+    /// Every shareholder, by register number.
+    Shareholders,
+}
+
+const REGISTER_COLUMNS: &[&str] = &[
+    "register_number",
+    "name",
+    "kind",
+    "share_class",
+    "shares",
+    "subscribed",
+    "paid_up",
+    "unpaid",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+];
+
+const LEDGER_COLUMNS: &[&str] = &[
+    "seq",
+    "kind",
+    "effective_date",
+    "movement_date",
+    "share_class",
+    "from_register_number",
+    "from_name",
+    "to_register_number",
+    "to_name",
+    "shares",
+    "price_per_share",
+    "subscribed",
+    "paid_up",
+    "amount",
+    "reverses_seq",
+    "reason",
+    "external_reference",
+    "recorded_at",
+    "entry_id",
+    "hash",
+];
+
+const SHAREHOLDER_COLUMNS: &[&str] = &[
+    "register_number",
+    "name",
+    "kind",
+    "status",
+    "first_name",
+    "last_name",
+    "legal_name",
+    "enterprise_number",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "email",
+    "phone",
+    "iban",
+    "language",
+    "admission_date",
+    "exit_date",
+    "exit_reason",
+];
+
+impl Export {
+    /// `register`, `ledger` or `shareholders`: the audit event's object and the file name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Export::Register(_) => "register",
+            Export::Ledger => "ledger",
+            Export::Shareholders => "shareholders",
+        }
+    }
+
+    fn sheet(&self) -> &'static str {
+        match self {
+            Export::Register(_) => "Register",
+            Export::Ledger => "Ledger",
+            Export::Shareholders => "Shareholders",
+        }
+    }
+
+    fn columns(&self) -> &'static [&'static str] {
+        match self {
+            Export::Register(_) => REGISTER_COLUMNS,
+            Export::Ledger => LEDGER_COLUMNS,
+            Export::Shareholders => SHAREHOLDER_COLUMNS,
+        }
+    }
+}
+
+/// Writes `export` of `tenant` to `out` as `format`; returns `out`, flushed.
+pub fn write<W: Write>(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    export: Export,
+    format: Format,
+    out: W,
+) -> anyhow::Result<W> {
+    let mut table = Table::start(out, format, export.sheet(), export.columns())?;
+    let mut rows = 0usize;
+    match export {
+        Export::Register(moment) => register(conn, tenant, moment, &mut table, &mut rows)?,
+        Export::Ledger => entries(conn, tenant, &mut table, &mut rows)?,
+        Export::Shareholders => holders(conn, tenant, &mut table, &mut rows)?,
+    }
+    tracing::info!(export = export.name(), rows, "export written");
+    Ok(table.finish()?)
+}
+
+fn name(h: &ShareholderRow) -> String {
+    shareholders::display_name(
+        &h.kind,
+        h.legal_name.as_deref(),
+        h.last_name.as_deref(),
+        h.first_name.as_deref(),
+    )
+}
+
+/// The holders with these ids, by id.
+fn holders_by_id<'a>(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    ids: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<HashMap<String, ShareholderRow>> {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(shareholders::by_ids(conn, tenant, &ids)?
+        .into_iter()
+        .map(|h| (h.id.clone(), h))
+        .collect())
+}
+
+fn register<W: Write>(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    moment: Moment,
+    table: &mut Table<W>,
+    rows: &mut usize,
+) -> anyhow::Result<()> {
+    let mut after: Option<(i64, String)> = None;
+    loop {
+        let page = ledger::holdings_page(conn, tenant, moment, after.clone(), PAGE)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = Some((last.register_number, last.share_class.clone()));
+        let holders = holders_by_id(conn, tenant, page.iter().map(|r| r.shareholder_id.as_str()))?;
+        for line in &page {
+            let h = holders
+                .get(&line.shareholder_id)
+                .ok_or_else(|| anyhow::anyhow!("holder {} of a holding", line.shareholder_id))?;
+            table.row(&[
+                Cell::Int(line.register_number),
+                Cell::Text(&name(h)),
+                Cell::Text(&h.kind),
+                Cell::Text(&line.share_class),
+                Cell::Int(line.quantity),
+                Cell::Cents(line.capital_cents),
+                Cell::Cents(line.paid_cents),
+                Cell::Cents(line.capital_cents - line.paid_cents),
+                h.street.as_deref().into(),
+                h.postal_code.as_deref().into(),
+                h.city.as_deref().into(),
+                h.country.as_deref().into(),
+            ])?;
+        }
+        *rows += page.len();
+        if (page.len() as i64) < PAGE {
+            return Ok(());
+        }
+    }
+}
+
+fn entries<W: Write>(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    table: &mut Table<W>,
+    rows: &mut usize,
+) -> anyhow::Result<()> {
+    let codes = ledger::class_codes(conn, tenant)?;
+    let mut after = 0;
+    loop {
+        let page: Vec<EntryRecord> =
+            ledger::list(conn, tenant, &EntryFilter::default(), after, PAGE)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.seq;
+        let ids: Vec<String> = page
+            .iter()
+            .flat_map(|e| [e.movement.from, e.movement.to])
+            .flatten()
+            .map(|h| h.to_string())
+            .collect();
+        let holders = holders_by_id(conn, tenant, ids.iter().map(String::as_str))?;
+        for entry in &page {
+            let m = &entry.movement;
+            let side = |holder: Option<dar_core::ids::ShareholderId>| {
+                holder
+                    .and_then(|id| holders.get(&id.to_string()))
+                    .map(|h| (h.register_number, name(h)))
+            };
+            let (from, to) = (side(m.from), side(m.to));
+            let sign = i64::from(m.sign);
+            let class = codes
+                .get(&m.share_class_id.to_string())
+                .map(String::as_str)
+                .unwrap_or_default();
+            let recorded_at = entry.recorded_at.to_rfc3339();
+            let (id, seq) = (entry.id.to_string(), entry.seq);
+            table.row(&[
+                Cell::Int(seq),
+                Cell::Text(m.kind.as_str()),
+                Cell::Date(m.effective_date),
+                Cell::Date(m.movement_date),
+                Cell::Text(class),
+                from.as_ref().map_or(Cell::Empty, |(n, _)| Cell::Int(*n)),
+                from.as_ref()
+                    .map_or(Cell::Empty, |(_, name)| Cell::Text(name)),
+                to.as_ref().map_or(Cell::Empty, |(n, _)| Cell::Int(*n)),
+                to.as_ref()
+                    .map_or(Cell::Empty, |(_, name)| Cell::Text(name)),
+                Cell::Int(sign * m.quantity),
+                m.price_per_share_cents.map_or(Cell::Empty, Cell::Cents),
+                Cell::Cents(sign * m.capital_cents),
+                Cell::Cents(sign * m.paid_cents),
+                m.amount_cents
+                    .map_or(Cell::Empty, |a| Cell::Cents(sign * a)),
+                m.reverses_seq.map_or(Cell::Empty, Cell::Int),
+                m.reason.as_deref().into(),
+                m.external_reference.as_deref().into(),
+                Cell::Text(&recorded_at),
+                Cell::Text(&id),
+                Cell::Text(&entry.hash),
+            ])?;
+        }
+        *rows += page.len();
+        if (page.len() as i64) < PAGE {
+            return Ok(());
+        }
+    }
+}
+
+fn holders<W: Write>(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    table: &mut Table<W>,
+    rows: &mut usize,
+) -> anyhow::Result<()> {
+    let mut after = 0;
+    loop {
+        let page = shareholders::list(conn, tenant, &ShareholderFilter::default(), after, PAGE)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.register_number;
+        for h in &page {
+            table.row(&[
+                Cell::Int(h.register_number),
+                Cell::Text(&name(h)),
+                Cell::Text(&h.kind),
+                Cell::Text(&h.status),
+                h.first_name.as_deref().into(),
+                h.last_name.as_deref().into(),
+                h.legal_name.as_deref().into(),
+                h.enterprise_number.as_deref().into(),
+                h.street.as_deref().into(),
+                h.postal_code.as_deref().into(),
+                h.city.as_deref().into(),
+                h.country.as_deref().into(),
+                h.email.as_deref().into(),
+                h.phone.as_deref().into(),
+                h.iban.as_deref().into(),
+                Cell::Text(&h.language),
+                Cell::Date(h.admission_date),
+                h.exit_date.map_or(Cell::Empty, Cell::Date),
+                h.exit_reason.as_deref().into(),
+            ])?;
+        }
+        *rows += page.len();
+        if (page.len() as i64) < PAGE {
+            return Ok(());
+        }
+    }
+}
