@@ -318,6 +318,7 @@ pub fn shareholder_list(frame: &Frame, list: &HolderList) -> String {
             p.context { (list.cooperative) }
             (cooperative_nav(lang, &list.slug, list.tools, Section::Shareholders))
             h1 { (t(lang, Text::Holders)) }
+            p.downloads { (table_downloads(lang, &list.slug, "shareholders", None)) }
             form.search method="get" action=(format!("/c/{}/shareholders", list.slug)) role="search" {
                 div {
                     label for="q" { (t(lang, Text::SearchHint)) }
@@ -592,6 +593,24 @@ pub struct RegisterPage {
     pub next: Option<String>,
 }
 
+/// Links to a table of the cooperative (`register`, `ledger` or `shareholders`) as CSV for
+/// Excel and as XLSX; the register's as of `as_of`.
+pub fn table_downloads(
+    lang: Language,
+    slug: &str,
+    table: &str,
+    as_of: Option<NaiveDate>,
+) -> Markup {
+    let query = as_of
+        .map(|d| format!("?as_of={}", d.format("%Y-%m-%d")))
+        .unwrap_or_default();
+    html! {
+        a.button href=(format!("/c/{slug}/exports/{table}.csv{query}")) download { (t(lang, Text::DownloadCsv)) }
+        " "
+        a.button href=(format!("/c/{slug}/exports/{table}.xlsx{query}")) download { (t(lang, Text::DownloadXlsx)) }
+    }
+}
+
 /// The register as of a date, a page at a time, with the PDF extract for printing.
 pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
     let lang = frame.lang;
@@ -607,7 +626,11 @@ pub fn register_page(frame: &Frame, r: &RegisterPage) -> String {
             (cooperative_nav(lang, &r.slug, r.tools, Section::Register))
             h1 { (t(lang, Text::RegisterAsOf)) " " (date(r.as_of)) }
             (as_of_form(lang, &format!("/c/{}/register", r.slug), r.as_of, r.as_of_refused))
-            p { a.button href=(pdf) download { (t(lang, Text::DownloadPdf)) } }
+            p.downloads {
+                a.button href=(pdf) download { (t(lang, Text::DownloadPdf)) }
+                " "
+                (table_downloads(lang, &r.slug, "register", Some(r.as_of)))
+            }
             @if r.lines.is_empty() {
                 p { (t(lang, Text::NoHoldings)) }
             } @else {

@@ -57,8 +57,9 @@ fn format(format: Option<&str>, dialect: Option<&str>) -> ApiResult<Format> {
     }
 }
 
-/// Authorizes, records the download, and streams the table.
-async fn download(
+/// Authorizes, records the download, and streams the table; the web application's
+/// downloads come through here too.
+pub(crate) async fn download(
     state: web::Data<AppState>,
     principal: Principal,
     meta: RequestMeta,

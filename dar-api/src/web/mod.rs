@@ -9,6 +9,7 @@ pub mod chain_checks;
 pub mod class_totals;
 pub mod classes;
 pub mod entries;
+pub mod exports;
 pub mod holder;
 pub mod holder_edit;
 pub mod holders;
@@ -60,7 +61,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(people::configure)
         .configure(support::configure)
         .configure(settings::configure)
-        .configure(audit_log::configure);
+        .configure(audit_log::configure)
+        .configure(exports::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

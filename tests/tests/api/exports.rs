@@ -326,3 +326,70 @@ on_both_backends!(
         assert_eq!(items[0]["details"]["format"], "xlsx", "{events}");
     }
 );
+
+on_both_backends!(
+    the_register_ledger_and_shareholder_pages_link_to_their_downloads_which_the_session_gets,
+    |app| async move {
+        cooperative(&app, "export-web").await;
+        let mut b = crate::web::Browser::new(&app);
+        b.sign_in("admin@export-web.test", dar_tests::PASSWORD)
+            .await;
+        let register = b
+            .get("/c/export-web/register?as_of=15/02/2025")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            register.contains(r#"href="/c/export-web/exports/register.csv?as_of=2025-02-15""#),
+            "{register}"
+        );
+        assert!(
+            register.contains(r#"href="/c/export-web/exports/register.xlsx?as_of=2025-02-15""#)
+        );
+        let ledger = b.get("/c/export-web/ledger").await.text().await.unwrap();
+        assert!(
+            ledger.contains(r#"href="/c/export-web/exports/ledger.xlsx""#),
+            "{ledger}"
+        );
+        let holders = b
+            .get("/c/export-web/shareholders")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            holders.contains(r#"href="/c/export-web/exports/shareholders.csv""#),
+            "{holders}"
+        );
+
+        let r = b
+            .get("/c/export-web/exports/register.csv?as_of=2025-02-15")
+            .await;
+        assert_eq!(r.status(), 200);
+        let body = r.bytes().await.unwrap();
+        let lines = lines(&body[3..]);
+        assert_eq!(lines.len(), 4, "header, two holdings, end: {lines:?}");
+        assert!(
+            lines[1].starts_with("1;\"Peeters; Janssens, Ada\";natural;A;50;"),
+            "{lines:?}"
+        );
+        let r = b.get("/c/export-web/exports/ledger.xlsx").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+        for missing in [
+            "/c/export-web/exports/register.pdf",
+            "/c/export-web/exports/people.csv",
+        ] {
+            assert_eq!(b.get(missing).await.status(), 404, "{missing}");
+        }
+        // Without a session: to the sign-in page, nothing downloaded.
+        let anonymous = app
+            .client
+            .get(app.url("/c/export-web/exports/register.csv"))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(anonymous.status(), 200);
+    }
+);

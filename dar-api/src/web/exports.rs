@@ -1,0 +1,70 @@
+//! The register, the ledger and the shareholder list downloaded from the web application:
+//! the same tables and the same audit event as the API's (`routes::exports`), as CSV for
+//! Excel in Belgium or as XLSX.
+
+use actix_web::{HttpRequest, get, web};
+
+use super::{PageError, PageResult, TypedDate, as_of_query, session::WebUser};
+use crate::exports::Export;
+use crate::request::RequestMeta;
+use crate::routes::exports::download;
+use crate::routes::holdings::moment;
+use crate::state::AppState;
+use dar_documents::tabular::{CsvDialect, Format};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(table);
+}
+
+enum Table {
+    Register,
+    Ledger,
+    Shareholders,
+}
+
+/// `/c/{tenant}/exports/register.csv?as_of=…`, `ledger.xlsx`, `shareholders.csv`, …
+#[get("/c/{tenant}/exports/{file}")]
+async fn table(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> PageResult {
+    let lang = user.lang;
+    let (key, file) = path.into_inner();
+    let not_found = || PageError::NotFound { lang };
+    let (name, extension) = file.rsplit_once('.').ok_or_else(not_found)?;
+    let format = match extension {
+        "csv" => Format::Csv(CsvDialect::Excel),
+        "xlsx" => Format::Xlsx,
+        _ => return Err(not_found()),
+    };
+    let as_of = match as_of_query(&req, lang)?.as_of {
+        None => None,
+        Some(TypedDate::Read(date)) => Some(date),
+        Some(TypedDate::Unreadable) => return Err(not_found()),
+    };
+    let which = match name {
+        "register" => Table::Register,
+        "ledger" => Table::Ledger,
+        "shareholders" => Table::Shareholders,
+        _ => return Err(not_found()),
+    };
+    download(
+        state,
+        user.principal.clone(),
+        meta,
+        key,
+        format,
+        move |tenant| {
+            Ok(match which {
+                Table::Register => Export::Register(moment(tenant, as_of, None)?),
+                Table::Ledger => Export::Ledger,
+                Table::Shareholders => Export::Shareholders,
+            })
+        },
+    )
+    .await
+    .map_err(|e| PageError::from_api(e, lang))
+}
