@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use chrono::NaiveDate;
 use dar_core::chain::EntryRecord;
 use dar_core::ids::TenantId;
 use dar_db::DbConnection;
@@ -27,6 +28,9 @@ pub enum Export {
     Ledger,
     /// Every shareholder, by register number.
     Shareholders,
+    /// What the entries effective in a period (both days included) did to each holder's
+    /// capital, a line per holder an entry moves, for a bookkeeping import.
+    CapitalMovements { from: NaiveDate, to: NaiveDate },
 }
 
 const REGISTER_COLUMNS: &[&str] = &[
@@ -89,6 +93,21 @@ const SHAREHOLDER_COLUMNS: &[&str] = &[
     "exit_reason",
 ];
 
+const CAPITAL_COLUMNS: &[&str] = &[
+    "date",
+    "seq",
+    "kind",
+    "register_number",
+    "name",
+    "share_class",
+    "subscribed",
+    "paid_up",
+    "repaid",
+    "external_reference",
+    "reason",
+    "entry_id",
+];
+
 impl Export {
     /// `register`, `ledger` or `shareholders`: the audit event's object and the file name.
     pub fn name(&self) -> &'static str {
@@ -96,6 +115,7 @@ impl Export {
             Export::Register(_) => "register",
             Export::Ledger => "ledger",
             Export::Shareholders => "shareholders",
+            Export::CapitalMovements { .. } => "capital-movements",
         }
     }
 
@@ -104,6 +124,7 @@ impl Export {
             Export::Register(_) => "Register",
             Export::Ledger => "Ledger",
             Export::Shareholders => "Shareholders",
+            Export::CapitalMovements { .. } => "Capital movements",
         }
     }
 
@@ -112,6 +133,7 @@ impl Export {
             Export::Register(_) => REGISTER_COLUMNS,
             Export::Ledger => LEDGER_COLUMNS,
             Export::Shareholders => SHAREHOLDER_COLUMNS,
+            Export::CapitalMovements { .. } => CAPITAL_COLUMNS,
         }
     }
 }
@@ -130,6 +152,9 @@ pub fn write<W: Write>(
         Export::Register(moment) => register(conn, tenant, moment, &mut table, &mut rows)?,
         Export::Ledger => entries(conn, tenant, &mut table, &mut rows)?,
         Export::Shareholders => holders(conn, tenant, &mut table, &mut rows)?,
+        Export::CapitalMovements { from, to } => {
+            capital(conn, tenant, (from, to), &mut table, &mut rows)?
+        }
     }
     tracing::info!(export = export.name(), rows, "export written");
     Ok(table.finish()?)
@@ -307,6 +332,79 @@ fn holders<W: Write>(
             ])?;
         }
         *rows += page.len();
+        if (page.len() as i64) < PAGE {
+            return Ok(());
+        }
+    }
+}
+
+/// A line per holder an entry moves: a transfer gives the giver's line and the receiver's,
+/// a reversal the lines of the entry it cancels with the signs turned. `repaid` is what the
+/// cooperative paid back on a redemption (on the holder's line).
+fn capital<W: Write>(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    (from, to): (NaiveDate, NaiveDate),
+    table: &mut Table<W>,
+    rows: &mut usize,
+) -> anyhow::Result<()> {
+    let codes = ledger::class_codes(conn, tenant)?;
+    let filter = EntryFilter {
+        effective_from: Some(from),
+        effective_to: Some(to),
+        ..EntryFilter::default()
+    };
+    let mut after = 0;
+    loop {
+        let page: Vec<EntryRecord> = ledger::list(conn, tenant, &filter, after, PAGE)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.seq;
+        let ids: Vec<String> = page
+            .iter()
+            .flat_map(|e| [e.movement.from, e.movement.to])
+            .flatten()
+            .map(|h| h.to_string())
+            .collect();
+        let holders = holders_by_id(conn, tenant, ids.iter().map(String::as_str))?;
+        for entry in &page {
+            let m = &entry.movement;
+            let sign = i64::from(m.sign);
+            let class = codes
+                .get(&m.share_class_id.to_string())
+                .map(String::as_str)
+                .unwrap_or_default();
+            let id = entry.id.to_string();
+            // (holder, direction, repaid): the receiver gains, the giver loses.
+            let repaid = if m.to.is_none() {
+                m.amount_cents.unwrap_or(0)
+            } else {
+                0
+            };
+            let legs = [(m.to, 1, 0), (m.from, -1, repaid)];
+            for (holder, direction, repaid) in legs {
+                let Some(holder) = holder else { continue };
+                let h = holders
+                    .get(&holder.to_string())
+                    .ok_or_else(|| anyhow::anyhow!("holder {holder} of entry {}", entry.seq))?;
+                table.row(&[
+                    Cell::Date(m.effective_date),
+                    Cell::Int(entry.seq),
+                    Cell::Text(m.kind.as_str()),
+                    Cell::Int(h.register_number),
+                    Cell::Text(&name(h)),
+                    Cell::Text(class),
+                    Cell::Cents(sign * direction * m.capital_cents),
+                    Cell::Cents(sign * direction * m.paid_cents),
+                    Cell::Cents(sign * repaid),
+                    m.external_reference.as_deref().into(),
+                    m.reason.as_deref().into(),
+                    Cell::Text(&id),
+                ])?;
+                *rows += 1;
+            }
+        }
         if (page.len() as i64) < PAGE {
             return Ok(());
         }

@@ -41,6 +41,22 @@ pub struct RegisterExportQuery {
     pub as_of_seq: Option<i64>,
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodExportQuery {
+    /// The first day of the period (entries effective from this day).
+    #[serde(deserialize_with = "crate::request::iso_date")]
+    pub from: NaiveDate,
+    /// The last day of the period, included.
+    #[serde(deserialize_with = "crate::request::iso_date")]
+    pub to: NaiveDate,
+    /// `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+    /// For CSV: `excel` (the default) or `rfc4180`.
+    pub dialect: Option<String>,
+}
+
 fn format(format: Option<&str>, dialect: Option<&str>) -> ApiResult<Format> {
     match (format.unwrap_or("csv"), dialect) {
         ("csv", dialect) => Ok(Format::Csv(match dialect {
@@ -79,6 +95,9 @@ pub(crate) async fn download(
                     Export::Register(m) => serde_json::json!({
                         "format": format.extension(), "as_of": m.as_of, "as_of_seq": m.as_of_seq,
                     }),
+                    Export::CapitalMovements { from, to } => serde_json::json!({
+                        "format": format.extension(), "from": from, "to": to,
+                    }),
                     _ => serde_json::json!({ "format": format.extension() }),
                 };
                 Ok(Change {
@@ -92,6 +111,7 @@ pub(crate) async fn download(
         .await?;
     let date = match export {
         Export::Register(m) => m.as_of,
+        Export::CapitalMovements { to, .. } => to,
         _ => dar_core::time::brussels_date(Utc::now()),
     };
     let file = format!("{slug}-{}-{date}.{}", export.name(), format.extension());
@@ -181,5 +201,37 @@ pub async fn shareholders(
     download(state, principal, meta, path.into_inner(), format, |_| {
         Ok(Export::Shareholders)
     })
+    .await
+}
+
+/// What the entries effective in a period did to each holder's capital, for a bookkeeping
+/// import: date, holder, class, subscribed, paid-up and repaid capital, a line per holder
+/// an entry moves (a transfer gives two, a reversal the cancelled entry's lines negated).
+#[utoipa::path(get, operation_id = "export_capital_movements", path = "/api/v1/tenants/{tenant}/exports/capital-movements", tag = "register",
+    params(("tenant" = String, Path), PeriodExportQuery),
+    responses((status = 200, description = "The table as CSV or XLSX, as a download.",
+        content((String = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
+#[get("/tenants/{tenant}/exports/capital-movements")]
+pub async fn capital_movements(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    query: StrictQuery<PeriodExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let format = format(q.format.as_deref(), q.dialect.as_deref())?;
+    if q.to < q.from {
+        return Err(ApiError::invalid("to", "must not be before from"));
+    }
+    let (from, to) = (q.from, q.to);
+    download(
+        state,
+        principal,
+        meta,
+        path.into_inner(),
+        format,
+        move |_| Ok(Export::CapitalMovements { from, to }),
+    )
     .await
 }

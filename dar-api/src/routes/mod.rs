@@ -92,6 +92,7 @@ macro_rules! api_handlers {
                 exports::register,
                 exports::ledger,
                 exports::shareholders,
+                exports::capital_movements,
                 support::open,
                 support::close,
                 support::list,

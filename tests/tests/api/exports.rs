@@ -393,3 +393,59 @@ on_both_backends!(
         assert_ne!(anonymous.status(), 200);
     }
 );
+
+on_both_backends!(
+    capital_movements_of_a_period_give_a_line_per_holder_moved_with_what_was_subscribed_paid_and_repaid,
+    |app| async move {
+        let (t, admin, h) = cooperative(&app, "export-capital").await;
+        // Before the period: the issues and transfer of `cooperative`; after it, an issue.
+        let app = &app;
+        let post = |entry: Value| {
+            let (t, admin) = (t.clone(), admin.clone());
+            async move { app.post_entry_ok(&t, &admin, &entry).await }
+        };
+        post(json!({"kind": "payment", "share_class": "A", "to": h[1], "amount": "60.00", "effective_date": "2025-04-02"})).await;
+        let redemption = post(json!({"kind": "redemption", "share_class": "A", "from": h[0], "quantity": 4, "amount": "100.00", "effective_date": "2025-04-03", "reason": "uittreding"})).await;
+        post(json!({"kind": "reversal", "reverses": redemption["id"], "reason": "vergissing", "effective_date": "2025-04-04"})).await;
+        post(json!({"kind": "transfer", "share_class": "A", "from": h[1], "to": h[0], "quantity": 2, "effective_date": "2025-05-01", "external_reference": "AV 2025-05"})).await;
+        post(json!({"kind": "issue", "share_class": "A", "to": h[0], "quantity": 1, "effective_date": "2025-07-01"})).await;
+
+        let (headers, body) = download(
+            app,
+            &format!("/api/v1/tenants/{t}/exports/capital-movements?from=2025-04-01&to=2025-06-30&dialect=rfc4180"),
+            &admin,
+        )
+        .await;
+        assert_eq!(
+            headers["content-disposition"],
+            "attachment; filename=\"export-capital-capital-movements-2025-06-30.csv\""
+        );
+        let lines = lines(&body);
+        assert_eq!(
+            lines[0],
+            "date,seq,kind,register_number,name,share_class,subscribed,paid_up,repaid,external_reference,reason,entry_id"
+        );
+        // The lines without the entry id (last field), which differs per run.
+        let lines: Vec<String> = lines[1..lines.len() - 1]
+            .iter()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "2025-04-02,4,payment,2,\"=1+1, Bram\",A,0.00,60.00,0.00,,",
+                "2025-04-03,5,redemption,1,\"Peeters; Janssens, Ada\",A,-100.00,-100.00,100.00,,uittreding",
+                "2025-04-04,6,reversal,1,\"Peeters; Janssens, Ada\",A,100.00,100.00,-100.00,,vergissing",
+                "2025-05-01,7,transfer,1,\"Peeters; Janssens, Ada\",A,50.00,50.00,0.00,AV 2025-05,",
+                "2025-05-01,7,transfer,2,\"=1+1, Bram\",A,-50.00,-50.00,0.00,AV 2025-05,",
+            ]
+        );
+        for (query, status) in [
+            ("from=2025-07-01&to=2025-06-30", 422),
+            ("from=2025-04-01", 400),
+        ] {
+            let r = app.get(&format!("/api/v1/tenants/{t}/exports/capital-movements?{query}"), &admin).await;
+            expect_problem(r, status).await;
+        }
+    }
+);
