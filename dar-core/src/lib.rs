@@ -11,4 +11,5 @@ pub mod ledger;
 pub mod money;
 pub mod text;
 pub mod time;
+pub mod typed;
 pub mod types;
