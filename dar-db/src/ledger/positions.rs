@@ -195,8 +195,11 @@ fn if_current<T, R>(
 }
 
 /// A page of the register at `moment` from the stored positions, in register-number and
-/// class-code order after `after`; walks the holders by register number and reads each
-/// one's last row up to the date, so a page costs its own size.
+/// class-code order after `after`. Holders are taken a chunk at a time in register-number
+/// order (a range of the `(tenant_id, register_number)` index) and only their positions
+/// are read, so a page costs its own size at any `limit`. (One join over the tenant with
+/// `ORDER BY … LIMIT`, as before, was planned as a join of every holder once the limit was
+/// in the thousands: an export of 400,000 holdings read the whole tenant per page.)
 pub(super) fn register_page(
     conn: &mut DbConnection,
     tenant: &TenantId,
@@ -204,6 +207,7 @@ pub(super) fn register_page(
     after: &(i64, String),
     limit: i64,
 ) -> Result<Option<Vec<super::HoldingRow>>, StoreError> {
+    use crate::schema::shareholders as holders;
     let sql = format!(
         "SELECT t.ledger_head_seq AS head_seq, s.id AS shareholder_id,
                 s.register_number AS register_number, c.code AS share_class,
@@ -212,36 +216,65 @@ pub(super) fn register_page(
            JOIN shareholders s ON s.tenant_id = t.id
            JOIN holding_positions p ON p.tenant_id = s.tenant_id AND p.shareholder_id = s.id
            JOIN share_classes c ON c.tenant_id = p.tenant_id AND c.id = p.share_class_id
-          WHERE t.id = ? AND s.register_number >= ?
+          WHERE t.id = ? AND s.register_number >= ? AND s.register_number <= ?
             AND (s.register_number > ? OR c.code > ?)
             AND {LAST_ROW_UP_TO}
             AND (p.quantity <> 0 OR p.paid_cents <> 0)
-          ORDER BY s.register_number, c.code
-          LIMIT ?"
+          ORDER BY s.register_number, c.code"
     );
-    let rows: Vec<LineNow> = diesel::sql_query(placeholders(conn.backend(), &sql))
-        .bind::<Text, _>(tenant.to_string())
-        .bind::<BigInt, _>(after.0)
-        .bind::<BigInt, _>(after.0)
-        .bind::<Text, _>(after.1.clone())
-        .bind::<Date, _>(moment.as_of)
-        .bind::<BigInt, _>(limit)
-        .load(conn)?;
-    if_current(
-        conn,
-        tenant,
-        rows,
-        moment,
-        |r| r.head_seq,
-        |r| super::HoldingRow {
-            shareholder_id: r.shareholder_id,
-            register_number: r.register_number,
-            share_class: r.share_class,
-            quantity: r.quantity,
-            capital_cents: r.capital_cents,
-            paid_cents: r.paid_cents,
-        },
-    )
+    let sql = placeholders(conn.backend(), &sql);
+    let wanted = usize::try_from(limit).unwrap_or(0);
+    let mut lines: Vec<super::HoldingRow> = Vec::new();
+    let mut from = after.0;
+    while lines.len() < wanted {
+        // As many holders as lines are missing (most hold one class; some none, some more):
+        // a page rarely reads a second chunk, and then a small one.
+        let chunk = ((wanted - lines.len()) as i64).clamp(16, 1000);
+        let numbers: Vec<i64> = holders::table
+            .filter(holders::tenant_id.eq(tenant.to_string()))
+            .filter(holders::register_number.ge(from))
+            .order(holders::register_number)
+            .select(holders::register_number)
+            .limit(chunk)
+            .load(conn)?;
+        let Some(&last) = numbers.last() else {
+            break;
+        };
+        let rows: Vec<LineNow> = diesel::sql_query(sql.as_str())
+            .bind::<Text, _>(tenant.to_string())
+            .bind::<BigInt, _>(from)
+            .bind::<BigInt, _>(last)
+            .bind::<BigInt, _>(after.0)
+            .bind::<Text, _>(after.1.clone())
+            .bind::<Date, _>(moment.as_of)
+            .load(conn)?;
+        // Each chunk is its own statement: all of them must answer for the moment.
+        let Some(rows) = if_current(
+            conn,
+            tenant,
+            rows,
+            moment,
+            |r| r.head_seq,
+            |r| super::HoldingRow {
+                shareholder_id: r.shareholder_id,
+                register_number: r.register_number,
+                share_class: r.share_class,
+                quantity: r.quantity,
+                capital_cents: r.capital_cents,
+                paid_cents: r.paid_cents,
+            },
+        )?
+        else {
+            return Ok(None);
+        };
+        lines.extend(rows);
+        if (numbers.len() as i64) < chunk {
+            break;
+        }
+        from = last + 1;
+    }
+    lines.truncate(wanted);
+    Ok(Some(lines))
 }
 
 #[derive(QueryableByName)]
