@@ -3,7 +3,8 @@
 //! fields) and their columns, named in Dutch, French or English.
 //!
 //! - [`decode`] turns the uploaded bytes into text, saying which encoding it read.
-//! - [`table`] finds the delimiter and splits the text into rows, leaving out empty lines.
+//! - [`table`] finds the delimiter and splits the text into rows, leaving out empty lines;
+//!   [`xlsx`] reads the first worksheet of a workbook into the same rows.
 //! - [`columns`] finds the header row below any title rows and recognises what each column
 //!   holds; a cooperative's own mapping overrides what was recognised.
 //!
@@ -12,6 +13,7 @@
 pub mod columns;
 pub mod decode;
 pub mod table;
+pub mod xlsx;
 
 #[cfg(test)]
 mod tests {
