@@ -914,9 +914,34 @@ pub fn entry_page(frame: &Frame, coop: &Cooperative, p: &EntryPage) -> String {
     )
 }
 
+/// The capital movements form of the ledger page: the dates as typed, and what is wrong
+/// with them after a refused download.
+pub struct PeriodForm {
+    pub from: String,
+    pub to: String,
+    pub from_error: Option<PeriodProblem>,
+    pub to_error: Option<PeriodProblem>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodProblem {
+    NotADate,
+    Backwards,
+}
+
+impl PeriodProblem {
+    fn text(self, lang: Language) -> &'static str {
+        match self {
+            PeriodProblem::NotADate => t(lang, EntryText::NotADate),
+            PeriodProblem::Backwards => t(lang, Text::PeriodBackwards),
+        }
+    }
+}
+
 pub struct LedgerPage {
     pub cooperative: String,
     pub slug: String,
+    pub period: PeriodForm,
     /// Newest first.
     pub entries: Vec<crate::pages::EntryLine>,
     /// The `before` of the next (older) page, if there is one.
@@ -925,6 +950,36 @@ pub struct LedgerPage {
     pub newer: bool,
     pub may_write: bool,
     pub tools: Tools,
+}
+
+/// The download of a period's capital movements: two Belgian dates, a button per format.
+fn period_form(lang: Language, slug: &str, p: &PeriodForm) -> Markup {
+    let field = |id: &str, label: Text, value: &str, error: Option<PeriodProblem>| {
+        let error_id = format!("{id}-error");
+        html! {
+            div {
+                label for=(id) { (t(lang, label)) }
+                @if let Some(e) = error {
+                    p.problem id=(error_id) { (e.text(lang)) }
+                }
+                input id=(id) type="text" inputmode="numeric" autocomplete="off" size="10" name=(id) value=(value)
+                    aria-invalid=[error.is_some().then_some("true")]
+                    aria-describedby=[error.is_some().then_some(error_id.as_str())];
+            }
+        }
+    };
+    html! {
+        section aria-labelledby="capital-movements" {
+            h2 #capital-movements { (t(lang, Text::CapitalMovements)) }
+            p { (t(lang, Text::CapitalMovementsHint)) }
+            form.as-of method="get" action=(format!("/c/{slug}/ledger")) {
+                (field("from", Text::PeriodFrom, &p.from, p.from_error))
+                (field("to", Text::PeriodTo, &p.to, p.to_error))
+                button type="submit" name="download" value="csv" { (t(lang, Text::DownloadCsv)) }
+                button type="submit" name="download" value="xlsx" { (t(lang, Text::DownloadXlsx)) }
+            }
+        }
+    }
 }
 
 /// The ledger, newest entry first, 50 at a time.
@@ -953,6 +1008,7 @@ pub fn ledger_page(frame: &Frame, p: &LedgerPage) -> String {
                     a href=(format!("/c/{}/ledger?before={before}", p.slug)) { (t(lang, Text::OlderEntries)) }
                 }
             }
+            (period_form(lang, &p.slug, &p.period))
         },
     )
 }

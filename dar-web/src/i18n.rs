@@ -64,6 +64,11 @@ pub enum Text {
     DownloadPdf,
     DownloadCsv,
     DownloadXlsx,
+    CapitalMovements,
+    CapitalMovementsHint,
+    PeriodFrom,
+    PeriodTo,
+    PeriodBackwards,
     Search,
     SearchHint,
     Status,
@@ -404,6 +409,27 @@ fn common(lang: Language, t: Text) -> &'static str {
         (DownloadXlsx, Nl) => "Als Excel-bestand (.xlsx) downloaden",
         (DownloadXlsx, Fr) => "Télécharger en fichier Excel (.xlsx)",
         (DownloadXlsx, En) => "Download as Excel file (.xlsx)",
+        (CapitalMovements, Nl) => "Kapitaalbewegingen voor de boekhouding",
+        (CapitalMovements, Fr) => "Mouvements de capital pour la comptabilité",
+        (CapitalMovements, En) => "Capital movements for the bookkeeping",
+        (CapitalMovementsHint, Nl) => {
+            "Per aandeelhouder: geplaatst, volstort en terugbetaald kapitaal van de boekingen met een datum in de periode."
+        }
+        (CapitalMovementsHint, Fr) => {
+            "Par associé : capital souscrit, libéré et remboursé des opérations datées dans la période."
+        }
+        (CapitalMovementsHint, En) => {
+            "Per shareholder: subscribed, paid-up and repaid capital of the entries dated in the period."
+        }
+        (PeriodFrom, Nl) => "Van",
+        (PeriodFrom, Fr) => "Du",
+        (PeriodFrom, En) => "From",
+        (PeriodTo, Nl) => "Tot en met",
+        (PeriodTo, Fr) => "Au (inclus)",
+        (PeriodTo, En) => "To (included)",
+        (PeriodBackwards, Nl) => "Het einde van de periode ligt voor het begin.",
+        (PeriodBackwards, Fr) => "La fin de la période précède son début.",
+        (PeriodBackwards, En) => "The period ends before it begins.",
         (Search, Nl) => "Zoeken",
         (Search, Fr) => "Rechercher",
         (Search, En) => "Search",

@@ -907,6 +907,55 @@ async fn entry(
 struct LedgerQuery {
     /// Show the entries before this sequence number (older ones).
     before: Option<i64>,
+    /// The capital movements download: `csv` or `xlsx`, for the period `from`–`to` (dates
+    /// as typed). Readable dates send to the download; others show the page with the form's
+    /// problems.
+    download: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The capital movements form as sent: the download's address, or the form to show (empty,
+/// or with its problems).
+fn period(
+    slug: &str,
+    q: &LedgerQuery,
+    today: chrono::NaiveDate,
+) -> Result<String, pages::PeriodForm> {
+    use dar_core::typed::parse_date;
+    use dar_web::entries::PeriodProblem;
+    let start_of_year =
+        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today);
+    let Some(format) = q.download.as_deref() else {
+        return Err(pages::PeriodForm {
+            from: dar_web::i18n::date(start_of_year),
+            to: dar_web::i18n::date(today),
+            from_error: None,
+            to_error: None,
+        });
+    };
+    let extension = if format == "xlsx" { "xlsx" } else { "csv" };
+    let (from_text, to_text) = (
+        q.from.clone().unwrap_or_default(),
+        q.to.clone().unwrap_or_default(),
+    );
+    let (from, to) = (parse_date(&from_text), parse_date(&to_text));
+    let backwards = matches!((from, to), (Some(f), Some(t)) if t < f);
+    match (from, to) {
+        (Some(f), Some(t)) if !backwards => Ok(format!(
+            "/c/{slug}/exports/capital-movements.{extension}?from={f}&to={t}"
+        )),
+        _ => Err(pages::PeriodForm {
+            from: from_text,
+            to: to_text,
+            from_error: from.is_none().then_some(PeriodProblem::NotADate),
+            to_error: if to.is_none() {
+                Some(PeriodProblem::NotADate)
+            } else {
+                backwards.then_some(PeriodProblem::Backwards)
+            },
+        }),
+    }
 }
 
 /// Entries per ledger page.
@@ -926,6 +975,12 @@ async fn ledger(
     let query: LedgerQuery = crate::request::parse_query(req.query_string())
         .map_err(|_| PageError::NotFound { lang })?;
     let key = path.into_inner();
+    let today = dar_core::time::brussels_date(chrono::Utc::now());
+    let period_form = match period(&key, &query, today) {
+        // Readable dates: the download itself authorizes and records it.
+        Ok(download) => return Ok(super::see_other(&download)),
+        Err(form) => form,
+    };
     let principal = user.principal.clone();
     let k = key.clone();
     let (view, banner) = state
@@ -951,6 +1006,7 @@ async fn ledger(
                 pages::LedgerPage {
                     cooperative: tenant.legal_name,
                     slug: tenant.slug,
+                    period: period_form,
                     entries,
                     older: (after > 0).then_some(after + 1),
                     newer: before <= head,

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, get, web};
 
-use super::{PageError, PageResult, TypedDate, as_of_query, session::WebUser};
+use super::{PageError, PageResult, TypedDate, session::WebUser};
 use crate::exports::Export;
 use crate::request::RequestMeta;
 use crate::routes::exports::download;
@@ -20,6 +20,18 @@ enum Table {
     Register,
     Ledger,
     Shareholders,
+    CapitalMovements {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    },
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableQuery {
+    as_of: Option<TypedDate>,
+    from: Option<TypedDate>,
+    to: Option<TypedDate>,
 }
 
 /// `/c/{tenant}/exports/register.csv?as_of=…`, `ledger.xlsx`, `shareholders.csv`, …
@@ -40,15 +52,23 @@ async fn table(
         "xlsx" => Format::Xlsx,
         _ => return Err(not_found()),
     };
-    let as_of = match as_of_query(&req, lang)?.as_of {
-        None => None,
-        Some(TypedDate::Read(date)) => Some(date),
-        Some(TypedDate::Unreadable) => return Err(not_found()),
+    let query: TableQuery =
+        crate::request::parse_query(req.query_string()).map_err(|_| not_found())?;
+    let read = |date: Option<TypedDate>| match date {
+        None => Ok(None),
+        Some(TypedDate::Read(date)) => Ok(Some(date)),
+        Some(TypedDate::Unreadable) => Err(not_found()),
     };
+    let (as_of, from, to) = (read(query.as_of)?, read(query.from)?, read(query.to)?);
     let which = match name {
         "register" => Table::Register,
         "ledger" => Table::Ledger,
         "shareholders" => Table::Shareholders,
+        // The ledger page's form checks the period and links here with readable dates.
+        "capital-movements" => match (from, to) {
+            (Some(from), Some(to)) if from <= to => Table::CapitalMovements { from, to },
+            _ => return Err(not_found()),
+        },
         _ => return Err(not_found()),
     };
     download(
@@ -62,6 +82,7 @@ async fn table(
                 Table::Register => Export::Register(moment(tenant, as_of, None)?),
                 Table::Ledger => Export::Ledger,
                 Table::Shareholders => Export::Shareholders,
+                Table::CapitalMovements { from, to } => Export::CapitalMovements { from, to },
             })
         },
     )

@@ -488,3 +488,49 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    the_ledger_page_downloads_a_periods_capital_movements_and_names_a_date_it_cannot_read,
+    |app| async move {
+        cooperative(&app, "export-period").await;
+        let mut b = crate::web::Browser::new(&app);
+        b.sign_in("admin@export-period.test", dar_tests::PASSWORD)
+            .await;
+        let page = b.get("/c/export-period/ledger").await.text().await.unwrap();
+        assert!(
+            page.contains(r#"name="from""#) && page.contains(r#"value="xlsx""#),
+            "{page}"
+        );
+
+        let r = b
+            .get("/c/export-period/ledger?from=01/02/2025&to=28/02/2025&download=csv")
+            .await;
+        assert_eq!(r.status(), 303);
+        let to = crate::web::location(&r).to_string();
+        assert_eq!(
+            to,
+            "/c/export-period/exports/capital-movements.csv?from=2025-02-01&to=2025-02-28"
+        );
+        let body = b.get(&to).await.bytes().await.unwrap();
+        let lines = lines(&body[3..]);
+        assert_eq!(
+            lines.len(),
+            3,
+            "the header, February's issue, the end: {lines:?}"
+        );
+        assert!(lines[1].starts_with("01/02/2025;2;issue;2;"), "{lines:?}");
+
+        for (query, problem) in [
+            ("from=31/02/2025&to=28/02/2025", "31/12/2025"),
+            ("from=01/03/2025&to=28/02/2025", "voor het begin"),
+        ] {
+            let r = b
+                .get(&format!("/c/export-period/ledger?{query}&download=xlsx"))
+                .await;
+            assert_eq!(r.status(), 200, "{query}: the page again, not a download");
+            let page = r.text().await.unwrap();
+            assert!(page.contains(r#"aria-invalid="true""#), "{query}: {page}");
+            assert!(page.contains(problem), "{query}: {page}");
+        }
+    }
+);
