@@ -8,10 +8,12 @@
 //! - [`columns`] finds the header row below any title rows and recognises what each column
 //!   holds; a cooperative's own mapping overrides what was recognised.
 //!
-//! Values are read as typed in Belgium by [`dar_core::typed`].
+//! Values are read as typed in Belgium by [`dar_core::typed`]; [`numbers`] tells from a
+//! file's own amounts whether it writes `1.250,00` or `1,250.00`.
 
 pub mod columns;
 pub mod decode;
+pub mod numbers;
 pub mod table;
 pub mod xlsx;
 
