@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use dar_core::chain::EntryRecord;
 use dar_core::ids::TenantId;
 use dar_db::DbConnection;
+use dar_db::certificates;
 use dar_db::ledger::{self, EntryFilter, Moment};
 use dar_db::shareholders::{self, ShareholderFilter, ShareholderRow};
 use dar_documents::tabular::{Cell, Format, Table};
@@ -160,28 +161,54 @@ pub fn write<W: Write>(
     Ok(table.finish()?)
 }
 
-fn name(h: &ShareholderRow) -> String {
-    shareholders::display_name(
-        &h.kind,
-        h.legal_name.as_deref(),
-        h.last_name.as_deref(),
-        h.first_name.as_deref(),
-    )
-}
-
 /// The holders with these ids, by id.
-fn holders_by_id<'a>(
+fn holders_by_id(
     conn: &mut DbConnection,
     tenant: &TenantId,
-    ids: impl Iterator<Item = &'a str>,
+    ids: impl Iterator<Item = String>,
 ) -> anyhow::Result<HashMap<String, ShareholderRow>> {
-    let mut ids: Vec<&str> = ids.collect();
+    let mut ids: Vec<String> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
-    Ok(shareholders::by_ids(conn, tenant, &ids)?
+    Ok(certificates::holders_by_id(conn, tenant, &ids)?
         .into_iter()
         .map(|h| (h.id.clone(), h))
         .collect())
+}
+
+/// The entries `filter` selects, a page at a time in sequence order, each handed to `row`
+/// with the holders its page names (by id) and the tenant's class codes (by class id).
+fn each_entry(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    filter: &EntryFilter,
+    mut row: impl FnMut(
+        &EntryRecord,
+        &HashMap<String, ShareholderRow>,
+        &HashMap<String, String>,
+    ) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let codes = ledger::class_codes(conn, tenant)?;
+    let mut after = 0;
+    loop {
+        let page: Vec<EntryRecord> = ledger::list(conn, tenant, filter, after, PAGE)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.seq;
+        let named = page
+            .iter()
+            .flat_map(|e| [e.movement.from, e.movement.to])
+            .flatten()
+            .map(|h| h.to_string());
+        let holders = holders_by_id(conn, tenant, named)?;
+        for entry in &page {
+            row(entry, &holders, &codes)?;
+        }
+        if (page.len() as i64) < PAGE {
+            return Ok(());
+        }
+    }
 }
 
 fn register<W: Write>(
@@ -198,14 +225,14 @@ fn register<W: Write>(
             return Ok(());
         };
         after = Some((last.register_number, last.share_class.clone()));
-        let holders = holders_by_id(conn, tenant, page.iter().map(|r| r.shareholder_id.as_str()))?;
+        let holders = holders_by_id(conn, tenant, page.iter().map(|r| r.shareholder_id.clone()))?;
         for line in &page {
             let h = holders
                 .get(&line.shareholder_id)
                 .ok_or_else(|| anyhow::anyhow!("holder {} of a holding", line.shareholder_id))?;
             table.row(&[
                 Cell::Int(line.register_number),
-                Cell::Text(&name(h)),
+                Cell::Text(&h.display_name()),
                 Cell::Text(&h.kind),
                 Cell::Text(&line.share_class),
                 Cell::Int(line.quantity),
@@ -231,28 +258,16 @@ fn entries<W: Write>(
     table: &mut Table<W>,
     rows: &mut usize,
 ) -> anyhow::Result<()> {
-    let codes = ledger::class_codes(conn, tenant)?;
-    let mut after = 0;
-    loop {
-        let page: Vec<EntryRecord> =
-            ledger::list(conn, tenant, &EntryFilter::default(), after, PAGE)?;
-        let Some(last) = page.last() else {
-            return Ok(());
-        };
-        after = last.seq;
-        let ids: Vec<String> = page
-            .iter()
-            .flat_map(|e| [e.movement.from, e.movement.to])
-            .flatten()
-            .map(|h| h.to_string())
-            .collect();
-        let holders = holders_by_id(conn, tenant, ids.iter().map(String::as_str))?;
-        for entry in &page {
+    each_entry(
+        conn,
+        tenant,
+        &EntryFilter::default(),
+        |entry, holders, codes| {
             let m = &entry.movement;
             let side = |holder: Option<dar_core::ids::ShareholderId>| {
                 holder
                     .and_then(|id| holders.get(&id.to_string()))
-                    .map(|h| (h.register_number, name(h)))
+                    .map(|h| (h.register_number, h.display_name()))
             };
             let (from, to) = (side(m.from), side(m.to));
             let sign = i64::from(m.sign);
@@ -261,9 +276,9 @@ fn entries<W: Write>(
                 .map(String::as_str)
                 .unwrap_or_default();
             let recorded_at = entry.recorded_at.to_rfc3339();
-            let (id, seq) = (entry.id.to_string(), entry.seq);
+            let id = entry.id.to_string();
             table.row(&[
-                Cell::Int(seq),
+                Cell::Int(entry.seq),
                 Cell::Text(m.kind.as_str()),
                 Cell::Date(m.effective_date),
                 Cell::Date(m.movement_date),
@@ -287,12 +302,10 @@ fn entries<W: Write>(
                 Cell::Text(&id),
                 Cell::Text(&entry.hash),
             ])?;
-        }
-        *rows += page.len();
-        if (page.len() as i64) < PAGE {
-            return Ok(());
-        }
-    }
+            *rows += 1;
+            Ok(())
+        },
+    )
 }
 
 fn holders<W: Write>(
@@ -311,7 +324,7 @@ fn holders<W: Write>(
         for h in &page {
             table.row(&[
                 Cell::Int(h.register_number),
-                Cell::Text(&name(h)),
+                Cell::Text(&h.display_name()),
                 Cell::Text(&h.kind),
                 Cell::Text(&h.status),
                 h.first_name.as_deref().into(),
@@ -348,65 +361,47 @@ fn capital<W: Write>(
     table: &mut Table<W>,
     rows: &mut usize,
 ) -> anyhow::Result<()> {
-    let codes = ledger::class_codes(conn, tenant)?;
     let filter = EntryFilter {
         effective_from: Some(from),
         effective_to: Some(to),
         ..EntryFilter::default()
     };
-    let mut after = 0;
-    loop {
-        let page: Vec<EntryRecord> = ledger::list(conn, tenant, &filter, after, PAGE)?;
-        let Some(last) = page.last() else {
-            return Ok(());
+    each_entry(conn, tenant, &filter, |entry, holders, codes| {
+        let m = &entry.movement;
+        let sign = i64::from(m.sign);
+        let class = codes
+            .get(&m.share_class_id.to_string())
+            .map(String::as_str)
+            .unwrap_or_default();
+        let id = entry.id.to_string();
+        // What the cooperative paid back is on the giver's line of a redemption (an entry
+        // with no receiver); the receiver gains, the giver loses.
+        let repaid = if m.to.is_none() {
+            m.amount_cents.unwrap_or(0)
+        } else {
+            0
         };
-        after = last.seq;
-        let ids: Vec<String> = page
-            .iter()
-            .flat_map(|e| [e.movement.from, e.movement.to])
-            .flatten()
-            .map(|h| h.to_string())
-            .collect();
-        let holders = holders_by_id(conn, tenant, ids.iter().map(String::as_str))?;
-        for entry in &page {
-            let m = &entry.movement;
-            let sign = i64::from(m.sign);
-            let class = codes
-                .get(&m.share_class_id.to_string())
-                .map(String::as_str)
-                .unwrap_or_default();
-            let id = entry.id.to_string();
-            // (holder, direction, repaid): the receiver gains, the giver loses.
-            let repaid = if m.to.is_none() {
-                m.amount_cents.unwrap_or(0)
-            } else {
-                0
-            };
-            let legs = [(m.to, 1, 0), (m.from, -1, repaid)];
-            for (holder, direction, repaid) in legs {
-                let Some(holder) = holder else { continue };
-                let h = holders
-                    .get(&holder.to_string())
-                    .ok_or_else(|| anyhow::anyhow!("holder {holder} of entry {}", entry.seq))?;
-                table.row(&[
-                    Cell::Date(m.effective_date),
-                    Cell::Int(entry.seq),
-                    Cell::Text(m.kind.as_str()),
-                    Cell::Int(h.register_number),
-                    Cell::Text(&name(h)),
-                    Cell::Text(class),
-                    Cell::Cents(sign * direction * m.capital_cents),
-                    Cell::Cents(sign * direction * m.paid_cents),
-                    Cell::Cents(sign * repaid),
-                    m.external_reference.as_deref().into(),
-                    m.reason.as_deref().into(),
-                    Cell::Text(&id),
-                ])?;
-                *rows += 1;
-            }
+        for (holder, direction, repaid) in [(m.to, 1, 0), (m.from, -1, repaid)] {
+            let Some(holder) = holder else { continue };
+            let h = holders
+                .get(&holder.to_string())
+                .ok_or_else(|| anyhow::anyhow!("holder {holder} of entry {}", entry.seq))?;
+            table.row(&[
+                Cell::Date(m.effective_date),
+                Cell::Int(entry.seq),
+                Cell::Text(m.kind.as_str()),
+                Cell::Int(h.register_number),
+                Cell::Text(&h.display_name()),
+                Cell::Text(class),
+                Cell::Cents(sign * direction * m.capital_cents),
+                Cell::Cents(sign * direction * m.paid_cents),
+                Cell::Cents(sign * repaid),
+                m.external_reference.as_deref().into(),
+                m.reason.as_deref().into(),
+                Cell::Text(&id),
+            ])?;
+            *rows += 1;
         }
-        if (page.len() as i64) < PAGE {
-            return Ok(());
-        }
-    }
+        Ok(())
+    })
 }

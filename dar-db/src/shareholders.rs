@@ -367,22 +367,6 @@ pub fn get(
         .first(conn)?)
 }
 
-/// The holders with these ids (in no particular order); ids nobody has are absent.
-pub fn by_ids(
-    conn: &mut DbConnection,
-    tenant: &TenantId,
-    ids: &[&str],
-) -> Result<Vec<ShareholderRow>, StoreError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(shareholders::table
-        .filter(shareholders::tenant_id.eq(tenant.to_string()))
-        .filter(shareholders::id.eq_any(ids))
-        .select(ShareholderRow::as_select())
-        .load(conn)?)
-}
-
 /// The ids of the holders with these register numbers; numbers nobody has are absent.
 pub fn ids_by_register_number(
     conn: &mut DbConnection,

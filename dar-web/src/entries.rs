@@ -954,29 +954,25 @@ pub struct LedgerPage {
 
 /// The download of a period's capital movements: two Belgian dates, a button per format.
 fn period_form(lang: Language, slug: &str, p: &PeriodForm) -> Markup {
-    let field = |id: &str, label: Text, value: &str, error: Option<PeriodProblem>| {
-        let error_id = format!("{id}-error");
-        html! {
-            div {
-                label for=(id) { (t(lang, label)) }
-                @if let Some(e) = error {
-                    p.problem id=(error_id) { (e.text(lang)) }
-                }
-                input id=(id) type="text" inputmode="numeric" autocomplete="off" size="10" name=(id) value=(value)
-                    aria-invalid=[error.is_some().then_some("true")]
-                    aria-describedby=[error.is_some().then_some(error_id.as_str())];
-            }
-        }
+    let date = |name, label: Text, value, error: Option<PeriodProblem>| {
+        let mut f = Field::new(name, t(lang, label), value, Control::Date);
+        f.error = error.map(|e| e.text(lang));
+        field(&f)
     };
     html! {
         section aria-labelledby="capital-movements" {
             h2 #capital-movements { (t(lang, Text::CapitalMovements)) }
             p { (t(lang, Text::CapitalMovementsHint)) }
-            form.as-of method="get" action=(format!("/c/{slug}/ledger")) {
-                (field("from", Text::PeriodFrom, &p.from, p.from_error))
-                (field("to", Text::PeriodTo, &p.to, p.to_error))
-                button type="submit" name="download" value="csv" { (t(lang, Text::DownloadCsv)) }
-                button type="submit" name="download" value="xlsx" { (t(lang, Text::DownloadXlsx)) }
+            form method="get" action=(format!("/c/{slug}/ledger")) {
+                div.form-grid {
+                    (date("from", Text::PeriodFrom, &p.from, p.from_error))
+                    (date("to", Text::PeriodTo, &p.to, p.to_error))
+                }
+                p.downloads {
+                    button type="submit" name="download" value="csv" { (t(lang, Text::DownloadCsv)) }
+                    " "
+                    button type="submit" name="download" value="xlsx" { (t(lang, Text::DownloadXlsx)) }
+                }
             }
         }
     }

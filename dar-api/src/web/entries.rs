@@ -915,47 +915,48 @@ struct LedgerQuery {
     to: Option<String>,
 }
 
-/// The capital movements form as sent: the download's address, or the form to show (empty,
-/// or with its problems).
-fn period(
-    slug: &str,
-    q: &LedgerQuery,
-    today: chrono::NaiveDate,
-) -> Result<String, pages::PeriodForm> {
+/// What the capital movements form asked for.
+enum Period {
+    /// Readable dates: the download's address.
+    Download(String),
+    /// The form to show: empty, or with what is wrong with the dates typed.
+    Show(pages::PeriodForm),
+}
+
+fn period(slug: &str, q: &LedgerQuery, today: chrono::NaiveDate) -> Option<Period> {
     use dar_core::typed::parse_date;
     use dar_web::entries::PeriodProblem;
-    let start_of_year =
-        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap_or(today);
     let Some(format) = q.download.as_deref() else {
-        return Err(pages::PeriodForm {
+        let start_of_year = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1)?;
+        return Some(Period::Show(pages::PeriodForm {
             from: dar_web::i18n::date(start_of_year),
             to: dar_web::i18n::date(today),
             from_error: None,
             to_error: None,
-        });
+        }));
     };
-    let extension = if format == "xlsx" { "xlsx" } else { "csv" };
+    // The form's buttons send only these two; anything else was not sent by a page.
+    let extension = ["csv", "xlsx"].into_iter().find(|e| *e == format)?;
     let (from_text, to_text) = (
         q.from.clone().unwrap_or_default(),
         q.to.clone().unwrap_or_default(),
     );
     let (from, to) = (parse_date(&from_text), parse_date(&to_text));
-    let backwards = matches!((from, to), (Some(f), Some(t)) if t < f);
-    match (from, to) {
-        (Some(f), Some(t)) if !backwards => Ok(format!(
+    Some(match (from, to) {
+        (Some(f), Some(t)) if f <= t => Period::Download(format!(
             "/c/{slug}/exports/capital-movements.{extension}?from={f}&to={t}"
         )),
-        _ => Err(pages::PeriodForm {
+        _ => Period::Show(pages::PeriodForm {
             from: from_text,
             to: to_text,
             from_error: from.is_none().then_some(PeriodProblem::NotADate),
-            to_error: if to.is_none() {
-                Some(PeriodProblem::NotADate)
-            } else {
-                backwards.then_some(PeriodProblem::Backwards)
+            to_error: match (from, to) {
+                (_, None) => Some(PeriodProblem::NotADate),
+                (Some(f), Some(t)) if t < f => Some(PeriodProblem::Backwards),
+                _ => None,
             },
         }),
-    }
+    })
 }
 
 /// Entries per ledger page.
@@ -977,9 +978,10 @@ async fn ledger(
     let key = path.into_inner();
     let today = dar_core::time::brussels_date(chrono::Utc::now());
     let period_form = match period(&key, &query, today) {
-        // Readable dates: the download itself authorizes and records it.
-        Ok(download) => return Ok(super::see_other(&download)),
-        Err(form) => form,
+        // The download itself authorizes and records it.
+        Some(Period::Download(download)) => return Ok(super::see_other(&download)),
+        Some(Period::Show(form)) => form,
+        None => return Err(PageError::NotFound { lang }),
     };
     let principal = user.principal.clone();
     let k = key.clone();
