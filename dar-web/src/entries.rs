@@ -987,10 +987,10 @@ pub fn ledger_page(frame: &Frame, p: &LedgerPage) -> String {
             p.context { (p.cooperative) }
             (cooperative_nav(lang, &p.slug, p.tools, Section::Ledger))
             h1 { (t(lang, Text::Ledger)) }
-            p.downloads { (crate::pages::table_downloads(lang, &p.slug, "ledger", None)) }
             @if p.may_write {
                 p { a.button href=(format!("/c/{}/entries/new", p.slug)) { (t(lang, EntryText::NewEntry)) } }
             }
+            p.downloads { (crate::pages::table_downloads(lang, &p.slug, "ledger", None)) }
             @if p.entries.is_empty() {
                 p { (t(lang, Text::NoEntries)) }
             } @else {

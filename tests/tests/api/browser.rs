@@ -391,6 +391,19 @@ on_both_backends!(
                 .screenshot(&format!("web-register-{size}-{backend}"))
                 .await;
 
+            browser
+                .find("nav.sections a[href='/c/browse/ledger']")
+                .await
+                .click()
+                .await;
+            wait_for_url(&browser, "/c/browse/ledger").await;
+            browser.find("#from").await;
+            assert_accessible(&browser, "ledger").await;
+            assert_fits(&browser, "ledger").await;
+            browser
+                .screenshot(&format!("web-ledger-{size}-{backend}"))
+                .await;
+
             browser.goto(&app.url("/account/password")).await;
             browser.find("#current").await;
             assert_accessible(&browser, "change password").await;
