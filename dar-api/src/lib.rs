@@ -15,6 +15,7 @@ pub mod docs;
 pub mod documents;
 pub mod error;
 pub mod exports;
+pub mod imports;
 pub mod mail;
 pub mod metrics;
 pub mod openapi;

@@ -50,6 +50,8 @@ pub fn build_with(
     let images = std::sync::Arc::new(ImageCache::default());
     let batches = BatchRunner::new(db.clone(), images.clone(), &settings.public_url);
     batches.start_sweeper();
+    let imports = crate::imports::ImportRunner::new(db.clone());
+    imports.start_sweeper();
     let mail = crate::mail::Outbox::start(db.clone(), &settings.mail)?;
     let reset_throttle = crate::auth::throttle::LoginThrottle::new(settings.login_throttle.clone());
     let state = web::Data::new(AppState {
@@ -60,6 +62,7 @@ pub fn build_with(
         writer,
         images,
         batches,
+        imports,
         chain_checks: Default::default(),
         class_totals: Default::default(),
         mail,

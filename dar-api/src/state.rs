@@ -25,6 +25,8 @@ pub struct AppState {
     pub writer: LedgerWriter,
     pub images: std::sync::Arc<ImageCache>,
     pub batches: BatchRunner,
+    /// The commit jobs of uploaded registers.
+    pub imports: crate::imports::ImportRunner,
     pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// What the overview pages last verified of each ledger's chain.
     pub chain_checks: crate::web::chain_checks::ChainChecks,

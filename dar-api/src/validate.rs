@@ -85,20 +85,11 @@ pub fn optional_text(
         .flatten()
 }
 
-/// An e-mail address as people type them: one `@`, a dotted domain, no spaces; kept in
-/// lower case. `None` when blank.
+/// An e-mail address (`dar_core::identity::email`); `None` when blank.
 pub fn email(problems: &mut Problems, field: &str, value: Option<&str>) -> Option<String> {
-    let e = optional_text(problems, field, value, 254)?;
-    let ok = e
-        .split_once('@')
-        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'))
-        && !e.chars().any(char::is_whitespace);
-    if ok {
-        Some(e.to_lowercase())
-    } else {
-        problems.add(field, "is not an e-mail address (like name@example.be)");
-        None
-    }
+    problems
+        .check(field, dar_core::identity::email(value?))
+        .flatten()
 }
 
 /// A postal address checked as a whole: the postal code against the country's format.

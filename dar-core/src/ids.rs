@@ -88,3 +88,7 @@ id_type!(
     /// A background job that issues certificates in bulk.
     CertificateBatchId
 );
+id_type!(
+    /// An uploaded register: its dry run and, once committed, the job that wrote it.
+    ImportId
+);

@@ -6,6 +6,7 @@ pub mod chain;
 pub mod documents;
 pub mod holdings;
 pub mod identifiers;
+pub mod identity;
 pub mod ids;
 pub mod ledger;
 pub mod money;

@@ -10,6 +10,7 @@ pub mod connection;
 pub mod documents;
 pub mod error;
 pub mod extracts;
+pub mod imports;
 pub mod ledger;
 pub mod mail;
 pub mod password_resets;

@@ -271,6 +271,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    imports (tenant_id, id) {
+        tenant_id -> Text,
+        id -> Text,
+        mode -> Text,
+        file_name -> Text,
+        file -> Binary,
+        file_sha256 -> Text,
+        effective_date -> Nullable<Date>,
+        control_total_cents -> Nullable<BigInt>,
+        number_style -> Nullable<Text>,
+        mapping -> Text,
+        report -> Text,
+        clean -> Bool,
+        status -> Text,
+        total -> BigInt,
+        done -> BigInt,
+        attempt -> Integer,
+        error -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        heartbeat_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    import_mappings (tenant_id, header) {
+        tenant_id -> Text,
+        header -> Text,
+        field -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     certificates (tenant_id, id) {
         tenant_id -> Text,
         id -> Text,
@@ -363,6 +398,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_settings,
     certificate_batches,
     certificates,
+    imports,
+    import_mappings,
     mail_outbox,
     password_resets,
 );

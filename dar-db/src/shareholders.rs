@@ -268,7 +268,66 @@ pub fn insert_numbered(
     now: DateTime<Utc>,
 ) -> Result<ShareholderRow, StoreError> {
     refuse_duplicate(conn, tenant, &new.identity, None)?;
-    let id = ShareholderId::new().to_string();
+    let (row, version) = rows_of(tenant, ShareholderId::new(), new, number, actor, now);
+    diesel::insert_into(shareholders::table)
+        .values(&row)
+        .execute(conn)?;
+    diesel::insert_into(shareholder_versions::table)
+        .values(version)
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// Rows per multi-row insert of holders: 25 columns each keeps SQLite under its limit of
+/// bound values.
+const HOLDERS_PER_INSERT: usize = 400;
+
+/// Inserts many shareholders, each with its own id and reserved register number, with
+/// multi-row inserts, in a transaction that holds the tenant lock. The caller has checked
+/// them (an import's dry run, repeated under the lock); the database's unique keys on
+/// register, national and enterprise numbers still refuse a duplicate.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    holders: Vec<(ShareholderId, i64, NewShareholder)>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut rows = Vec::with_capacity(HOLDERS_PER_INSERT);
+    let mut versions = Vec::with_capacity(HOLDERS_PER_INSERT);
+    let mut holders = holders.into_iter().peekable();
+    let mut inserted = 0usize;
+    while holders.peek().is_some() {
+        for (id, number, new) in holders.by_ref().take(HOLDERS_PER_INSERT) {
+            let (row, version) = rows_of(tenant, id, new, number, actor, now);
+            rows.push(row);
+            versions.push(version);
+        }
+        crate::insert_many!(conn, shareholders::table, &rows)?;
+        crate::insert_many!(conn, shareholder_versions::table, &versions)?;
+        rows.clear();
+        versions.clear();
+        inserted += HOLDERS_PER_INSERT;
+        // Plans made while the tables were nearly empty (the foreign-key checks' too) walk
+        // every row of the tenant once it is large: fresh statistics make PostgreSQL plan
+        // them again (measured: a 400-row insert took 1.3 s at 20,000 holders without).
+        if inserted.is_multiple_of(HOLDERS_PER_INSERT * 10) {
+            crate::refresh_statistics(conn, &["shareholders", "shareholder_versions"])?;
+        }
+    }
+    Ok(())
+}
+
+/// A new shareholder's row and its first identity version.
+fn rows_of(
+    tenant: &TenantId,
+    id: ShareholderId,
+    new: NewShareholder,
+    number: i64,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> (ShareholderRow, VersionRow) {
+    let id = id.to_string();
     let i = new.identity.clone();
     let row = ShareholderRow {
         tenant_id: tenant.to_string(),
@@ -296,21 +355,8 @@ pub fn insert_numbered(
         language: i.language,
         created_at: to_db_time(now),
     };
-    diesel::insert_into(shareholders::table)
-        .values(&row)
-        .execute(conn)?;
-    diesel::insert_into(shareholder_versions::table)
-        .values(VersionRow::new(
-            tenant,
-            &id,
-            1,
-            new.admission_date,
-            actor,
-            now,
-            new.identity,
-        ))
-        .execute(conn)?;
-    Ok(row)
+    let version = VersionRow::new(tenant, &id, 1, new.admission_date, actor, now, new.identity);
+    (row, version)
 }
 
 /// One person or company has one register number: refuses an identity whose national

@@ -273,6 +273,25 @@ pub fn reserve_register_numbers(
     Ok(first)
 }
 
+/// Reserves `n` register numbers from the counter or from `at_least`, whichever is higher:
+/// an import keeps the numbers its file gives, and the numbers it assigns follow them.
+pub fn reserve_register_numbers_from(
+    conn: &mut DbConnection,
+    id: &TenantId,
+    at_least: i64,
+    n: i64,
+) -> Result<i64, StoreError> {
+    let next: i64 = tenants::table
+        .find(id.to_string())
+        .select(tenants::next_register_number)
+        .first(conn)?;
+    let first = next.max(at_least);
+    diesel::update(tenants::table.find(id.to_string()))
+        .set(tenants::next_register_number.eq(first + n))
+        .execute(conn)?;
+    Ok(first)
+}
+
 /// Hands out the next register number; numbers are never reused.
 pub fn next_register_number(conn: &mut DbConnection, id: &TenantId) -> Result<i64, StoreError> {
     diesel::update(tenants::table.find(id.to_string()))

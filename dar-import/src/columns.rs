@@ -27,16 +27,24 @@ pub enum Field {
     Shares,
     Subscribed,
     PaidUp,
+    /// Subscribed but not yet paid up: read only to check that the amounts add up.
+    Unpaid,
     EntryKind,
     EffectiveDate,
     From,
     To,
     Amount,
     Reference,
+    /// Why an entry was made (a redemption needs one: withdrawal, exclusion, …).
+    Reason,
+    /// The entry's number in the register it comes from (our ledger export's `seq`).
+    Sequence,
+    /// The number of the entry a reversal cancels, in the same numbering.
+    Reverses,
 }
 
 impl Field {
-    pub const ALL: [Field; 27] = [
+    pub const ALL: [Field; 31] = [
         Field::RegisterNumber,
         Field::Kind,
         Field::FirstName,
@@ -58,12 +66,16 @@ impl Field {
         Field::Shares,
         Field::Subscribed,
         Field::PaidUp,
+        Field::Unpaid,
         Field::EntryKind,
         Field::EffectiveDate,
         Field::From,
         Field::To,
         Field::Amount,
         Field::Reference,
+        Field::Reason,
+        Field::Sequence,
+        Field::Reverses,
     ];
 
     /// The name a saved mapping and the API use.
@@ -90,12 +102,16 @@ impl Field {
             Field::Shares => "shares",
             Field::Subscribed => "subscribed",
             Field::PaidUp => "paid_up",
+            Field::Unpaid => "unpaid",
             Field::EntryKind => "entry_kind",
             Field::EffectiveDate => "effective_date",
             Field::From => "from",
             Field::To => "to",
             Field::Amount => "amount",
             Field::Reference => "reference",
+            Field::Reason => "reason",
+            Field::Sequence => "seq",
+            Field::Reverses => "reverses_seq",
         }
     }
 
@@ -325,6 +341,15 @@ impl Field {
                 "paid up capital",
                 "amount paid",
             ],
+            Field::Unpaid => &[
+                "niet volstort",
+                "nog te storten",
+                "openstaand",
+                "non libere",
+                "a liberer",
+                "unpaid",
+                "not paid up",
+            ],
             Field::EntryKind => &[
                 "verrichting",
                 "boeking",
@@ -344,7 +369,16 @@ impl Field {
                 "effective date",
                 "transaction date",
             ],
-            Field::From => &["van", "overdrager", "cedant", "de", "from", "transferor"],
+            Field::From => &[
+                "van",
+                "overdrager",
+                "cedant",
+                "de",
+                "from",
+                "transferor",
+                "from register number",
+                "van nr",
+            ],
             Field::To => &[
                 "aan",
                 "naar",
@@ -353,6 +387,8 @@ impl Field {
                 "a",
                 "to",
                 "transferee",
+                "to register number",
+                "aan nr",
             ],
             Field::Amount => &[
                 "bedrag",
@@ -370,6 +406,24 @@ impl Field {
                 "decision",
                 "mededeling",
                 "communication",
+                "external reference",
+            ],
+            Field::Reason => &[
+                "reden",
+                "motivering",
+                "omschrijving",
+                "reason",
+                "description",
+                "motif",
+                "raison",
+            ],
+            Field::Sequence => &["seq", "volgnummer", "sequence", "numero d ordre"],
+            Field::Reverses => &[
+                "reverses seq",
+                "reverses",
+                "tegenboeking van",
+                "annule",
+                "annulation de",
             ],
         }
     }
@@ -393,21 +447,40 @@ pub fn normalise(header: &str) -> String {
     plain.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// What each header names, or `None` for a column DAR does not import. A field is given
-/// to its first column only, so two columns never feed one field.
+/// What each header names, or `None` for a column DAR does not import. A header that is a
+/// field's own key (`last_name`, as our exports write them) is that field before any
+/// synonym is tried, so an export's `name` beside its `last_name` does not take the
+/// surname. A field is given to one column only, so two columns never feed one field. In
+/// a file of dated movements a bare "kind" or "type" says what each movement is.
 pub fn recognise(headers: &[String]) -> Vec<Option<Field>> {
-    let mut taken: Vec<Field> = Vec::new();
-    headers
+    let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    let mut fields: Vec<Option<Field>> = normalised
         .iter()
-        .map(|h| {
-            let h = normalise(h);
-            let field = Field::ALL
-                .into_iter()
-                .find(|f| !taken.contains(f) && f.names().contains(&h.as_str()))?;
-            taken.push(field);
-            Some(field)
-        })
-        .collect()
+        .map(|h| Field::ALL.into_iter().find(|f| normalise(f.key()) == *h))
+        .collect();
+    // The first column with a field's key keeps it.
+    for i in 0..fields.len() {
+        if fields[i].is_some() && fields[..i].contains(&fields[i]) {
+            fields[i] = None;
+        }
+    }
+    for (i, h) in normalised.iter().enumerate() {
+        if fields[i].is_some() || normalised[..i].contains(h) {
+            continue;
+        }
+        fields[i] = Field::ALL
+            .into_iter()
+            .find(|f| !fields.contains(&Some(*f)) && f.names().contains(&h.as_str()));
+    }
+    let dated = fields.contains(&Some(Field::EffectiveDate));
+    if dated && !fields.contains(&Some(Field::EntryKind)) {
+        for (i, h) in normalised.iter().enumerate() {
+            if fields[i] == Some(Field::Kind) && ["kind", "type", "soort"].contains(&h.as_str()) {
+                fields[i] = Some(Field::EntryKind);
+            }
+        }
+    }
+    fields
 }
 
 /// Of the first `rows`, the index of the header row: the first in which at least two
@@ -523,6 +596,32 @@ mod tests {
             strings(&["1", "Peeters", "5"]),
         ];
         assert_eq!(header_row(rows.iter().map(Vec::as_slice)), Some(2));
+    }
+
+    #[test]
+    fn an_exports_own_keys_win_over_synonyms() {
+        assert_eq!(
+            recognise(&strings(&["register_number", "name", "kind", "last_name"])),
+            [
+                Some(Field::RegisterNumber),
+                None,
+                Some(Field::Kind),
+                Some(Field::LastName)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kind_beside_a_date_is_the_kind_of_entry() {
+        assert_eq!(
+            recognise(&strings(&["seq", "kind", "effective_date", "shares"])),
+            [
+                Some(Field::Sequence),
+                Some(Field::EntryKind),
+                Some(Field::EffectiveDate),
+                Some(Field::Shares)
+            ]
+        );
     }
 
     #[test]

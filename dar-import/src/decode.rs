@@ -14,6 +14,18 @@ pub enum TextEncoding {
     Windows1252,
 }
 
+impl TextEncoding {
+    /// Its name, as a report shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf8WithBom => "utf-8 with byte order mark",
+            TextEncoding::Utf16 => "utf-16",
+            TextEncoding::Windows1252 => "windows-1252",
+        }
+    }
+}
+
 /// Reads `bytes` as text. A byte order mark decides; otherwise UTF-8 when the bytes are
 /// valid UTF-8, and Windows-1252 when they are not (every byte sequence is valid
 /// Windows-1252, so this never fails, and a Latin-1 file reads the same).

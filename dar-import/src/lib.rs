@@ -14,6 +14,8 @@
 pub mod columns;
 pub mod decode;
 pub mod numbers;
+pub mod plan;
+pub mod source;
 pub mod table;
 pub mod xlsx;
 

@@ -11,6 +11,7 @@ pub mod holder;
 pub mod holder_edit;
 pub mod holders;
 pub mod i18n;
+pub mod imports;
 pub mod layout;
 pub mod mail;
 pub mod pages;

@@ -201,6 +201,7 @@ pub enum Section {
     Register,
     Ledger,
     Certificates,
+    Imports,
     Audit,
     SupportSessions,
     Settings,
@@ -208,11 +209,13 @@ pub enum Section {
 
 /// The sections beyond the register that the user may open, as `authorize` decided: the
 /// audit log and support sessions (reading the audit), the settings (managing the
-/// cooperative). Without them the links are not shown.
+/// cooperative), imports (writing the register). Without them the links are not shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tools {
     pub audit: bool,
     pub settings: bool,
+    /// Importing a register (writing to it).
+    pub imports: bool,
 }
 
 /// The navigation between a cooperative's sections; the current one is marked.
@@ -244,6 +247,13 @@ pub fn cooperative_nav(lang: Language, slug: &str, tools: Tools, current: Sectio
             t(lang, Text::Certificates),
         ),
     ];
+    if tools.imports {
+        items.push((
+            Section::Imports,
+            format!("/c/{slug}/imports"),
+            t(lang, crate::imports::ImportText::Title),
+        ));
+    }
     if tools.audit {
         items.push((
             Section::Audit,

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod exports;
 pub mod health;
 pub mod holdings;
+pub mod imports;
 pub mod invitations;
 pub mod ledger;
 pub mod me;
@@ -93,6 +94,11 @@ macro_rules! api_handlers {
                 exports::ledger,
                 exports::shareholders,
                 exports::capital_movements,
+                imports::upload,
+                imports::list,
+                imports::get,
+                imports::change,
+                imports::commit,
                 support::open,
                 support::close,
                 support::list,

@@ -141,52 +141,20 @@ fn iban(problems: &mut Problems, value: Option<&str>) -> Option<String> {
     checked(problems, "iban", value, Iban::parse)
 }
 
-/// Checks an identity as a whole: who must have which name and number, that a national
-/// number and a birth date agree, and that the birth date is plausible.
+/// Checks an identity as a whole (`dar_core::identity`: who must have which name and
+/// number, that a national number and a birth date agree, a plausible birth date).
 fn check_identity(problems: &mut Problems, kind: ShareholderKind, identity: &Identity) {
-    match kind {
-        ShareholderKind::Natural => {
-            if identity.last_name.is_none() {
-                problems.add("last_name", "is required for a natural person");
-            }
-            if identity.enterprise_number.is_some() {
-                problems.add(
-                    "enterprise_number",
-                    "only legal entities have an enterprise number; a natural person has a national register number",
-                );
-            }
-        }
-        ShareholderKind::Legal => {
-            if identity.legal_name.is_none() {
-                problems.add("legal_name", "is required for a legal entity");
-            }
-            if identity.national_number.is_some() {
-                problems.add(
-                    "national_number",
-                    "only natural persons have a national register number",
-                );
-            }
-            if identity.birth_date.is_some() {
-                problems.add("birth_date", "a legal entity has no birth date");
-            }
-        }
-    }
-    if let (Some(nn), Some(birth)) = (&identity.national_number, identity.birth_date)
-        && let Ok(parsed) = NationalNumber::parse(nn)
-        && let Some(from_nn) = parsed.birth_date()
-        && from_nn != birth
-    {
-        problems.add("birth_date", "does not match the national register number");
-    }
-    if let Some(birth) = identity.birth_date {
-        if birth > dar_core::time::brussels_date(Utc::now()) {
-            problems.add("birth_date", "is in the future");
-        } else {
-            problems.check(
-                "birth_date",
-                dar_core::time::not_before(birth, dar_core::time::BIRTH_FLOOR),
-            );
-        }
+    let facts = dar_core::identity::IdentityFacts {
+        kind,
+        has_last_name: identity.last_name.is_some(),
+        has_legal_name: identity.legal_name.is_some(),
+        national_number: identity.national_number.as_deref(),
+        has_enterprise_number: identity.enterprise_number.is_some(),
+        birth_date: identity.birth_date,
+    };
+    let today = dar_core::time::brussels_date(Utc::now());
+    for (field, message) in dar_core::identity::problems(facts, today) {
+        problems.add(field, message);
     }
 }
 

@@ -13,6 +13,7 @@ pub mod exports;
 pub mod holder;
 pub mod holder_edit;
 pub mod holders;
+pub mod imports;
 pub mod multipart;
 pub mod people;
 pub mod session;
@@ -62,7 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(support::configure)
         .configure(settings::configure)
         .configure(audit_log::configure)
-        .configure(exports::configure);
+        .configure(exports::configure)
+        .configure(imports::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

@@ -50,6 +50,7 @@ pub fn chrome(
     let tools = Tools {
         audit: authorize(conn, principal, tenant, Need::ReadAudit, meta).is_ok(),
         settings: authorize(conn, principal, tenant, Need::ManageTenant, meta).is_ok(),
+        imports: authorize(conn, principal, tenant, Need::WriteRegister, meta).is_ok(),
     };
     let banner = match &access.support_session_id {
         None => None,

@@ -1,0 +1,743 @@
+//! Registers brought in from a spreadsheet: the dry run that checks an uploaded file against
+//! the cooperative ([`dry_run`]), and the background job that commits a clean one
+//! ([`ImportRunner`]) through the ledger's one append path, all or nothing.
+//!
+//! The job claims the import, then writes the holders, every entry and the status
+//! `committed` in one transaction under the cooperative's lock, after checking the file
+//! again under that lock (the register may have changed since the dry run). Its progress and
+//! heartbeat are written beside it from a connection of its own. If the service dies during
+//! the commit, the database rolls the transaction back; the import stays `running` until its
+//! heartbeat is stale, and then a worker of any instance commits it again from the start.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult};
+use dar_core::holdings::Leg;
+use dar_core::ids::{ImportId, ShareClassId, ShareholderId, TenantId};
+use dar_core::ledger::{HolderLabel, Period};
+use dar_core::money::Money;
+use dar_core::types::{Language, ShareholderStatus};
+use dar_db::imports::{self, ImportRow};
+use dar_db::ledger::{self, AppendRequest, HoldingKey};
+use dar_db::shareholders::{Identity, NewShareholder};
+use dar_db::tenants::TenantRow;
+use dar_db::{Database, DbConnection, StoreError};
+use dar_import::columns::{Field, normalise};
+use dar_import::numbers::NumberStyle;
+use dar_import::plan::{self, Checked, ExistingHolder, Mode, Register};
+use dar_import::source::{self, Format, Mapping};
+
+/// Largest file an import reads: a 400,000-holder register as CSV is about 40 MB.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// Problems a report lists; the count says how many there are in all.
+pub const PROBLEMS_SHOWN: usize = 1000;
+/// A running commit's heartbeat; a job silent for `STALE_AFTER` is taken over.
+const BEAT_EVERY: Duration = Duration::from_secs(2);
+const STALE_AFTER: Duration = Duration::from_secs(30);
+/// Entries posted per call of the append path.
+const ENTRIES_PER_GROUP: usize = ledger::BATCH_MAX_ENTRIES;
+
+/// What the user chose for an import, besides the file.
+#[derive(Clone, Debug)]
+pub struct Choices {
+    pub mode: Mode,
+    pub effective_date: Option<NaiveDate>,
+    pub control_total_cents: Option<i64>,
+    pub number_style: Option<NumberStyle>,
+    /// Normalised header → field (`None`: left out): the cooperative's saved mapping with
+    /// this import's choices over it.
+    pub mapping: Mapping,
+}
+
+/// A column of the file and what DAR reads from it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ColumnView {
+    /// As a spreadsheet names it: A, B, …
+    pub column: String,
+    pub header: String,
+    /// The field read from it (`register_number`, `last_name`, `shares`, …), or null when
+    /// the column is left out.
+    pub field: Option<String>,
+}
+
+/// One problem of a dry run, where the user will find it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProblemView {
+    /// The line of the file (the row of the sheet); 0 for the file as a whole.
+    pub line: u64,
+    /// The column (`D`), when the problem is in one cell.
+    pub column: Option<String>,
+    /// That column's header.
+    pub header: Option<String>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// A share class after the import.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TotalView {
+    pub share_class: String,
+    pub holders: u64,
+    pub shares: i64,
+    /// Subscribed capital, a decimal string in euro.
+    pub subscribed: String,
+    pub paid_up: String,
+}
+
+/// A dry run's report: how the file was read, what it would write, what is wrong.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Report {
+    /// `csv` or `xlsx`.
+    pub format: String,
+    /// For CSV: the encoding read (`utf-8`, `windows-1252`, …) and the delimiter.
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    /// `belgian` (1.250,00) or `english` (1,250.00).
+    pub number_style: String,
+    pub header_line: u64,
+    pub columns: Vec<ColumnView>,
+    /// Data rows below the header.
+    pub rows: usize,
+    /// Holders and entries a commit would write.
+    pub holders: usize,
+    pub entries: usize,
+    pub totals: Vec<TotalView>,
+    /// Subscribed capital of all classes after the import.
+    pub subscribed_total: String,
+    pub control_total: Option<String>,
+    /// `subscribed_total` minus `control_total`.
+    pub control_difference: Option<String>,
+    /// The first problems, in file order.
+    pub problems: Vec<ProblemView>,
+    pub problem_count: usize,
+}
+
+impl Report {
+    pub fn is_clean(&self) -> bool {
+        self.problem_count == 0
+    }
+}
+
+fn euro(cents: i64) -> String {
+    Money::from_cents(cents.abs()).map_or_else(
+        |_| cents.to_string(),
+        |m| {
+            if cents < 0 {
+                format!("-{m}")
+            } else {
+                m.to_string()
+            }
+        },
+    )
+}
+
+/// Why a dry run could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DryRunError {
+    #[error(transparent)]
+    Source(#[from] source::SourceError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<DryRunError> for ApiError {
+    fn from(e: DryRunError) -> ApiError {
+        match e {
+            DryRunError::Source(e) => ApiError::invalid("file", e.to_string()),
+            DryRunError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Reads `file`, checks it against the cooperative as it is now, and reports. Changes
+/// nothing.
+pub fn dry_run(
+    conn: &mut DbConnection,
+    tenant: &TenantRow,
+    tenant_id: &TenantId,
+    file: &[u8],
+    choices: &Choices,
+    today: NaiveDate,
+) -> Result<(Report, Checked), DryRunError> {
+    let source = source::read(file)?;
+    let fields = source::columns(&source.headers, &choices.mapping);
+    let classes = dar_db::share_classes::list(conn, tenant_id)?
+        .iter()
+        .map(|c| c.terms())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut holders: HashMap<i64, ExistingHolder> = HashMap::new();
+    let mut national: HashMap<String, i64> = HashMap::new();
+    let mut enterprise: HashMap<String, i64> = HashMap::new();
+    for h in imports::holder_facts(conn, tenant_id)? {
+        if let Some(nn) = h.national_number {
+            national.insert(nn, h.register_number);
+        }
+        if let Some(en) = h.enterprise_number {
+            enterprise.insert(en, h.register_number);
+        }
+        let name = match (h.legal_name, h.first_name, h.last_name) {
+            (Some(legal), _, _) => legal,
+            (None, Some(first), Some(last)) => format!("{first} {last}"),
+            (None, _, last) => last.unwrap_or_default(),
+        };
+        holders.insert(
+            h.register_number,
+            ExistingHolder {
+                id: h
+                    .id
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("shareholder id {:?}", h.id)))?,
+                label: HolderLabel {
+                    register_number: h.register_number,
+                    name,
+                },
+                admitted: h.admission_date,
+                status: ShareholderStatus::parse(&h.status).unwrap_or(ShareholderStatus::Active),
+            },
+        );
+    }
+    let mut failed: Option<StoreError> = None;
+    let mut legs = |holder: ShareholderId, class: ShareClassId| -> Vec<Leg> {
+        let key = HoldingKey {
+            tenant: *tenant_id,
+            class_id: class.to_string(),
+            holder,
+        };
+        // From the first date a register can speak of: the whole history.
+        let from: HashMap<HoldingKey, NaiveDate> =
+            [(key.clone(), dar_core::time::REGISTER_EPOCH)].into();
+        match ledger::legs_from(conn, &from) {
+            Ok(mut found) => found.remove(&key).unwrap_or_default(),
+            Err(e) => {
+                failed.get_or_insert(e);
+                Vec::new()
+            }
+        }
+    };
+    let mut register = Register {
+        classes: &classes,
+        default_language: Language::parse(&tenant.default_language).unwrap_or(Language::Nl),
+        period: Period {
+            today,
+            locked_until: tenant.locked_until,
+        },
+        holders: &holders,
+        national_numbers: &national,
+        enterprise_numbers: &enterprise,
+        legs: &mut legs,
+    };
+    let settings = plan::Settings {
+        mode: choices.mode,
+        effective_date: choices.effective_date,
+        control_total_cents: choices.control_total_cents,
+        number_style: choices.number_style,
+    };
+    let mut checked = plan::check(&source.body, &fields, &settings, &mut register);
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if let Some(diff) = checked.control_difference_cents
+        && diff != 0
+    {
+        checked.problems.insert(
+            0,
+            plan::Problem {
+                line: 0,
+                column: None,
+                field: None,
+                message: format!(
+                    "the subscribed capital after the import differs from the control total by {}",
+                    euro(diff)
+                ),
+            },
+        );
+    }
+    Ok((report(&source, &fields, &checked), checked))
+}
+
+fn report(source: &source::Source, fields: &[Option<Field>], checked: &Checked) -> Report {
+    let (format, encoding, delimiter) = match source.format {
+        Format::Csv {
+            encoding,
+            delimiter,
+        } => (
+            "csv",
+            Some(encoding.name().to_string()),
+            Some(match delimiter {
+                b'\t' => "tab".to_string(),
+                d => (d as char).to_string(),
+            }),
+        ),
+        Format::Xlsx => ("xlsx", None, None),
+    };
+    let columns: Vec<ColumnView> = source
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, header)| ColumnView {
+            column: source::column_letter(i),
+            header: header.clone(),
+            field: fields
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|f| f.key().to_string()),
+        })
+        .collect();
+    let problems = checked
+        .problems
+        .iter()
+        .take(PROBLEMS_SHOWN)
+        .map(|p| ProblemView {
+            line: p.line,
+            column: p.column.map(source::column_letter),
+            header: p.column.and_then(|c| source.headers.get(c).cloned()),
+            field: p.field.map(|f| f.key().to_string()),
+            message: p.message.clone(),
+        })
+        .collect();
+    let subscribed: i64 = checked.totals.iter().map(|t| t.subscribed_cents).sum();
+    Report {
+        format: format.into(),
+        encoding,
+        delimiter,
+        number_style: match checked.number_style {
+            NumberStyle::Belgian => "belgian",
+            NumberStyle::English => "english",
+        }
+        .into(),
+        header_line: source.header_line,
+        columns,
+        rows: checked.rows,
+        holders: checked.holders.len(),
+        entries: checked.entries.len(),
+        totals: checked
+            .totals
+            .iter()
+            .map(|t| TotalView {
+                share_class: t.share_class.clone(),
+                holders: t.holders,
+                shares: t.shares,
+                subscribed: euro(t.subscribed_cents),
+                paid_up: euro(t.paid_cents),
+            })
+            .collect(),
+        subscribed_total: euro(subscribed),
+        control_total: None,
+        control_difference: checked.control_difference_cents.map(euro),
+        problems,
+        problem_count: checked.problems.len(),
+    }
+}
+
+/// The choices an import was stored with.
+pub fn choices_of(row: &ImportRow) -> Result<Choices, StoreError> {
+    Ok(Choices {
+        mode: Mode::parse(&row.mode)
+            .ok_or_else(|| StoreError::Corrupt(format!("import mode {:?}", row.mode)))?,
+        effective_date: row.effective_date,
+        control_total_cents: row.control_total_cents,
+        number_style: row.number_style.as_deref().and_then(number_style),
+        mapping: mapping_from_json(&row.mapping)?,
+    })
+}
+
+pub fn number_style(s: &str) -> Option<NumberStyle> {
+    match s {
+        "belgian" => Some(NumberStyle::Belgian),
+        "english" => Some(NumberStyle::English),
+        _ => None,
+    }
+}
+
+pub fn number_style_key(style: NumberStyle) -> &'static str {
+    match style {
+        NumberStyle::Belgian => "belgian",
+        NumberStyle::English => "english",
+    }
+}
+
+pub fn mapping_from_json(json: &str) -> Result<Mapping, StoreError> {
+    let raw: HashMap<String, Option<String>> = serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("import mapping: {e}")))?;
+    Ok(mapping_from_keys(raw))
+}
+
+/// A mapping from field keys; an unknown key reads as a column left out.
+pub fn mapping_from_keys(raw: HashMap<String, Option<String>>) -> Mapping {
+    raw.into_iter()
+        .map(|(header, field)| (header, field.as_deref().and_then(Field::from_key)))
+        .collect()
+}
+
+pub fn mapping_json(mapping: &Mapping) -> String {
+    let raw: std::collections::BTreeMap<&str, Option<&str>> = mapping
+        .iter()
+        .map(|(h, f)| (h.as_str(), f.map(Field::key)))
+        .collect();
+    serde_json::to_string(&raw).unwrap_or_else(|_| "{}".into())
+}
+
+/// The user's choice of field per column header, checked: every header must be one of the
+/// file's and every field one DAR knows; a field goes to one column only.
+pub fn checked_choices(
+    headers: &[String],
+    chosen: &HashMap<String, Option<String>>,
+) -> ApiResult<Mapping> {
+    let mut mapping = Mapping::new();
+    let mut used: HashSet<Field> = HashSet::new();
+    let known: HashSet<String> = headers.iter().map(|h| normalise(h)).collect();
+    for (header, field) in chosen {
+        let key = normalise(header);
+        if !known.contains(&key) {
+            return Err(ApiError::invalid(
+                format!("mapping.{header}"),
+                "the file has no column with this header",
+            ));
+        }
+        let field = match field.as_deref() {
+            None | Some("") => None,
+            Some(f) => Some(Field::from_key(f).ok_or_else(|| {
+                ApiError::invalid(
+                    format!("mapping.{header}"),
+                    format!(
+                        "{f:?} is not a field DAR imports; one of: {}",
+                        Field::ALL.map(Field::key).join(", ")
+                    ),
+                )
+            })?),
+        };
+        if let Some(f) = field
+            && !used.insert(f)
+        {
+            return Err(ApiError::invalid(
+                format!("mapping.{header}"),
+                format!("{} is chosen for two columns", f.key()),
+            ));
+        }
+        mapping.insert(key, field);
+    }
+    Ok(mapping)
+}
+
+/// The commit jobs of this instance and the sweep that takes over abandoned ones.
+#[derive(Clone)]
+pub struct ImportRunner {
+    db: Database,
+    /// Imports running in this instance, so the sweep does not start one twice.
+    running: Arc<Mutex<HashSet<ImportId>>>,
+}
+
+/// Why a commit stopped.
+#[derive(Debug, thiserror::Error)]
+enum CommitError {
+    #[error("{0}")]
+    Refused(String),
+    #[error("another worker took this import over")]
+    TakenOver,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ImportRunner {
+    pub fn new(db: Database) -> Self {
+        ImportRunner {
+            db,
+            running: Arc::default(),
+        }
+    }
+
+    /// Starts the sweep that runs queued imports and takes over abandoned ones.
+    pub fn start_sweeper(&self) {
+        let runner = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("dar-import-sweep".into())
+            .spawn(move || {
+                loop {
+                    if let Err(e) = runner.sweep() {
+                        tracing::warn!(error = %e, "import sweep failed");
+                    }
+                    std::thread::sleep(STALE_AFTER / 4);
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start the import sweeper");
+        }
+    }
+
+    pub fn sweep(&self) -> Result<(), StoreError> {
+        let mut conn = self.db.conn()?;
+        let stale = Utc::now() - STALE_AFTER;
+        for (tenant, id) in imports::open(&mut conn, stale)? {
+            if let (Ok(tenant), Ok(id)) = (tenant.parse(), id.parse()) {
+                self.spawn(tenant, id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the import's commit on a thread of its own, unless it runs here already.
+    pub fn spawn(&self, tenant: TenantId, id: ImportId) {
+        if !self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id)
+        {
+            return;
+        }
+        let runner = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("dar-import".into())
+            .spawn(move || {
+                let span = tracing::info_span!("import", tenant = %tenant, import = %id);
+                let _entered = span.enter();
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    runner.run(tenant, id)
+                }));
+                match ran {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => tracing::error!(error = %e, "import stopped"),
+                    Err(_) => tracing::error!("import panicked"),
+                }
+                runner
+                    .running
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start an import");
+            self.running
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
+        }
+    }
+
+    fn run(&self, tenant: TenantId, id: ImportId) -> Result<(), StoreError> {
+        let mut conn = self.db.conn()?;
+        let now = Utc::now();
+        let Some(attempt) = imports::claim(&mut conn, &tenant, &id, now - STALE_AFTER, now)? else {
+            return Ok(());
+        };
+        tracing::info!(attempt, "import commit started");
+        let done = Arc::new(AtomicI64::new(0));
+        let finished = Arc::new(AtomicBool::new(false));
+        let beat = self.start_heartbeat(tenant, id, attempt, done.clone(), finished.clone());
+        let outcome = dar_db::write_transaction(&mut conn, |conn| {
+            commit(conn, &tenant, &id, attempt, &done, Utc::now())
+        });
+        finished.store(true, Ordering::Relaxed);
+        if let Some(beat) = beat {
+            let _ = beat.join();
+        }
+        match outcome {
+            Ok(written) => {
+                tracing::info!(written, "import committed");
+                Ok(())
+            }
+            Err(CommitError::TakenOver) => {
+                tracing::warn!("import taken over by another worker; this attempt rolled back");
+                Ok(())
+            }
+            // Still busy or the connection lost: left running, so it is taken over and
+            // committed again once its heartbeat is stale.
+            Err(CommitError::Store(e)) if e.is_retryable() => {
+                tracing::warn!(error = %e, "import commit interrupted; it will be resumed");
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "import commit failed; nothing was written");
+                let mut conn = self.db.conn()?;
+                imports::mark_failed(&mut conn, &tenant, &id, attempt, &e.to_string(), Utc::now())
+            }
+        }
+    }
+
+    /// Beats for the running commit from a connection of its own, with its progress.
+    fn start_heartbeat(
+        &self,
+        tenant: TenantId,
+        id: ImportId,
+        attempt: i32,
+        done: Arc<AtomicI64>,
+        finished: Arc<AtomicBool>,
+    ) -> Option<std::thread::JoinHandle<()>> {
+        let db = self.db.clone();
+        std::thread::Builder::new()
+            .name("dar-import-beat".into())
+            .spawn(move || {
+                let mut last = std::time::Instant::now();
+                while !finished.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if last.elapsed() < BEAT_EVERY {
+                        continue;
+                    }
+                    last = std::time::Instant::now();
+                    // On SQLite the commit holds the one write lock: the beat waits and may
+                    // give up, and the job is then only as stale as its claim. Nothing
+                    // else can write meanwhile, so nothing can take it over.
+                    let beat = db.conn().and_then(|mut c| {
+                        imports::beat(
+                            &mut c,
+                            &tenant,
+                            &id,
+                            attempt,
+                            done.load(Ordering::Relaxed),
+                            Utc::now(),
+                        )
+                    });
+                    if let Err(e) = beat {
+                        tracing::debug!(error = %e, "import heartbeat missed");
+                    }
+                }
+            })
+            .ok()
+    }
+}
+
+/// Writes the import in the caller's transaction: checked again under the cooperative's
+/// lock, then the holders, the entries through the append path, the audit event and the
+/// status. Returns how many rows were written.
+fn commit(
+    conn: &mut DbConnection,
+    tenant_id: &TenantId,
+    id: &ImportId,
+    attempt: i32,
+    done: &AtomicI64,
+    now: DateTime<Utc>,
+) -> Result<i64, CommitError> {
+    let tenant = dar_db::tenants::lock(conn, tenant_id)?;
+    let row = imports::get(conn, tenant_id, id)?;
+    let choices = choices_of(&row)?;
+    let today = dar_core::time::brussels_date(now);
+    let (report, checked) = match dry_run(conn, &tenant, tenant_id, &row.file, &choices, today) {
+        Ok(found) => found,
+        Err(DryRunError::Store(e)) => return Err(e.into()),
+        Err(DryRunError::Source(e)) => return Err(CommitError::Refused(e.to_string())),
+    };
+    if !report.is_clean() {
+        let first = report.problems.first().map_or(String::new(), |p| {
+            format!(" (first: line {}: {})", p.line, p.message)
+        });
+        return Err(CommitError::Refused(format!(
+            "the register changed since the dry run: {} problems{first}; check the import again",
+            report.problem_count
+        )));
+    }
+    let actor = row.created_by.clone();
+    let highest = checked
+        .holders
+        .iter()
+        .filter_map(|h| h.register_number)
+        .max()
+        .unwrap_or(0);
+    let unnumbered = checked
+        .holders
+        .iter()
+        .filter(|h| h.register_number.is_none())
+        .count() as i64;
+    let mut next =
+        dar_db::tenants::reserve_register_numbers_from(conn, tenant_id, highest + 1, unnumbered)?;
+    let default_language = tenant.default_language.clone();
+    let holders: Vec<(ShareholderId, i64, NewShareholder)> = checked
+        .holders
+        .iter()
+        .map(|h| {
+            let number = h.register_number.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            });
+            let i = &h.identity;
+            let identity = Identity {
+                first_name: i.first_name.clone(),
+                last_name: i.last_name.clone(),
+                legal_name: i.legal_name.clone(),
+                national_number: i.national_number.clone(),
+                enterprise_number: i.enterprise_number.clone(),
+                birth_date: i.birth_date,
+                street: i.street.clone(),
+                postal_code: i.postal_code.clone(),
+                city: i.city.clone(),
+                country: Some(i.country.clone()),
+                email: i.email.clone(),
+                phone: i.phone.clone(),
+                iban: i.iban.clone(),
+                language: i
+                    .language
+                    .map_or_else(|| default_language.clone(), |l| l.as_str().to_string()),
+            };
+            let new = NewShareholder {
+                kind: h.kind.as_str().into(),
+                admission_date: h.admission_date,
+                identity,
+            };
+            (h.id, number, new)
+        })
+        .collect();
+    let holder_count = holders.len() as i64;
+    dar_db::shareholders::insert_many(conn, tenant_id, holders, &actor, now)?;
+    done.store(holder_count, Ordering::Relaxed);
+    dar_db::refresh_statistics(conn, &["shareholders", "shareholder_versions"])?;
+    let mut posted = 0i64;
+    for group in checked.entries.chunks(ENTRIES_PER_GROUP) {
+        let requests: Vec<AppendRequest> = group
+            .iter()
+            .map(|e| AppendRequest {
+                tenant_id: *tenant_id,
+                actor: actor.clone(),
+                idempotency_key: None,
+                request_hash: format!("import-{id}-{}", e.line),
+                drafts: vec![e.draft.clone()],
+                audit: None,
+            })
+            .collect();
+        let results = ledger::append_within(conn, &requests, now)?;
+        for (entry, result) in group.iter().zip(results) {
+            if let Err(e) = result {
+                return Err(CommitError::Refused(format!("line {}: {e}", entry.line)));
+            }
+        }
+        let before = posted;
+        posted += group.len() as i64;
+        done.store(holder_count + posted, Ordering::Relaxed);
+        if (before < 1_000 && posted >= 1_000) || posted / 20_000 > before / 20_000 {
+            dar_db::refresh_statistics(conn, &["ledger_entries", "holding_positions"])?;
+        }
+    }
+    dar_db::audit::record(
+        conn,
+        dar_db::audit::NewAuditEvent {
+            tenant_id: Some(tenant_id.to_string()),
+            actor_user_id: Some(actor),
+            // The job acts for whoever uploaded the file; their role is on the
+            // events of the upload and of the commit request.
+            actor_role: None,
+            action: "register.imported".into(),
+            object_type: Some("import".into()),
+            object_id: Some(id.to_string()),
+            request_id: None,
+            source_ip: None,
+            support_session_id: None,
+            details: Some(serde_json::json!({
+                "file_name": row.file_name,
+                "mode": row.mode,
+                "holders": holder_count,
+                "entries": posted,
+            })),
+        },
+        now,
+    )?;
+    if !imports::mark_committed(conn, tenant_id, id, attempt, now)? {
+        return Err(CommitError::TakenOver);
+    }
+    Ok(holder_count + posted)
+}

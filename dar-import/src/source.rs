@@ -1,0 +1,157 @@
+//! An uploaded file as rows with their header: CSV or XLSX told from the bytes, the header
+//! row found, and each column's field recognised, then overridden by what the cooperative
+//! chose before (its saved mapping) and by what the user chooses now.
+
+use std::collections::HashMap;
+
+use crate::columns::{Field, header_row, normalise, recognise};
+use crate::decode::{TextEncoding, decode};
+use crate::table::{Row, TableError, rows, sniff_delimiter};
+
+/// What kind of file was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv {
+        encoding: TextEncoding,
+        delimiter: u8,
+    },
+    Xlsx,
+}
+
+/// The rows of a file, the header among them.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub format: Format,
+    /// The header row's cells.
+    pub headers: Vec<String>,
+    /// The line of the header row.
+    pub header_line: u64,
+    /// The rows below the header.
+    pub body: Vec<Row>,
+}
+
+/// Why a file cannot be read as a register at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Table(#[from] TableError),
+    #[error(
+        "no header row found in the first 20 rows: name the columns (for example Nr, Naam, Aandelen)"
+    )]
+    NoHeader,
+    #[error("the file is empty")]
+    Empty,
+}
+
+/// XLSX is a ZIP archive; everything else is read as text.
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Reads `bytes` as CSV or XLSX and finds the header row.
+pub fn read(bytes: &[u8]) -> Result<Source, SourceError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(SourceError::Empty);
+    }
+    let (format, all) = if is_zip(bytes) {
+        (Format::Xlsx, crate::xlsx::rows(bytes)?)
+    } else {
+        let (text, encoding) = decode(bytes);
+        let delimiter = sniff_delimiter(&text);
+        let all = rows(&text, delimiter).collect::<Result<Vec<_>, _>>()?;
+        (
+            Format::Csv {
+                encoding,
+                delimiter,
+            },
+            all,
+        )
+    };
+    let header = header_row(all.iter().map(|r| r.cells.as_slice())).ok_or(SourceError::NoHeader)?;
+    let mut all = all;
+    let body = all.split_off(header + 1);
+    let head = all.pop().ok_or(SourceError::NoHeader)?;
+    Ok(Source {
+        format,
+        headers: head.cells,
+        header_line: head.line,
+        body,
+    })
+}
+
+/// A mapping the user chose, by normalised header: a field, or `None` for a column left out.
+pub type Mapping = HashMap<String, Option<Field>>;
+
+/// Each column's field: recognised from its header, then `chosen` (the saved mapping with
+/// today's choices over it) wins for the headers it names. A field chosen for one column is
+/// taken from any other column that was recognised as it.
+pub fn columns(headers: &[String], chosen: &Mapping) -> Vec<Option<Field>> {
+    let mut fields = recognise(headers);
+    let keys: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    let mut overridden = vec![false; fields.len()];
+    for (i, key) in keys.iter().enumerate() {
+        if let Some(choice) = chosen.get(key) {
+            fields[i] = *choice;
+            overridden[i] = true;
+        }
+    }
+    for i in 0..fields.len() {
+        if overridden[i] {
+            continue;
+        }
+        let clash = fields[i].is_some()
+            && (0..fields.len()).any(|j| j != i && overridden[j] && fields[j] == fields[i]);
+        if clash {
+            fields[i] = None;
+        }
+    }
+    fields
+}
+
+/// A column as a spreadsheet names it: A, B, …, Z, AA, AB, …
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_lettered_as_in_a_spreadsheet() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+    }
+
+    #[test]
+    fn a_chosen_field_wins_and_leaves_no_second_column_with_it() {
+        let headers: Vec<String> = ["Nr", "Naam", "Familienaam"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let chosen: Mapping = [("familienaam".to_string(), Some(Field::LastName))].into();
+        assert_eq!(
+            columns(&headers, &chosen),
+            [Some(Field::RegisterNumber), None, Some(Field::LastName)]
+        );
+    }
+
+    #[test]
+    fn a_file_without_a_header_row_is_named_as_such() {
+        assert!(matches!(
+            read(b"1;2;3\n4;5;6\n"),
+            Err(SourceError::NoHeader)
+        ));
+        assert!(matches!(read(b"  \n"), Err(SourceError::Empty)));
+    }
+}
