@@ -166,7 +166,7 @@ pub fn dry_run(
     choices: &Choices,
     today: NaiveDate,
 ) -> Result<(Report, Checked), DryRunError> {
-    let source = source::read(file)?;
+    let mut source = source::read(file)?;
     let fields = source::columns(&source.headers, &choices.mapping);
     let classes = dar_db::share_classes::list(conn, tenant_id)?
         .iter()
@@ -239,7 +239,8 @@ pub fn dry_run(
         control_total_cents: choices.control_total_cents,
         number_style: choices.number_style,
     };
-    let mut checked = plan::check(&source.body, &fields, &settings, &mut register);
+    let body = std::mem::take(&mut source.body);
+    let mut checked = plan::check(body, &fields, &settings, &mut register);
     if let Some(e) = failed {
         return Err(e.into());
     }
@@ -648,29 +649,30 @@ fn commit(
     let mut next =
         dar_db::tenants::reserve_register_numbers_from(conn, tenant_id, highest + 1, unnumbered)?;
     let default_language = tenant.default_language.clone();
+    let entries = checked.entries;
     let holders: Vec<(ShareholderId, i64, NewShareholder)> = checked
         .holders
-        .iter()
+        .into_iter()
         .map(|h| {
             let number = h.register_number.unwrap_or_else(|| {
                 next += 1;
                 next - 1
             });
-            let i = &h.identity;
+            let i = h.identity;
             let identity = Identity {
-                first_name: i.first_name.clone(),
-                last_name: i.last_name.clone(),
-                legal_name: i.legal_name.clone(),
-                national_number: i.national_number.clone(),
-                enterprise_number: i.enterprise_number.clone(),
+                first_name: i.first_name,
+                last_name: i.last_name,
+                legal_name: i.legal_name,
+                national_number: i.national_number,
+                enterprise_number: i.enterprise_number,
                 birth_date: i.birth_date,
-                street: i.street.clone(),
-                postal_code: i.postal_code.clone(),
-                city: i.city.clone(),
-                country: Some(i.country.clone()),
-                email: i.email.clone(),
-                phone: i.phone.clone(),
-                iban: i.iban.clone(),
+                street: i.street,
+                postal_code: i.postal_code,
+                city: i.city,
+                country: Some(i.country),
+                email: i.email,
+                phone: i.phone,
+                iban: i.iban,
                 language: i
                     .language
                     .map_or_else(|| default_language.clone(), |l| l.as_str().to_string()),
@@ -688,7 +690,7 @@ fn commit(
     done.store(holder_count, Ordering::Relaxed);
     dar_db::refresh_statistics(conn, &["shareholders", "shareholder_versions"])?;
     let mut posted = 0i64;
-    for group in checked.entries.chunks(ENTRIES_PER_GROUP) {
+    for group in entries.chunks(ENTRIES_PER_GROUP) {
         let requests: Vec<AppendRequest> = group
             .iter()
             .map(|e| AppendRequest {

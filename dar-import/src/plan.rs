@@ -406,9 +406,10 @@ fn class_of<'c>(
     }
 }
 
-/// Checks every row and plans what a commit would write.
+/// Checks every row and plans what a commit would write. The rows are dropped once read,
+/// before the entries are planned: a large file need not be held twice.
 pub fn check(
-    rows: &[Row],
+    rows: Vec<Row>,
     fields: &[Option<Field>],
     settings: &Settings,
     register: &mut Register,
@@ -447,9 +448,11 @@ pub fn check(
         drafts: Vec::new(),
     };
     match settings.mode {
-        Mode::Current => planner.current(rows, &index, settings, &mut report),
-        Mode::History => planner.history(rows, &index, &mut report),
+        Mode::Current => planner.current(&rows, &index, settings, &mut report),
+        Mode::History => planner.history(&rows, &index, &mut report),
     }
+    let row_count = rows.len();
+    drop(rows);
     let Planner {
         holders, drafts, ..
     } = planner;
@@ -469,7 +472,7 @@ pub fn check(
     // A cell read twice (once to find the holders, once for the entry) is named once.
     problems.dedup();
     Checked {
-        rows: rows.len(),
+        rows: row_count,
         holders,
         entries,
         problems,
@@ -1237,7 +1240,7 @@ mod tests {
             enterprise_numbers: &enterprise,
             legs: &mut legs,
         };
-        check(&source.body, &fields, settings, &mut register)
+        check(source.body, &fields, settings, &mut register)
     }
 
     fn current(on: &str) -> Settings {
