@@ -40,7 +40,7 @@ echo "file: $holders holders, $(du -h "$work/register.csv" | cut -f1)"
 
 psql_db postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
 export DAR_DATABASE_URL="postgres://root@127.0.0.1:5432/$db" DAR_LISTEN="127.0.0.1:$port" \
-  DAR_JWT_SECRET=bench-imports-secret-0123456789abcdef RUST_LOG=warn \
+  DAR_JWT_SECRET=bench-imports-secret-0123456789abcdef RUST_LOG=warn,dar_api::imports=info \
   DAR_BOOTSTRAP_EMAIL=bench@dar.test DAR_BOOTSTRAP_PASSWORD=bench-password-1
 "$bin/dar" serve >"$work/serve.log" 2>&1 &
 server=$!
@@ -94,4 +94,5 @@ entries="$(psql_db "$db" -c "SELECT count(*) FROM ledger_entries WHERE tenant_id
 shareholders="$(psql_db "$db" -c "SELECT count(*) FROM shareholders WHERE tenant_id = '$tenant'")"
 ratio=$(echo "scale=1; $total_s / $copy_s" | bc)
 echo "psql \\copy of the file: ${copy_s}s"
+grep -o "import: [a-z ]*.*elapsed_ms[^ ]*" "$work/serve.log" | sed "s/\x1b\[[0-9;]*m//g" || true
 echo "dar: upload and dry run ${checked_s}s, upload to committed ${total_s}s (${ratio}x \\copy; target <= 60 s), $shareholders holders and $entries entries, RSS peak $((peak_kib / 1024)) MiB (target <= 256)"

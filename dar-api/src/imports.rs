@@ -616,6 +616,7 @@ fn commit(
     done: &AtomicI64,
     now: DateTime<Utc>,
 ) -> Result<i64, CommitError> {
+    let started = std::time::Instant::now();
     let tenant = dar_db::tenants::lock(conn, tenant_id)?;
     let row = imports::get(conn, tenant_id, id)?;
     let choices = choices_of(&row)?;
@@ -625,6 +626,11 @@ fn commit(
         Err(DryRunError::Store(e)) => return Err(e.into()),
         Err(DryRunError::Source(e)) => return Err(CommitError::Refused(e.to_string())),
     };
+    tracing::info!(
+        rows = report.rows,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: checked again under the lock"
+    );
     if !report.is_clean() {
         let first = report.problems.first().map_or(String::new(), |p| {
             format!(" (first: line {}: {})", p.line, p.message)
@@ -689,6 +695,11 @@ fn commit(
     dar_db::shareholders::insert_many(conn, tenant_id, holders, &actor, now)?;
     done.store(holder_count, Ordering::Relaxed);
     dar_db::refresh_statistics(conn, &["shareholders", "shareholder_versions"])?;
+    tracing::info!(
+        holders = holder_count,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "import: holders written"
+    );
     let mut posted = 0i64;
     for group in entries.chunks(ENTRIES_PER_GROUP) {
         let requests: Vec<AppendRequest> = group
@@ -713,6 +724,12 @@ fn commit(
         done.store(holder_count + posted, Ordering::Relaxed);
         if (before < 1_000 && posted >= 1_000) || posted / 20_000 > before / 20_000 {
             dar_db::refresh_statistics(conn, &["ledger_entries", "holding_positions"])?;
+            tracing::info!(
+                entries.done = posted,
+                entries.total = entries.len(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "import: entries posted"
+            );
         }
     }
     dar_db::audit::record(

@@ -278,9 +278,10 @@ pub fn insert_numbered(
     Ok(row)
 }
 
-/// Rows per multi-row insert of holders: 25 columns each keeps SQLite under its limit of
-/// bound values.
+/// Rows per multi-row insert of holders on SQLite: 25 columns each keeps it under its limit
+/// of bound values. PostgreSQL takes them as arrays, a few thousand at a time.
 const HOLDERS_PER_INSERT: usize = 400;
+const HOLDERS_PER_ARRAY_INSERT: usize = 5_000;
 
 /// Inserts many shareholders, each with its own id and reserved register number, with
 /// multi-row inserts, in a transaction that holds the tenant lock. The caller has checked
@@ -293,28 +294,131 @@ pub fn insert_many(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let mut rows = Vec::with_capacity(HOLDERS_PER_INSERT);
-    let mut versions = Vec::with_capacity(HOLDERS_PER_INSERT);
+    let per_insert = match conn.backend() {
+        crate::connection::Backend::Postgres => HOLDERS_PER_ARRAY_INSERT,
+        crate::connection::Backend::Sqlite => HOLDERS_PER_INSERT,
+    };
+    let mut rows = Vec::with_capacity(per_insert);
+    let mut versions = Vec::with_capacity(per_insert);
     let mut holders = holders.into_iter().peekable();
     let mut inserted = 0usize;
+    let mut next_refresh = 2_000usize;
     while holders.peek().is_some() {
-        for (id, number, new) in holders.by_ref().take(HOLDERS_PER_INSERT) {
+        for (id, number, new) in holders.by_ref().take(per_insert) {
             let (row, version) = rows_of(tenant, id, new, number, actor, now);
             rows.push(row);
             versions.push(version);
         }
-        crate::insert_many!(conn, shareholders::table, &rows)?;
-        crate::insert_many!(conn, shareholder_versions::table, &versions)?;
+        insert_rows(conn, &rows, &versions)?;
+        inserted += rows.len();
         rows.clear();
         versions.clear();
-        inserted += HOLDERS_PER_INSERT;
         // Plans made while the tables were nearly empty (the foreign-key checks' too) walk
         // every row of the tenant once it is large: fresh statistics make PostgreSQL plan
         // them again (measured: a 400-row insert took 1.3 s at 20,000 holders without).
-        if inserted.is_multiple_of(HOLDERS_PER_INSERT * 10) {
+        // Each time the load doubles, so the statistics never lag far and a large load
+        // is analysed a few times, not every few thousand rows.
+        if inserted >= next_refresh {
             crate::refresh_statistics(conn, &["shareholders", "shareholder_versions"])?;
+            next_refresh = inserted * 2;
         }
     }
+    Ok(())
+}
+
+/// Inserts holders and their versions: on PostgreSQL with two statements of a fixed text (a
+/// column per array, planned once per connection, as the ledger's entries are), on SQLite
+/// with multi-row inserts under its bound-variable limit. A multi-row `VALUES` list of 25
+/// columns is parsed and planned again on every call, which cost more than the insert.
+fn insert_rows(
+    conn: &mut DbConnection,
+    rows: &[ShareholderRow],
+    versions: &[VersionRow],
+) -> Result<(), StoreError> {
+    use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamp};
+    struct InsertHolders;
+    struct InsertVersions;
+    let DbConnection::Pg(pg) = conn else {
+        crate::insert_many!(conn, shareholders::table, rows)?;
+        crate::insert_many!(conn, shareholder_versions::table, versions)?;
+        return Ok(());
+    };
+    if rows.is_empty() {
+        return Ok(());
+    }
+    fn col<'a, R, T>(rows: &'a [R], f: impl Fn(&'a R) -> T) -> Vec<T> {
+        rows.iter().map(f).collect()
+    }
+    let text = |f: fn(&ShareholderRow) -> &str| col(rows, f).into_sql::<Array<Text>>();
+    let opt =
+        |f: fn(&ShareholderRow) -> Option<&str>| col(rows, f).into_sql::<Array<Nullable<Text>>>();
+    crate::prepared::Fixed::<InsertHolders, _>::new(
+        "INSERT INTO shareholders (tenant_id, id, register_number, kind, status, admission_date, \
+         exit_date, exit_reason, version, first_name, last_name, legal_name, national_number, \
+         enterprise_number, birth_date, street, postal_code, city, country, email, phone, iban, \
+         language, created_at) SELECT * FROM unnest(",
+        (
+            text(|r| &r.tenant_id),
+            text(|r| &r.id),
+            col(rows, |r| r.register_number).into_sql::<Array<BigInt>>(),
+            text(|r| &r.kind),
+            text(|r| &r.status),
+            col(rows, |r| r.admission_date).into_sql::<Array<Date>>(),
+            col(rows, |r| r.exit_date).into_sql::<Array<Nullable<Date>>>(),
+            opt(|r| r.exit_reason.as_deref()),
+            col(rows, |r| r.version).into_sql::<Array<Integer>>(),
+            opt(|r| r.first_name.as_deref()),
+            opt(|r| r.last_name.as_deref()),
+            opt(|r| r.legal_name.as_deref()),
+            opt(|r| r.national_number.as_deref()),
+            opt(|r| r.enterprise_number.as_deref()),
+            col(rows, |r| r.birth_date).into_sql::<Array<Nullable<Date>>>(),
+            opt(|r| r.street.as_deref()),
+            opt(|r| r.postal_code.as_deref()),
+            opt(|r| r.city.as_deref()),
+            opt(|r| r.country.as_deref()),
+            opt(|r| r.email.as_deref()),
+            opt(|r| r.phone.as_deref()),
+            opt(|r| r.iban.as_deref()),
+            text(|r| &r.language),
+            col(rows, |r| r.created_at).into_sql::<Array<Timestamp>>(),
+        ),
+        ")",
+    )
+    .execute(pg)?;
+    let text = |f: fn(&VersionRow) -> &str| col(versions, f).into_sql::<Array<Text>>();
+    let opt =
+        |f: fn(&VersionRow) -> Option<&str>| col(versions, f).into_sql::<Array<Nullable<Text>>>();
+    crate::prepared::Fixed::<InsertVersions, _>::new(
+        "INSERT INTO shareholder_versions (tenant_id, shareholder_id, version, valid_from, \
+         recorded_at, actor, first_name, last_name, legal_name, national_number, \
+         enterprise_number, birth_date, street, postal_code, city, country, email, phone, iban, \
+         language) SELECT * FROM unnest(",
+        (
+            text(|r| &r.tenant_id),
+            text(|r| &r.shareholder_id),
+            col(versions, |r| r.version).into_sql::<Array<Integer>>(),
+            col(versions, |r| r.valid_from).into_sql::<Array<Date>>(),
+            col(versions, |r| r.recorded_at).into_sql::<Array<Timestamp>>(),
+            text(|r| &r.actor),
+            opt(|r| r.first_name.as_deref()),
+            opt(|r| r.last_name.as_deref()),
+            opt(|r| r.legal_name.as_deref()),
+            opt(|r| r.national_number.as_deref()),
+            opt(|r| r.enterprise_number.as_deref()),
+            col(versions, |r| r.birth_date).into_sql::<Array<Nullable<Date>>>(),
+            opt(|r| r.street.as_deref()),
+            opt(|r| r.postal_code.as_deref()),
+            opt(|r| r.city.as_deref()),
+            opt(|r| r.country.as_deref()),
+            opt(|r| r.email.as_deref()),
+            opt(|r| r.phone.as_deref()),
+            opt(|r| r.iban.as_deref()),
+            text(|r| &r.language),
+        ),
+        ")",
+    )
+    .execute(pg)?;
     Ok(())
 }
 
