@@ -585,31 +585,6 @@ pub struct ImportsPage<'a> {
     pub tools: Tools,
 }
 
-fn mode_choice(lang: Language, history: bool, checked: bool) -> Markup {
-    let (value, label, hint) = if history {
-        (
-            "history",
-            ImportText::ModeHistory,
-            ImportText::ModeHistoryHint,
-        )
-    } else {
-        (
-            "current",
-            ImportText::ModeCurrent,
-            ImportText::ModeCurrentHint,
-        )
-    };
-    let id = format!("mode-{value}");
-    html! {
-        div.choice {
-            input type="radio" id=(id) name="mode" value=(value) checked[checked]
-                aria-describedby=(format!("{id}-hint"));
-            label for=(id) { (i(lang, label)) }
-            span.hint id=(format!("{id}-hint")) { (i(lang, hint)) }
-        }
-    }
-}
-
 /// The upload form and the cooperative's earlier imports.
 pub fn imports_page(frame: &Frame, p: &ImportsPage) -> String {
     let lang = frame.lang;
@@ -630,6 +605,29 @@ pub fn imports_page(frame: &Frame, p: &ImportsPage) -> String {
     );
     control.hint = Some(i(lang, ImportText::ControlTotalHint));
     control.error = p.errors.of("control_total");
+    let mode_hint = format!(
+        "{}: {} {}: {}",
+        i(lang, ImportText::ModeCurrent),
+        i(lang, ImportText::ModeCurrentHint),
+        i(lang, ImportText::ModeHistory),
+        i(lang, ImportText::ModeHistoryHint)
+    );
+    let mut mode = Field::new(
+        "mode",
+        i(lang, ImportText::Mode),
+        if p.values.history {
+            "history"
+        } else {
+            "current"
+        },
+        Control::Select {
+            options: vec![
+                ("current".into(), i(lang, ImportText::ModeCurrent).into()),
+                ("history".into(), i(lang, ImportText::ModeHistory).into()),
+            ],
+        },
+    );
+    mode.hint = Some(&mode_hint);
     let labels = [
         ("file", i(lang, ImportText::File)),
         ("effective_date", i(lang, ImportText::EffectiveDate)),
@@ -656,11 +654,7 @@ pub fn imports_page(frame: &Frame, p: &ImportsPage) -> String {
                         aria-describedby=(if file_error.is_some() { "file-hint file-error" } else { "file-hint" })
                         aria-invalid=[file_error.map(|_| "true")];
                 }
-                fieldset {
-                    legend { (i(lang, ImportText::Mode)) }
-                    (mode_choice(lang, false, !p.values.history))
-                    (mode_choice(lang, true, p.values.history))
-                }
+                (field(&mode))
                 div.form-grid {
                     (field(&date_field))
                     (field(&control))
