@@ -630,6 +630,26 @@ impl<T: DeserializeOwned> FromRequest for StrictQuery<T> {
     }
 }
 
+/// Reads a body up to `limit` bytes, for uploads larger than the JSON limit (a register, an
+/// image form); [`ApiError::TooLarge`] beyond.
+pub async fn read_body(
+    mut payload: actix_web::web::Payload,
+    limit: usize,
+) -> crate::error::ApiResult<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            detail: format!("the body could not be read: {e}"),
+            errors: vec![],
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

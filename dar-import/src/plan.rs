@@ -1329,6 +1329,23 @@ mod tests {
     }
 
     #[test]
+    fn amounts_that_do_not_add_up_are_named_at_the_unpaid_column() {
+        // Subscribed 300, paid 200: 100 unpaid, not 50. And 100 does not divide into 3 shares.
+        let file = b"Nr;Naam;Aandelen;Kapitaal;Volstort;Niet volstort\n\
+            1;Peeters;3;300,00;200,00;50,00\n\
+            2;Claes;3;100,00;;\n";
+        let checked = run(file, &[class("A", 10_000)], &current("2025-12-31"));
+        let found: Vec<_> = checked.problems.iter().map(|p| (p.line, p.field)).collect();
+        assert_eq!(
+            found,
+            [(2, Some(Field::Unpaid)), (3, Some(Field::Subscribed))],
+            "{:?}",
+            checked.problems
+        );
+        assert!(checked.problems[0].message.contains("do not add up"));
+    }
+
+    #[test]
     fn an_unknown_class_names_the_classes_there_are() {
         let file = b"Nr;Naam;Klasse;Aandelen\n1;Peeters;Z;1\n";
         let checked = run(file, &[class("A", 5_000)], &current("2025-12-31"));

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -135,22 +134,6 @@ pub fn number_style(raw: Option<&str>) -> ApiResult<Option<&'static str>> {
     .transpose()
 }
 
-/// Reads the body up to `limit` bytes; 413 beyond.
-pub async fn read_body(mut payload: web::Payload, limit: usize) -> ApiResult<Vec<u8>> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            detail: format!("the body could not be read: {e}"),
-            errors: vec![],
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::too_large(limit));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// What an upload asks for, checked.
 pub struct Upload {
     pub file_name: String,
@@ -267,7 +250,7 @@ pub async fn upload(
             _ => "import.csv".into(),
         },
     };
-    let file = read_body(payload, MAX_FILE_BYTES).await?;
+    let file = crate::request::read_body(payload, MAX_FILE_BYTES).await?;
     let upload = Upload {
         file_name,
         file,

@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
-use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::session::WebUser;
@@ -440,19 +439,6 @@ async fn save_documents(
     Ok(saved(&s.tenant.slug, Saved::Documents))
 }
 
-/// Reads a body of at most `limit` bytes; `None` when it is longer.
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Option<Vec<u8>>, ()> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ())?;
-        if body.len() + chunk.len() > limit {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Some(body))
-}
-
 /// Room for the form's other fields and the part headers around the image.
 const FORM_OVERHEAD_BYTES: usize = 16 * 1024;
 
@@ -474,9 +460,12 @@ async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let boundary = multipart::boundary(content_type).ok_or(PageError::BadForm { lang })?;
-    let body = read_limited(payload, IMAGE_LIMIT_BYTES + FORM_OVERHEAD_BYTES)
-        .await
-        .map_err(|()| PageError::BadForm { lang })?;
+    let body =
+        match crate::request::read_body(payload, IMAGE_LIMIT_BYTES + FORM_OVERHEAD_BYTES).await {
+            Ok(body) => Some(body),
+            Err(ApiError::TooLarge { .. }) => None,
+            Err(_) => return Err(PageError::BadForm { lang }),
+        };
     let key = path.into_inner();
     let Some(body) = body else {
         // Too large to be read at all, so which of the two images it was is not known:
