@@ -1,6 +1,7 @@
 //! The register as of a moment, the ledger and the shareholder list as tables (CSV or XLSX,
 //! see [`dar_documents::tabular`]), read a page at a time by key and written as they are
-//! read: an export of any size goes out in flat memory.
+//! read: an export of any size goes out in flat memory. The whole cooperative as an Open
+//! Cap Format package is in [`ocf`].
 //!
 //! Columns have stable English names, the same in every format, so a bookkeeping import
 //! set up once keeps working. Amounts are euros with two decimals; the ledger's amounts and
@@ -18,6 +19,8 @@ use dar_db::ledger::{self, EntryFilter, Moment};
 use dar_db::shareholders::{self, ShareholderFilter, ShareholderRow};
 use dar_documents::tabular::{Cell, Format, Table};
 
+pub mod ocf;
+
 /// Rows read per query.
 const PAGE: i64 = 1000;
 
@@ -32,6 +35,9 @@ pub enum Export {
     /// What the entries effective in a period (both days included) did to each holder's
     /// capital, a line per holder an entry moves, for a bookkeeping import.
     CapitalMovements { from: NaiveDate, to: NaiveDate },
+    /// The whole cooperative as an Open Cap Format package, a ZIP archive (the format is
+    /// not a table's: CSV or XLSX do not apply).
+    Ocf { as_of: NaiveDate },
 }
 
 const REGISTER_COLUMNS: &[&str] = &[
@@ -117,6 +123,15 @@ impl Export {
             Export::Ledger => "ledger",
             Export::Shareholders => "shareholders",
             Export::CapitalMovements { .. } => "capital-movements",
+            Export::Ocf { .. } => "ocf",
+        }
+    }
+
+    /// The download's content type and file extension.
+    pub fn content(&self, format: Format) -> (&'static str, &'static str) {
+        match self {
+            Export::Ocf { .. } => ("application/zip", "zip"),
+            _ => (format.content_type(), format.extension()),
         }
     }
 
@@ -126,6 +141,7 @@ impl Export {
             Export::Ledger => "Ledger",
             Export::Shareholders => "Shareholders",
             Export::CapitalMovements { .. } => "Capital movements",
+            Export::Ocf { .. } => "",
         }
     }
 
@@ -135,6 +151,7 @@ impl Export {
             Export::Ledger => LEDGER_COLUMNS,
             Export::Shareholders => SHAREHOLDER_COLUMNS,
             Export::CapitalMovements { .. } => CAPITAL_COLUMNS,
+            Export::Ocf { .. } => &[],
         }
     }
 }
@@ -147,6 +164,9 @@ pub fn write<W: Write>(
     format: Format,
     out: W,
 ) -> anyhow::Result<W> {
+    if let Export::Ocf { as_of } = export {
+        return ocf::write(conn, tenant, as_of, out);
+    }
     let mut table = Table::start(out, format, export.sheet(), export.columns())?;
     let mut rows = 0usize;
     match export {
@@ -156,6 +176,7 @@ pub fn write<W: Write>(
         Export::CapitalMovements { from, to } => {
             capital(conn, tenant, (from, to), &mut table, &mut rows)?
         }
+        Export::Ocf { .. } => {}
     }
     tracing::info!(export = export.name(), rows, "export written");
     Ok(table.finish()?)

@@ -78,6 +78,8 @@ pub struct ProblemView {
     pub header: Option<String>,
     pub field: Option<String>,
     pub message: String,
+    /// For an Open Cap Format package: the object the problem is in (file, type and id).
+    pub object: Option<String>,
 }
 
 /// A share class after the import.
@@ -94,7 +96,7 @@ pub struct TotalView {
 /// A dry run's report: how the file was read, what it would write, what is wrong.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Report {
-    /// `csv` or `xlsx`.
+    /// `csv`, `xlsx` or `ocf` (an Open Cap Format package).
     pub format: String,
     /// For CSV: the encoding read (`utf-8`, `windows-1252`, …) and the delimiter.
     pub encoding: Option<String>,
@@ -167,7 +169,9 @@ pub fn dry_run(
     today: NaiveDate,
 ) -> Result<(Report, Checked), DryRunError> {
     let mut source = source::read(file)?;
-    let fields = source::columns(&source.headers, &choices.mapping);
+    let fields = source.fields(&choices.mapping);
+    // An OCF package is a history, its amounts written 1250.00.
+    let ocf = source.format == Format::Ocf;
     let classes = dar_db::share_classes::list(conn, tenant_id)?
         .iter()
         .map(|c| c.terms())
@@ -234,16 +238,30 @@ pub fn dry_run(
         legs: &mut legs,
     };
     let settings = plan::Settings {
-        mode: choices.mode,
+        mode: if ocf { Mode::History } else { choices.mode },
         effective_date: choices.effective_date,
         control_total_cents: choices.control_total_cents,
-        number_style: choices.number_style,
+        number_style: if ocf {
+            Some(NumberStyle::English)
+        } else {
+            choices.number_style
+        },
     };
     let body = std::mem::take(&mut source.body);
     let mut checked = plan::check(body, &fields, &settings, &mut register);
     if let Some(e) = failed {
         return Err(e.into());
     }
+    let unreadable = source
+        .problems
+        .iter()
+        .map(|(object, message)| plan::Problem {
+            line: 0,
+            column: None,
+            field: None,
+            message: format!("{object}: {message}"),
+        });
+    checked.problems.splice(0..0, unreadable);
     if let Some(diff) = checked.control_difference_cents
         && diff != 0
     {
@@ -277,6 +295,7 @@ fn report(source: &source::Source, fields: &[Option<Field>], checked: &Checked) 
             }),
         ),
         Format::Xlsx => ("xlsx", None, None),
+        Format::Ocf => ("ocf", None, None),
     };
     let columns: Vec<ColumnView> = source
         .headers
@@ -297,6 +316,7 @@ fn report(source: &source::Source, fields: &[Option<Field>], checked: &Checked) 
         .iter()
         .take(PROBLEMS_SHOWN)
         .map(|p| ProblemView {
+            object: source.object(p.line).map(str::to_string),
             line: p.line,
             column: p.column.map(source::column_letter),
             header: p.column.and_then(|c| source.headers.get(c).cloned()),

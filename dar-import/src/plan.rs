@@ -10,7 +10,8 @@
 //!   A row without shares adds the holder only.
 //! - **Full history**: a row per movement (issue, transfer, redemption, payment), dated.
 //!   A holder is named by register number; the first row that gives their name defines
-//!   them, or they are already in the cooperative. A reversal and the entry it cancels
+//!   them, or they are already in the cooperative. A row that gives a name and no movement
+//!   adds the holder only. A reversal and the entry it cancels
 //!   (matched by the file's own entry numbers) are left out together: on every date they
 //!   cancel out.
 
@@ -799,6 +800,8 @@ impl Planner<'_, '_> {
         // First pass: the holders the rows define, so that a row may name a holder whose
         // defining row comes later in the file.
         let mut first_dates: HashMap<usize, NaiveDate> = HashMap::new();
+        // Rows that name a holder: one without a movement adds the holder only.
+        let mut holder_rows: HashSet<u64> = HashSet::new();
         let holder_field = |cells: &Cells| {
             if cells.get(Field::To).is_some() {
                 Field::To
@@ -811,6 +814,7 @@ impl Planner<'_, '_> {
             let Some(identity) = self.identity(report, &cells) else {
                 continue;
             };
+            holder_rows.insert(row.line);
             let field = holder_field(&cells);
             let number = report.read(&cells, field, count);
             let known = number.and_then(|n| self.by_number.get(&n).copied());
@@ -859,6 +863,12 @@ impl Planner<'_, '_> {
         for row in rows {
             let cells = Cells { row, index };
             let line = row.line;
+            let movement = [Field::EntryKind, Field::EffectiveDate, Field::Shares]
+                .iter()
+                .any(|f| cells.get(*f).is_some());
+            if !movement && holder_rows.contains(&line) {
+                continue;
+            }
             let Some(kind) = report.read(&cells, Field::EntryKind, entry_kind) else {
                 report.at(line, Some(Field::EntryKind), "the kind of entry is missing");
                 continue;

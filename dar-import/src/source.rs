@@ -16,6 +16,9 @@ pub enum Format {
         delimiter: u8,
     },
     Xlsx,
+    /// An Open Cap Format package: its rows are made from its objects (see
+    /// [`dar_ocf::read`]) in the import's own columns.
+    Ocf,
 }
 
 /// The rows of a file, the header among them.
@@ -28,6 +31,11 @@ pub struct Source {
     pub header_line: u64,
     /// The rows below the header.
     pub body: Vec<Row>,
+    /// For an OCF package: the object each row comes from, by line (the line is the row's
+    /// position, from 1).
+    pub objects: Vec<String>,
+    /// For an OCF package: what cannot be imported, as (object, message).
+    pub problems: Vec<(String, String)>,
 }
 
 /// Why a file cannot be read as a register at all.
@@ -41,6 +49,8 @@ pub enum SourceError {
     NoHeader,
     #[error("the file is empty")]
     Empty,
+    #[error(transparent)]
+    Ocf(#[from] dar_ocf::read::ReadError),
 }
 
 /// XLSX is a ZIP archive; everything else is read as text.
@@ -48,10 +58,18 @@ fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
 }
 
-/// Reads `bytes` as CSV or XLSX and finds the header row.
+/// Whether `bytes` is an Open Cap Format package (a ZIP archive with an OCF manifest).
+pub fn is_ocf(bytes: &[u8]) -> bool {
+    is_zip(bytes) && dar_ocf::read::is_package(bytes)
+}
+
+/// Reads `bytes` as CSV, XLSX or an OCF package and finds the header row.
 pub fn read(bytes: &[u8]) -> Result<Source, SourceError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(SourceError::Empty);
+    }
+    if is_ocf(bytes) {
+        return ocf(bytes);
     }
     let (format, all) = if is_zip(bytes) {
         (Format::Xlsx, crate::xlsx::rows(bytes)?)
@@ -76,7 +94,55 @@ pub fn read(bytes: &[u8]) -> Result<Source, SourceError> {
         headers: head.cells,
         header_line: head.line,
         body,
+        objects: Vec::new(),
+        problems: Vec::new(),
     })
+}
+
+fn ocf(bytes: &[u8]) -> Result<Source, SourceError> {
+    let read = dar_ocf::read::read(bytes)?;
+    let mut objects = Vec::with_capacity(read.rows.len());
+    let body = read
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut cells)| {
+            // The first column names the object; it is not imported.
+            objects.push(std::mem::take(&mut cells[0]));
+            Row {
+                line: i as u64 + 1,
+                cells,
+            }
+        })
+        .collect();
+    Ok(Source {
+        format: Format::Ocf,
+        headers: dar_ocf::read::COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
+        header_line: 0,
+        body,
+        objects,
+        problems: read.problems,
+    })
+}
+
+impl Source {
+    /// Each column's field: for a spreadsheet as [`columns`] finds them; an OCF package's
+    /// columns are the import's own and take no mapping.
+    pub fn fields(&self, chosen: &Mapping) -> Vec<Option<Field>> {
+        match self.format {
+            Format::Ocf => self.headers.iter().map(|h| Field::from_key(h)).collect(),
+            _ => columns(&self.headers, chosen),
+        }
+    }
+
+    /// The object a row comes from (OCF), by the row's line.
+    pub fn object(&self, line: u64) -> Option<&str> {
+        let i = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.objects.get(i).map(String::as_str)
+    }
 }
 
 /// A mapping the user chose, by normalised header: a field, or `None` for a column left out.

@@ -990,7 +990,11 @@ pub fn ledger_page(frame: &Frame, p: &LedgerPage) -> String {
             @if p.may_write {
                 p { a.button href=(format!("/c/{}/entries/new", p.slug)) { (t(lang, EntryText::NewEntry)) } }
             }
-            p.downloads { (crate::pages::table_downloads(lang, &p.slug, "ledger", None)) }
+            p.downloads {
+                (crate::pages::table_downloads(lang, &p.slug, "ledger", None))
+                " "
+                a.button href=(format!("/c/{}/exports/ocf.zip", p.slug)) download { (t(lang, Text::DownloadOcf)) }
+            }
             @if p.entries.is_empty() {
                 p { (t(lang, Text::NoEntries)) }
             } @else {

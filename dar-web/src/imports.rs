@@ -103,9 +103,15 @@ impl Localized for ImportText {
             (File, Nl) => "Bestand",
             (File, Fr) => "Fichier",
             (File, En) => "File",
-            (FileHint, Nl) => "CSV (elk scheidingsteken, ook uit Excel) of XLSX, tot 64 MB.",
-            (FileHint, Fr) => "CSV (tout séparateur, aussi depuis Excel) ou XLSX, jusqu'à 64 Mo.",
-            (FileHint, En) => "CSV (any delimiter, also from Excel) or XLSX, up to 64 MB.",
+            (FileHint, Nl) => {
+                "CSV (elk scheidingsteken, ook uit Excel), XLSX of een Open Cap Format-pakket (.zip, met de volledige geschiedenis), tot 64 MB."
+            }
+            (FileHint, Fr) => {
+                "CSV (tout séparateur, aussi depuis Excel), XLSX ou un paquet Open Cap Format (.zip, avec tout l'historique), jusqu'à 64 Mo."
+            }
+            (FileHint, En) => {
+                "CSV (any delimiter, also from Excel), XLSX or an Open Cap Format package (.zip, with the full history), up to 64 MB."
+            }
             (Mode, Nl) => "Wat staat er in het bestand?",
             (Mode, Fr) => "Que contient le fichier ?",
             (Mode, En) => "What does the file hold?",
@@ -622,7 +628,7 @@ pub fn imports_page(frame: &Frame, p: &ImportsPage) -> String {
                         span.field-error id="file-error" { (error) }
                     }
                     input #file type="file" name="file" required
-                        accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                        accept=".csv,.txt,.xlsx,.zip,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/zip"
                         aria-describedby=(if file_error.is_some() { "file-hint file-error" } else { "file-hint" })
                         aria-invalid=[file_error.map(|_| "true")];
                 }
@@ -701,6 +707,8 @@ pub struct ImportPage<'a> {
     pub status: ImportStatus,
     pub error: Option<&'a str>,
     pub read_as: String,
+    /// The file's columns are DAR's own (an Open Cap Format package): no mapping to choose.
+    pub fixed_columns: bool,
     pub rows: usize,
     pub holders: usize,
     pub entries: usize,
@@ -828,10 +836,13 @@ fn mapping_form(lang: Language, p: &ImportPage) -> Markup {
     control.error = p.errors.of("control_total");
     html! {
         section aria-labelledby="mapping" {
-            h2 #mapping { (i(lang, ImportText::Mapping)) }
-            p { (i(lang, ImportText::MappingIntro)) }
+            h2 #mapping {
+                @if p.fixed_columns { (i(lang, ImportText::ControlTotal)) } @else { (i(lang, ImportText::Mapping)) }
+            }
+            @if !p.fixed_columns { p { (i(lang, ImportText::MappingIntro)) } }
             form method="post" action=(format!("{}/check", p.here)) {
                 input type="hidden" name="csrf" value=(p.csrf);
+                @if !p.fixed_columns {
                 div.scroll tabindex="0" role="region" aria-labelledby="mapping" {
                     table {
                         thead { tr {
@@ -858,6 +869,7 @@ fn mapping_form(lang: Language, p: &ImportPage) -> Markup {
                             }
                         }
                     }
+                }
                 }
                 div.form-grid {
                     @if !p.history { (field(&date_field)) }

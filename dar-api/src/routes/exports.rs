@@ -98,6 +98,9 @@ pub(crate) async fn download(
                     Export::CapitalMovements { from, to } => serde_json::json!({
                         "format": format.extension(), "from": from, "to": to,
                     }),
+                    Export::Ocf { as_of } => serde_json::json!({
+                        "format": "ocf", "as_of": as_of,
+                    }),
                     _ => serde_json::json!({ "format": format.extension() }),
                 };
                 Ok(Change {
@@ -112,9 +115,11 @@ pub(crate) async fn download(
     let date = match export {
         Export::Register(m) => m.as_of,
         Export::CapitalMovements { to, .. } => to,
+        Export::Ocf { as_of } => as_of,
         _ => dar_core::time::brussels_date(Utc::now()),
     };
-    let file = format!("{slug}-{}-{date}.{}", export.name(), format.extension());
+    let (content_type, extension) = export.content(format);
+    let file = format!("{slug}-{}-{date}.{extension}", export.name());
     let db = state.db.clone();
     let stream = crate::streaming::from_thread("dar-export", move |out| {
         let mut conn = db.conn()?;
@@ -125,7 +130,7 @@ pub(crate) async fn download(
         written.map(drop)
     });
     Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
+        .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{file}\""),
@@ -232,6 +237,35 @@ pub async fn capital_movements(
         path.into_inner(),
         format,
         move |_| Ok(Export::CapitalMovements { from, to }),
+    )
+    .await
+}
+
+/// The whole cooperative in Open Cap Format 1.2: a ZIP archive with `Manifest.ocf.json`,
+/// `StockClasses.ocf.json`, `Transactions.ocf.json` and `Stakeholders.ocf.json`. Entries
+/// become stock issuances, transfers and repurchases; a holder's securities are consumed
+/// first issued, first out; paid-up capital, payments and exact repayments (which OCF has
+/// no field for) are in the objects' `comments`, on lines starting `dar:`. Reversed entries
+/// and their reversals are left out. The import reads the package back.
+#[utoipa::path(get, operation_id = "export_ocf", path = "/api/v1/tenants/{tenant}/exports/ocf", tag = "register",
+    params(("tenant" = String, Path)),
+    responses((status = 200, description = "The OCF package, a ZIP archive, as a download.",
+        content((Vec<u8> = "application/zip")))))]
+#[get("/tenants/{tenant}/exports/ocf")]
+pub async fn ocf(
+    state: web::Data<AppState>,
+    principal: Principal,
+    meta: RequestMeta,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let as_of = dar_core::time::brussels_date(Utc::now());
+    download(
+        state,
+        principal,
+        meta,
+        path.into_inner(),
+        Format::Xlsx,
+        move |_| Ok(Export::Ocf { as_of }),
     )
     .await
 }

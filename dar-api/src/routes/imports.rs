@@ -156,8 +156,14 @@ pub fn create_in(
     let (tenant, tenant_id, access) =
         tenant_access(conn, principal, key, Need::WriteRegister, meta)?;
     let saved = imports::mapping(conn, &tenant_id)?;
+    // An Open Cap Format package holds the whole history, whatever was chosen.
+    let mode = if dar_import::source::is_ocf(&new.file) {
+        Mode::History
+    } else {
+        new.mode
+    };
     let choices = Choices {
-        mode: new.mode,
+        mode,
         effective_date: new.effective_date,
         control_total_cents: new.control_total_cents,
         number_style: new.number_style.and_then(service::number_style),
@@ -171,7 +177,7 @@ pub fn create_in(
     let row = ImportRow {
         tenant_id: tenant_id.to_string(),
         id: id.clone(),
-        mode: new.mode.as_str().into(),
+        mode: mode.as_str().into(),
         file_name: new.file_name,
         file_sha256: crate::documents::sha256_hex(&new.file),
         file: new.file,
@@ -218,8 +224,9 @@ pub fn create_in(
     )?)
 }
 
-/// Uploads a register (CSV in any encoding and delimiter, or XLSX) as the body and checks
-/// it: the answer is the dry run's report. Nothing in the register changes until the
+/// Uploads a register (CSV in any encoding and delimiter, XLSX, or an Open Cap Format
+/// package as a ZIP archive, which is always read as the full history) as the body and
+/// checks it: the answer is the dry run's report. Nothing in the register changes until the
 /// import is committed.
 #[utoipa::path(post, operation_id = "upload_import", path = "/api/v1/tenants/{tenant}/imports", tag = "imports",
     params(("tenant" = String, Path), UploadQuery),
@@ -247,6 +254,7 @@ pub async fn upload(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => {
                 "import.xlsx".into()
             }
+            "application/zip" => "import.zip".into(),
             _ => "import.csv".into(),
         },
     };
@@ -346,6 +354,12 @@ pub fn change_in(
     if let Some(mapping) = &wanted.mapping {
         let source = dar_import::source::read(&row.file)
             .map_err(|e| ApiError::invalid("file", e.to_string()))?;
+        if source.format == dar_import::source::Format::Ocf {
+            return Err(ApiError::invalid(
+                "mapping",
+                "an Open Cap Format package is read by its own fields: it takes no column mapping",
+            ));
+        }
         let picked = service::checked_choices(&source.headers, mapping)?;
         for (header, field) in &picked {
             choices.mapping.insert(header.clone(), *field);

@@ -94,6 +94,7 @@ macro_rules! api_handlers {
                 exports::ledger,
                 exports::shareholders,
                 exports::capital_movements,
+                exports::ocf,
                 imports::upload,
                 imports::list,
                 imports::get,

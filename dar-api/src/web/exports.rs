@@ -1,6 +1,6 @@
 //! The register, the ledger and the shareholder list downloaded from the web application:
 //! the same tables and the same audit event as the API's (`routes::exports`), as CSV for
-//! Excel in Belgium or as XLSX.
+//! Excel in Belgium or as XLSX, and the whole register as an Open Cap Format package.
 
 use actix_web::{HttpRequest, get, web};
 
@@ -24,6 +24,7 @@ enum Table {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     },
+    Ocf,
 }
 
 #[derive(serde::Deserialize)]
@@ -47,9 +48,11 @@ async fn table(
     let (key, file) = path.into_inner();
     let not_found = || PageError::NotFound { lang };
     let (name, extension) = file.rsplit_once('.').ok_or_else(not_found)?;
-    let format = match extension {
-        "csv" => Format::Csv(CsvDialect::Excel),
-        "xlsx" => Format::Xlsx,
+    let format = match (name, extension) {
+        (_, "csv") => Format::Csv(CsvDialect::Excel),
+        (_, "xlsx") => Format::Xlsx,
+        // The OCF package is a ZIP archive of its own; the table format does not apply.
+        ("ocf", "zip") => Format::Xlsx,
         _ => return Err(not_found()),
     };
     let query: TableQuery =
@@ -64,6 +67,7 @@ async fn table(
         "register" => Table::Register,
         "ledger" => Table::Ledger,
         "shareholders" => Table::Shareholders,
+        "ocf" if extension == "zip" => Table::Ocf,
         // The ledger page's form checks the period and links here with readable dates.
         "capital-movements" => match (from, to) {
             (Some(from), Some(to)) if from <= to => Table::CapitalMovements { from, to },
@@ -83,6 +87,9 @@ async fn table(
                 Table::Ledger => Export::Ledger,
                 Table::Shareholders => Export::Shareholders,
                 Table::CapitalMovements { from, to } => Export::CapitalMovements { from, to },
+                Table::Ocf => Export::Ocf {
+                    as_of: dar_core::time::brussels_date(chrono::Utc::now()),
+                },
             })
         },
     )

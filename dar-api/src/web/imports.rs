@@ -383,8 +383,10 @@ fn render_import(
         )
     })?;
     let here = format!("/c/{}/imports/{}", coop.slug, row.id);
+    let ocf = report.format == "ocf";
     let read_as = match (&report.encoding, &report.delimiter) {
         (Some(encoding), Some(delimiter)) => format!("CSV ({encoding}, “{delimiter}”)"),
+        _ if ocf => "Open Cap Format".to_string(),
         _ => "XLSX".to_string(),
     };
     let page = pages::ImportPage {
@@ -424,10 +426,14 @@ fn render_import(
                 line: p.line,
                 column: p.column.clone(),
                 header: p.header.clone(),
-                message: p.message.clone(),
+                message: match &p.object {
+                    Some(object) => format!("{object}: {}", p.message),
+                    None => p.message.clone(),
+                },
             })
             .collect(),
         problem_count: report.problem_count,
+        fixed_columns: ocf,
         columns: report
             .columns
             .iter()
@@ -571,7 +577,8 @@ async fn check(
         return rerender(errors).await;
     }
     let wanted = Recheck {
-        mapping: Some(mapping),
+        // A form without columns (an OCF package's) changes no mapping.
+        mapping: (!mapping.is_empty()).then_some(mapping),
         effective_date,
         control_total_cents: Some(control_total_cents),
         number_style: None,

@@ -12,9 +12,9 @@ mod verify;
 pub use append::{BATCH_MAX_ENTRIES, append, append_group, append_within};
 pub use positions::{HoldingKey, legs_from};
 pub use reads::{
-    ClassRegisterRow, ClassTotal, EntryFilter, HoldingRow, Moment, Position, class_codes,
-    class_register, class_totals, find, holder_holdings, holder_positions, holdings, holdings_page,
-    holdings_page_in_chunks, list, reversal_of,
+    ClassRegisterRow, ClassTotal, EntryFilter, HoldingRow, Moment, Position, by_movement_date,
+    class_codes, class_register, class_totals, find, holder_holdings, holder_positions, holdings,
+    holdings_page, holdings_page_in_chunks, list, reversal_of, reversed_seqs,
 };
 pub use verify::{PositionMismatch, PositionsReport, verify, verify_after, verify_positions};
 

@@ -45,6 +45,46 @@ pub fn reversal_of(
         .optional()?)
 }
 
+/// The sequence numbers of the entries that have been reversed.
+pub fn reversed_seqs(conn: &mut DbConnection, tenant: &TenantId) -> Result<Vec<i64>, StoreError> {
+    Ok(ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+        .filter(ledger_entries::reverses_seq.is_not_null())
+        .select(ledger_entries::reverses_seq.assume_not_null())
+        .load(conn)?)
+}
+
+/// Entries after `after` (a movement date and sequence number), in the order their
+/// movements take effect: by movement date, then sequence.
+pub fn by_movement_date(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    after: Option<(NaiveDate, i64)>,
+    limit: i64,
+) -> Result<Vec<EntryRecord>, StoreError> {
+    let mut query = ledger_entries::table
+        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
+        .into_boxed();
+    if let Some((date, seq)) = after {
+        query = query.filter(
+            ledger_entries::movement_date
+                .gt(date)
+                .or(ledger_entries::movement_date
+                    .eq(date)
+                    .and(ledger_entries::seq.gt(seq))),
+        );
+    }
+    let rows: Vec<EntryRow> = query
+        .order((
+            ledger_entries::movement_date.asc(),
+            ledger_entries::seq.asc(),
+        ))
+        .limit(limit)
+        .select(EntryRow::as_select())
+        .load(conn)?;
+    rows.iter().map(EntryRow::to_record).collect()
+}
+
 /// Which entries a list shows.
 #[derive(Clone, Debug, Default)]
 pub struct EntryFilter {

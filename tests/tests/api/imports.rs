@@ -27,7 +27,13 @@ async fn upload(
         .expect("upload")
 }
 
-async fn upload_ok(app: &TestApp, tenant: &str, token: &str, query: &str, file: Vec<u8>) -> Value {
+pub(crate) async fn upload_ok(
+    app: &TestApp,
+    tenant: &str,
+    token: &str,
+    query: &str,
+    file: Vec<u8>,
+) -> Value {
     let r = upload(app, tenant, token, query, file).await;
     let status = r.status();
     let body: Value = r.json().await.expect("JSON");
@@ -36,7 +42,7 @@ async fn upload_ok(app: &TestApp, tenant: &str, token: &str, query: &str, file: 
 }
 
 /// Commits an import and waits until it is committed (or fails the test).
-async fn commit(app: &TestApp, tenant: &str, token: &str, id: &str) -> Value {
+pub(crate) async fn commit(app: &TestApp, tenant: &str, token: &str, id: &str) -> Value {
     let r = app
         .post(
             &format!("/api/v1/tenants/{tenant}/imports/{id}/commit"),
@@ -52,7 +58,7 @@ async fn commit(app: &TestApp, tenant: &str, token: &str, id: &str) -> Value {
     wait_committed(app, tenant, token, id).await
 }
 
-async fn wait_committed(app: &TestApp, tenant: &str, token: &str, id: &str) -> Value {
+pub(crate) async fn wait_committed(app: &TestApp, tenant: &str, token: &str, id: &str) -> Value {
     for _ in 0..600 {
         let import = app
             .get_ok(&format!("/api/v1/tenants/{tenant}/imports/{id}"), token)
@@ -67,7 +73,7 @@ async fn wait_committed(app: &TestApp, tenant: &str, token: &str, id: &str) -> V
 }
 
 /// The register as of `as_of` as {(register number, class) → (shares, subscribed, paid)}.
-async fn register_at(
+pub(crate) async fn register_at(
     app: &TestApp,
     tenant: &str,
     token: &str,
@@ -439,7 +445,7 @@ on_both_backends!(
 
 /// A cooperative with two classes and a history with every kind of entry, a reversal
 /// among them; returns (tenant, admin).
-async fn history(app: &TestApp, slug: &str) -> (String, String) {
+pub(crate) async fn history(app: &TestApp, slug: &str) -> (String, String) {
     let (t, admin) = app.tenant_with_admin(slug).await;
     app.create_class(&t, &admin, "A", "25.00", "free").await;
     app.create_class(&t, &admin, "B", "100.00", "approval")
@@ -473,7 +479,7 @@ async fn history(app: &TestApp, slug: &str) -> (String, String) {
     (t, admin)
 }
 
-async fn download(app: &TestApp, path: &str, token: &str) -> Vec<u8> {
+pub(crate) async fn download(app: &TestApp, path: &str, token: &str) -> Vec<u8> {
     let r = app.get(path, token).await;
     assert_eq!(r.status(), 200, "{path}");
     r.bytes().await.expect("body").to_vec()

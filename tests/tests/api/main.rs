@@ -27,6 +27,7 @@ mod input_policy;
 mod ledger_engine;
 mod mail;
 mod migrations;
+mod ocf;
 mod openapi;
 mod outage;
 mod overview_totals;
