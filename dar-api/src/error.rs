@@ -281,6 +281,7 @@ fn ledger_code(e: &LedgerError) -> &'static str {
         LedgerError::PeriodLocked { .. } => "period-locked",
         LedgerError::FutureDate { .. } => "future-date",
         LedgerError::InsufficientShares { .. } => "insufficient-shares",
+        LedgerError::CapitalMovedMismatch { .. } => "capital-moved-mismatch",
         LedgerError::HoldingRule { .. } => "holding-rule",
         LedgerError::HolderNotActive { .. } => "holder-not-active",
         LedgerError::SameHolder => "same-holder",

@@ -45,6 +45,8 @@ pub enum DraftAction {
         quantity: ShareCount,
         /// What the buyer paid the seller, if the register should show it.
         price_per_share: Option<Money>,
+        /// The capital the shares take with them; `None` for their share of the holding.
+        moved: Option<CapitalMoved>,
     },
     Redemption {
         share_class: String,
@@ -52,6 +54,8 @@ pub enum DraftAction {
         quantity: ShareCount,
         /// What the cooperative repays.
         amount: Money,
+        /// The capital the shares take with them; `None` for their share of the holding.
+        moved: Option<CapitalMoved>,
     },
     Payment {
         share_class: String,
@@ -61,6 +65,17 @@ pub enum DraftAction {
     Reversal {
         reverses: EntryId,
     },
+}
+
+/// The subscribed and paid-up capital that shares leaving a holding take with them, as a
+/// register brought in from elsewhere recorded it. An entry posted in DAR leaves it out:
+/// the shares then take their share, pro rata, of the holding on the entry's date. An
+/// imported history gives it because it posts entries in date order, and a holding on a
+/// date may then include entries that were back-dated after the original was posted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapitalMoved {
+    pub capital: Money,
+    pub paid: Money,
 }
 
 impl EntryDraft {
@@ -279,6 +294,18 @@ pub enum LedgerError {
         "the repayment ({amount}) exceeds the paid-up capital of the redeemed shares ({paid_up})"
     )]
     RepaymentAbovePaidUp { amount: Money, paid_up: Money },
+    #[error(
+        "the capital given for the shares ({capital} subscribed, {paid} paid up) does not fit the holding of {holder} in class {class} on {date} ({held_capital} subscribed, {held_paid} paid up)"
+    )]
+    CapitalMovedMismatch {
+        holder: HolderLabel,
+        class: String,
+        date: NaiveDate,
+        capital: Money,
+        paid: Money,
+        held_capital: Money,
+        held_paid: Money,
+    },
     #[error("the amount is too large")]
     AmountTooLarge,
     #[error("a payment must be more than zero")]
@@ -306,6 +333,7 @@ impl LedgerError {
             | LedgerError::BeforeAdmission { .. }
             | LedgerError::ReversalBeforeEntry { .. } => "effective_date",
             LedgerError::InsufficientShares { .. } | LedgerError::HoldingRule { .. } => "quantity",
+            LedgerError::CapitalMovedMismatch { .. } => "capital",
             LedgerError::HolderNotActive { .. } | LedgerError::SameHolder => "to",
             LedgerError::NotTransferable { .. } => "share_class",
             LedgerError::ApprovalRequired { .. } => "external_reference",
@@ -383,6 +411,7 @@ pub fn plan(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerErr
                     to,
                     quantity,
                     price_per_share,
+                    moved,
                     ..
                 } => {
                     if from == to {
@@ -403,7 +432,7 @@ pub fn plan(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerErr
                         TransferRule::Approval => {}
                     }
                     let (capital, paid) =
-                        outgoing_share(ctx.from.as_ref(), class, date, quantity.get())?;
+                        outgoing(ctx.from.as_ref(), class, date, quantity.get(), *moved)?;
                     let amount = match price_per_share {
                         Some(p) => Some(
                             p.checked_mul(quantity.get())
@@ -427,10 +456,11 @@ pub fn plan(draft: &EntryDraft, ctx: &PlanContext) -> Result<Movement, LedgerErr
                     from,
                     quantity,
                     amount,
+                    moved,
                     ..
                 } => {
                     let (capital, paid) =
-                        outgoing_share(ctx.from.as_ref(), class, date, quantity.get())?;
+                        outgoing(ctx.from.as_ref(), class, date, quantity.get(), *moved)?;
                     if amount.cents() > paid {
                         let paid_up =
                             Money::from_cents(paid).map_err(|_| LedgerError::AmountTooLarge)?;
@@ -527,6 +557,42 @@ fn outgoing_share(
         (i128::from(amount) * i128::from(quantity) / i128::from(at_date.quantity)) as i64
     };
     Ok((share(at_date.capital_cents), share(at_date.paid_cents)))
+}
+
+/// The capital outgoing shares take: `moved` when given and it fits the holding on the
+/// date (no more than it holds, paid up no more than subscribed, and all of it when all
+/// the shares go), else their share, pro rata.
+fn outgoing(
+    holder: Option<&HolderState>,
+    class: &ClassTerms,
+    date: NaiveDate,
+    quantity: i64,
+    moved: Option<CapitalMoved>,
+) -> Result<(i64, i64), LedgerError> {
+    let share = outgoing_share(holder, class, date, quantity)?;
+    let (Some(moved), Some(holder)) = (moved, holder) else {
+        return Ok(share);
+    };
+    let held = holdings::position_at(&holder.legs, date);
+    let (capital, paid) = (moved.capital.cents(), moved.paid.cents());
+    let all = quantity == held.quantity;
+    let fits = paid <= capital
+        && capital <= held.capital_cents
+        && paid <= held.paid_cents
+        && (!all || (capital == held.capital_cents && paid == held.paid_cents));
+    if fits {
+        return Ok((capital, paid));
+    }
+    let money = |cents: i64| Money::from_cents(cents).map_err(|_| LedgerError::AmountTooLarge);
+    Err(LedgerError::CapitalMovedMismatch {
+        holder: holder.label.clone(),
+        class: class.code.clone(),
+        date,
+        capital: moved.capital,
+        paid: moved.paid,
+        held_capital: money(held.capital_cents)?,
+        held_paid: money(held.paid_cents)?,
+    })
 }
 
 fn check_receiver(movement: &Movement, ctx: &PlanContext) -> Result<(), LedgerError> {
@@ -767,6 +833,7 @@ mod tests {
             to: to.id,
             quantity: ShareCount::new(4).unwrap(),
             price_per_share: None,
+            moved: None,
         };
         let m = plan(
             &draft(action, "2025-02-01"),
@@ -774,6 +841,54 @@ mod tests {
         )
         .unwrap();
         assert_eq!((m.capital_cents, m.paid_cents), (20000, 10000));
+    }
+
+    fn transfer_moving(quantity: i64, capital: i64, paid: i64) -> (DraftAction, PlanContext) {
+        // 10 shares: 4 of 100.00 and 6 of 50.00, 500.00 paid.
+        let from = holder(vec![leg("2025-01-01", 10, 70000, 50000)]);
+        let to = holder(vec![]);
+        let action = DraftAction::Transfer {
+            share_class: "B".into(),
+            from: from.id,
+            to: to.id,
+            quantity: ShareCount::new(quantity).unwrap(),
+            price_per_share: None,
+            moved: Some(CapitalMoved {
+                capital: Money::from_cents(capital).unwrap(),
+                paid: Money::from_cents(paid).unwrap(),
+            }),
+        };
+        (action, ctx(class(TransferRule::Free), Some(from), Some(to)))
+    }
+
+    #[test]
+    fn capital_given_for_outgoing_shares_is_kept_when_it_fits_the_holding() {
+        let (action, ctx) = transfer_moving(4, 40000, 20000);
+        let m = plan(&draft(action, "2025-02-01"), &ctx).unwrap();
+        assert_eq!((m.capital_cents, m.paid_cents), (40000, 20000));
+    }
+
+    #[test]
+    fn capital_given_for_all_the_shares_must_be_all_of_the_holding() {
+        let (action, ctx) = transfer_moving(10, 60000, 50000);
+        let err = plan(&draft(action, "2025-02-01"), &ctx).unwrap_err();
+        assert!(
+            matches!(err, LedgerError::CapitalMovedMismatch { .. }),
+            "{err}"
+        );
+        assert_eq!(err.field(), "capital");
+    }
+
+    #[test]
+    fn capital_given_above_the_holding_or_paid_above_it_is_refused() {
+        for (capital, paid) in [(70001, 100), (30000, 30001), (60000, 50001)] {
+            let (action, ctx) = transfer_moving(4, capital, paid);
+            let err = plan(&draft(action, "2025-02-01"), &ctx).unwrap_err();
+            assert!(
+                matches!(err, LedgerError::CapitalMovedMismatch { .. }),
+                "{err}"
+            );
+        }
     }
 
     #[test]
@@ -800,6 +915,7 @@ mod tests {
             from: from.id,
             quantity: ShareCount::new(2).unwrap(),
             amount: Money::from_cents(5001).unwrap(),
+            moved: None,
         };
         let err = plan(
             &draft(action, "2025-06-30"),
@@ -820,6 +936,7 @@ mod tests {
             to: to.id,
             quantity: ShareCount::new(1).unwrap(),
             price_per_share: None,
+            moved: None,
         };
         let err = plan(
             &draft(action, "2025-02-01"),

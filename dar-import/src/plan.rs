@@ -23,8 +23,8 @@ use dar_core::holdings::{Leg, Position};
 use dar_core::identifiers::{EnterpriseNumber, Iban, NationalNumber};
 use dar_core::ids::{ShareClassId, ShareholderId};
 use dar_core::ledger::{
-    self as rules, ClassTerms, DraftAction, EntryDraft, HolderLabel, HolderState, Period,
-    PlanContext,
+    self as rules, CapitalMoved, ClassTerms, DraftAction, EntryDraft, HolderLabel, HolderState,
+    Period, PlanContext,
 };
 use dar_core::money::{Money, ShareCount};
 use dar_core::typed::{parse_amount, parse_count, parse_date};
@@ -967,6 +967,12 @@ impl Planner<'_, '_> {
                     (Some(total), Some(n)) => Ok(money(total / n)),
                     _ => Ok(None),
                 };
+            // The capital outgoing shares took with them, when the file says so (DAR's
+            // ledger export does): kept as it was, not worked out again.
+            let moved = match (subscribed.and_then(money), paid.and_then(money)) {
+                (Some(capital), Some(paid)) => Some(CapitalMoved { capital, paid }),
+                _ => None,
+            };
             let action = match (kind, to, from, quantity) {
                 (EntryKind::Issue, Some(to), _, Some(quantity)) => {
                     let Ok(price_per_share) = per_share(subscribed, Field::Subscribed, report)
@@ -991,6 +997,7 @@ impl Planner<'_, '_> {
                         to,
                         quantity,
                         price_per_share,
+                        moved,
                     }
                 }
                 (EntryKind::Redemption, _, Some(from), Some(quantity)) => {
@@ -1002,6 +1009,7 @@ impl Planner<'_, '_> {
                         from,
                         quantity,
                         amount,
+                        moved,
                     }
                 }
                 (EntryKind::Payment, Some(to), _, _) => {
@@ -1145,14 +1153,19 @@ fn simulate(
             entry.draft.reason = Some(own.to_string()).filter(|r| !r.is_empty());
             if let (
                 DraftAction::Redemption {
-                    quantity, amount, ..
+                    quantity,
+                    amount,
+                    moved,
+                    ..
                 },
                 Some(from),
             ) = (&mut entry.draft.action, &ctx.from)
             {
                 let date = entry.draft.effective_date.unwrap_or(register.period.today);
                 let held = dar_core::holdings::position_at(&from.legs, date);
-                if held.quantity > 0 {
+                if let Some(moved) = moved {
+                    *amount = moved.paid;
+                } else if held.quantity > 0 {
                     *amount = Money::from_cents(held.paid_cents)
                         .map(|p| p.pro_rata(quantity.get().min(held.quantity), held.quantity))
                         .unwrap_or(Money::ZERO);
@@ -1176,6 +1189,7 @@ fn simulate(
                         }
                     }
                     "quantity" => Field::Shares,
+                    "capital" => Field::Subscribed,
                     "paid" => Field::PaidUp,
                     "amount" => Field::Amount,
                     "to" => Field::To,

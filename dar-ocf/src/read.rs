@@ -692,6 +692,11 @@ impl Reader {
             set(&mut cells, "effective_date", date);
             set(&mut cells, "share_class", class.clone());
             set(&mut cells, "from", from.clone());
+            // The capital the shares took with them, as DAR recorded it.
+            if let (Some(capital), Some(paid)) = (tag.capital, tag.paid_up) {
+                set(&mut cells, "subscribed", euro(capital));
+                set(&mut cells, "paid_up", euro(paid));
+            }
             cells
         };
         match kind {

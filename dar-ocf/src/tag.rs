@@ -18,8 +18,11 @@ pub struct Tag {
     pub entry: Option<i64>,
     /// The position in which the export posted it (within a date, entries go in this order).
     pub order: Option<i64>,
-    /// Paid up when the shares were issued, in euro.
+    /// Paid up when the shares were issued; for a transfer or redemption, the paid-up
+    /// capital the shares took with them; in euro.
     pub paid_up: Option<Decimal>,
+    /// For a transfer or redemption: the subscribed capital the shares took with them.
+    pub capital: Option<Decimal>,
     /// What a redemption repaid, in euro, exactly (OCF's price per share may not be).
     pub amount: Option<Decimal>,
     /// A transfer's price per share, in euro.

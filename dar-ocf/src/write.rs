@@ -382,10 +382,11 @@ impl<W: Write> Package<W> {
                                 "DAR entry {}: transfer of {} shares from shareholder {from} to shareholder {to}.",
                                 e.seq, e.quantity
                             ),
-                            self.entry_tag(e, order, &[(
-                                "price_per_share",
-                                e.price_per_share_cents.map(|p| json!(euro(p))),
-                            )]),
+                            self.entry_tag(e, order, &[
+                                ("price_per_share", e.price_per_share_cents.map(|p| json!(euro(p)))),
+                                ("capital", Some(json!(euro(e.capital_cents)))),
+                                ("paid_up", Some(json!(euro(e.paid_cents)))),
+                            ]),
                         ],
                     });
                     if let Some(p) = e.price_per_share_cents {
@@ -446,7 +447,11 @@ impl<W: Write> Package<W> {
                                 e.quantity,
                                 e.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
                             ),
-                            self.entry_tag(e, order, &[("amount", Some(json!(euro(repaid))))]),
+                            self.entry_tag(e, order, &[
+                                ("amount", Some(json!(euro(repaid)))),
+                                ("capital", Some(json!(euro(e.capital_cents)))),
+                                ("paid_up", Some(json!(euro(e.paid_cents)))),
+                            ]),
                         ],
                     });
                     if let Some(rest) = &part.balance {

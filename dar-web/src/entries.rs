@@ -261,6 +261,8 @@ pub fn ledger_error(lang: Language, e: &LedgerError) -> String {
     let d = |x: &NaiveDate| date(*x);
     match (e, lang) {
         (LedgerError::MissingEffectiveDate, _) => t(lang, EntryText::Required).to_string(),
+        // Only an import gives the capital shares take with them; its report is in English.
+        (LedgerError::CapitalMovedMismatch { .. }, _) => e.to_string(),
         (LedgerError::PeriodLocked { locked_until, .. }, Nl) => format!(
             "Het register is afgesloten tot en met {}; boek op een latere datum.",
             d(locked_until)

@@ -331,6 +331,7 @@ impl Register {
             to: self.holders[to].id,
             quantity: ShareCount::new(quantity)?,
             price_per_share: sold.then_some(Money::from_cents(B_PRICE_CENTS)?),
+            moved: None,
         };
         let reason = if sold {
             "Verkoop tussen vennoten"
@@ -368,6 +369,7 @@ impl Register {
             to: self.holders[to].id,
             quantity: ShareCount::new(quantity)?,
             price_per_share: Some(Money::from_cents(A_PRICE_CENTS)?),
+            moved: None,
         };
         // Class A needs the board's approval; the decision is the external reference.
         let draft = EntryDraft {
@@ -402,6 +404,7 @@ impl Register {
                 from: id,
                 quantity: ShareCount::new(position.quantity)?,
                 amount: Money::from_cents(position.paid_cents)?,
+                moved: None,
             };
             self.post(
                 conn,

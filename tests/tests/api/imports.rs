@@ -476,6 +476,10 @@ pub(crate) async fn history(app: &TestApp, slug: &str) -> (String, String) {
         &json!({"kind": "reversal", "reverses": wrong["id"], "reason": "dubbel ingeboekt"}),
     )
     .await;
+    // Back-dated before Ada's transfer, at another price: read in date order, her holding
+    // on 1 March is 50 shares worth 1,300.00, but the transfer took 15/40 of 1,000.00.
+    app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "A", "to": ada, "quantity": 10, "price_per_share": "30.00", "effective_date": "2025-02-10"}))
+        .await;
     (t, admin)
 }
 
@@ -512,7 +516,7 @@ async fn round_trip(app: &TestApp, slug: &str, query: &str) {
     let second = upload_ok(app, &to, &to_admin, "mode=history", ledger).await;
     assert_eq!(second["report"]["problem_count"], 0, "{second:#}");
     assert_eq!(
-        second["report"]["entries"], 8,
+        second["report"]["entries"], 9,
         "the reversed entry and its reversal are left out"
     );
     commit(app, &to, &to_admin, second["id"].as_str().unwrap()).await;

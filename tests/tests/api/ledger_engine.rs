@@ -58,6 +58,7 @@ fn transfer(from: &str, to: &str, quantity: i64, date: &str) -> EntryDraft {
             to: to.parse().unwrap(),
             quantity: ShareCount::new(quantity).unwrap(),
             price_per_share: None,
+            moved: None,
         },
         date,
     )

@@ -243,7 +243,7 @@ on_both_backends!(
         assert_eq!(import["report"]["format"], "ocf");
         assert_eq!(import["mode"], "history");
         assert_eq!(import["report"]["holders"], 4);
-        assert_eq!(import["report"]["entries"], 9);
+        assert_eq!(import["report"]["entries"], 10);
         commit(&app, &to, &to_admin, import["id"].as_str().unwrap()).await;
         for date in [
             "2025-01-15",
