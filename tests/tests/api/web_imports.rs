@@ -233,3 +233,44 @@ on_both_backends!(a_viewer_sees_no_import_page, |app| async move {
     let overview = b.get("/c/web-import-viewer").await.text().await.unwrap();
     assert!(!overview.contains("/imports"), "{overview}");
 });
+
+on_both_backends!(
+    the_whole_register_downloads_as_an_ocf_package_that_the_import_page_reads_without_a_mapping,
+    |app| async move {
+        cooperative(&app, "web-ocf", "Janssens").await;
+        let (mut b, csrf, slug) = signed_in(&app, "admin@web-ocf.test").await;
+        let ledger = b.get("/c/web-ocf/ledger").await.text().await.unwrap();
+        assert!(
+            ledger.contains(r#"href="/c/web-ocf/exports/ocf.zip""#),
+            "{ledger}"
+        );
+        let r = b.get("/c/web-ocf/exports/ocf.zip").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/zip");
+        let package = r.bytes().await.unwrap().to_vec();
+        assert!(package.starts_with(b"PK"));
+        // Read back into the same cooperative, its holders are already there.
+        let r = upload(
+            &b,
+            &app,
+            &slug,
+            &[("csrf", &csrf), ("mode", "current")],
+            Some(("register.zip", &package)),
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let html = b.get(location(&r)).await.text().await.unwrap();
+        assert!(html.contains("Open Cap Format"), "{html}");
+        assert!(
+            !html.contains(r#"name="field-0""#),
+            "no column mapping: {html}"
+        );
+        assert!(
+            html.contains(
+                "Stakeholders.ocf.json: STAKEHOLDER holder-1: register number 1 is already"
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("Importeren in het register"), "{html}");
+    }
+);
