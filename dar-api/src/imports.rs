@@ -9,7 +9,9 @@
 //! the commit, the database rolls the transaction back; the import stays `running` until its
 //! heartbeat is stale, and then a worker of any instance commits it again from the start.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -168,18 +170,41 @@ pub fn dry_run(
     choices: &Choices,
     today: NaiveDate,
 ) -> Result<(Report, Checked), DryRunError> {
-    let mut source = source::read(file)?;
+    check(
+        &RefCell::new(conn),
+        tenant,
+        tenant_id,
+        file,
+        choices,
+        today,
+        None,
+    )
+}
+
+/// [`dry_run`], handing what a commit writes to `sink` while the check is clean. The
+/// connection is shared with the sink: the check reads a holder's history only between
+/// the parts it hands on.
+fn check(
+    conn: &RefCell<&mut DbConnection>,
+    tenant: &TenantRow,
+    tenant_id: &TenantId,
+    file: &[u8],
+    choices: &Choices,
+    today: NaiveDate,
+    sink: Option<plan::Sink>,
+) -> Result<(Report, Checked), DryRunError> {
+    let source = source::read(file)?;
     let fields = source.fields(&choices.mapping);
     // An OCF package is a history, its amounts written 1250.00.
     let ocf = source.format == Format::Ocf;
-    let classes = dar_db::share_classes::list(conn, tenant_id)?
+    let classes = dar_db::share_classes::list(&mut conn.borrow_mut(), tenant_id)?
         .iter()
         .map(|c| c.terms())
         .collect::<Result<Vec<_>, _>>()?;
     let mut holders: HashMap<i64, ExistingHolder> = HashMap::new();
     let mut national: HashMap<String, i64> = HashMap::new();
     let mut enterprise: HashMap<String, i64> = HashMap::new();
-    for h in imports::holder_facts(conn, tenant_id)? {
+    for h in imports::holder_facts(&mut conn.borrow_mut(), tenant_id)? {
         if let Some(nn) = h.national_number {
             national.insert(nn, h.register_number);
         }
@@ -217,7 +242,7 @@ pub fn dry_run(
         // From the first date a register can speak of: the whole history.
         let from: HashMap<HoldingKey, NaiveDate> =
             [(key.clone(), dar_core::time::REGISTER_EPOCH)].into();
-        match ledger::legs_from(conn, &from) {
+        match ledger::legs_from(&mut conn.borrow_mut(), &from) {
             Ok(mut found) => found.remove(&key).unwrap_or_default(),
             Err(e) => {
                 failed.get_or_insert(e);
@@ -247,8 +272,7 @@ pub fn dry_run(
             choices.number_style
         },
     };
-    let body = std::mem::take(&mut source.body);
-    let mut checked = plan::check(body, &fields, &settings, &mut register);
+    let mut checked = plan::check(&source, &fields, &settings, &mut register, sink);
     if let Some(e) = failed {
         return Err(e.into());
     }
@@ -337,8 +361,8 @@ fn report(source: &source::Source, fields: &[Option<Field>], checked: &Checked) 
         header_line: source.header_line,
         columns,
         rows: checked.rows,
-        holders: checked.holders.len(),
-        entries: checked.entries.len(),
+        holders: checked.holders,
+        entries: checked.entries,
         totals: checked
             .totals
             .iter()
@@ -625,6 +649,117 @@ impl ImportRunner {
     }
 }
 
+/// Writes what the commit's check hands on: each part's holders, numbered, then its
+/// entries through the append path in groups, with progress.
+struct PartWriter<'a> {
+    tenant_id: TenantId,
+    import: ImportId,
+    actor: String,
+    default_language: String,
+    /// The register number the next holder without one gets.
+    next_number: i64,
+    holders: i64,
+    entries: i64,
+    entries_total: i64,
+    done: &'a AtomicI64,
+    started: std::time::Instant,
+    now: DateTime<Utc>,
+    failed: Option<CommitError>,
+}
+
+impl PartWriter<'_> {
+    fn write(
+        &mut self,
+        conn: &mut DbConnection,
+        holders: Vec<plan::NewHolder>,
+        entries: Vec<plan::NewEntry>,
+    ) -> Result<(), CommitError> {
+        let count = holders.len() as i64;
+        let rows: Vec<(ShareholderId, i64, NewShareholder)> = holders
+            .into_iter()
+            .map(|h| {
+                let number = h.register_number.unwrap_or_else(|| {
+                    self.next_number += 1;
+                    self.next_number - 1
+                });
+                (h.id, number, self.shareholder(h))
+            })
+            .collect();
+        dar_db::shareholders::insert_many(
+            conn,
+            &self.tenant_id,
+            rows,
+            &self.actor,
+            self.now,
+            self.holders as usize,
+        )?;
+        self.holders += count;
+        self.done
+            .store(self.holders + self.entries, Ordering::Relaxed);
+        for group in entries.chunks(ENTRIES_PER_GROUP) {
+            let requests: Vec<AppendRequest> = group
+                .iter()
+                .map(|e| AppendRequest {
+                    tenant_id: self.tenant_id,
+                    actor: self.actor.clone(),
+                    idempotency_key: None,
+                    request_hash: format!("import-{}-{}", self.import, e.line),
+                    drafts: vec![e.draft.clone()],
+                    audit: None,
+                })
+                .collect();
+            let results = ledger::append_within(conn, &requests, self.now)?;
+            for (entry, result) in group.iter().zip(results) {
+                if let Err(e) = result {
+                    return Err(CommitError::Refused(format!("line {}: {e}", entry.line)));
+                }
+            }
+            let before = self.entries;
+            self.entries += group.len() as i64;
+            self.done
+                .store(self.holders + self.entries, Ordering::Relaxed);
+            if (before < 1_000 && self.entries >= 1_000) || self.entries / 20_000 > before / 20_000
+            {
+                dar_db::refresh_statistics(conn, &["ledger_entries", "holding_positions"])?;
+                tracing::info!(
+                    holders.done = self.holders,
+                    entries.done = self.entries,
+                    entries.total = self.entries_total,
+                    elapsed_ms = self.started.elapsed().as_millis() as u64,
+                    "import: entries posted"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn shareholder(&self, h: plan::NewHolder) -> NewShareholder {
+        let i = h.identity;
+        NewShareholder {
+            kind: h.kind.as_str().into(),
+            admission_date: h.admission_date,
+            identity: Identity {
+                first_name: i.first_name,
+                last_name: i.last_name,
+                legal_name: i.legal_name,
+                national_number: i.national_number,
+                enterprise_number: i.enterprise_number,
+                birth_date: i.birth_date,
+                street: i.street,
+                postal_code: i.postal_code,
+                city: i.city,
+                country: Some(i.country),
+                email: i.email,
+                phone: i.phone,
+                iban: i.iban,
+                language: i
+                    .language
+                    .map_or_else(|| self.default_language.clone(), |l| l.as_str().to_string()),
+            },
+        }
+    }
+}
+
 /// Writes the import in the caller's transaction: checked again under the cooperative's
 /// lock, then the holders, the entries through the append path, the audit event and the
 /// status. Returns how many rows were written.
@@ -641,117 +776,81 @@ fn commit(
     let row = imports::get(conn, tenant_id, id)?;
     let choices = choices_of(&row)?;
     let today = dar_core::time::brussels_date(now);
-    let (report, checked) = match dry_run(conn, &tenant, tenant_id, &row.file, &choices, today) {
-        Ok(found) => found,
-        Err(DryRunError::Store(e)) => return Err(e.into()),
-        Err(DryRunError::Source(e)) => return Err(CommitError::Refused(e.to_string())),
+    let refused = |e: DryRunError| match e {
+        DryRunError::Store(e) => CommitError::from(e),
+        DryRunError::Source(e) => CommitError::Refused(e.to_string()),
     };
+    let not_clean = |report: &Report| {
+        let first = report.problems.first().map_or(String::new(), |p| {
+            format!(" (first: line {}: {})", p.line, p.message)
+        });
+        CommitError::Refused(format!(
+            "the register changed since the dry run: {} problems{first}; check the import again",
+            report.problem_count
+        ))
+    };
+    let conn = RefCell::new(conn);
+    // First the whole file is checked again, writing nothing, for the register may have
+    // changed since the dry run; then it is read once more and written a part at a time.
+    let (report, checked) =
+        check(&conn, &tenant, tenant_id, &row.file, &choices, today, None).map_err(refused)?;
     tracing::info!(
         rows = report.rows,
         elapsed_ms = started.elapsed().as_millis() as u64,
         "import: checked again under the lock"
     );
     if !report.is_clean() {
-        let first = report.problems.first().map_or(String::new(), |p| {
-            format!(" (first: line {}: {})", p.line, p.message)
-        });
-        return Err(CommitError::Refused(format!(
-            "the register changed since the dry run: {} problems{first}; check the import again",
-            report.problem_count
-        )));
+        return Err(not_clean(&report));
     }
-    let actor = row.created_by.clone();
-    let highest = checked
-        .holders
-        .iter()
-        .filter_map(|h| h.register_number)
-        .max()
-        .unwrap_or(0);
-    let unnumbered = checked
-        .holders
-        .iter()
-        .filter(|h| h.register_number.is_none())
-        .count() as i64;
-    let mut next =
-        dar_db::tenants::reserve_register_numbers_from(conn, tenant_id, highest + 1, unnumbered)?;
-    let default_language = tenant.default_language.clone();
-    let entries = checked.entries;
-    let holders: Vec<(ShareholderId, i64, NewShareholder)> = checked
-        .holders
-        .into_iter()
-        .map(|h| {
-            let number = h.register_number.unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            });
-            let i = h.identity;
-            let identity = Identity {
-                first_name: i.first_name,
-                last_name: i.last_name,
-                legal_name: i.legal_name,
-                national_number: i.national_number,
-                enterprise_number: i.enterprise_number,
-                birth_date: i.birth_date,
-                street: i.street,
-                postal_code: i.postal_code,
-                city: i.city,
-                country: Some(i.country),
-                email: i.email,
-                phone: i.phone,
-                iban: i.iban,
-                language: i
-                    .language
-                    .map_or_else(|| default_language.clone(), |l| l.as_str().to_string()),
-            };
-            let new = NewShareholder {
-                kind: h.kind.as_str().into(),
-                admission_date: h.admission_date,
-                identity,
-            };
-            (h.id, number, new)
-        })
-        .collect();
-    let holder_count = holders.len() as i64;
-    dar_db::shareholders::insert_many(conn, tenant_id, holders, &actor, now)?;
-    done.store(holder_count, Ordering::Relaxed);
-    dar_db::refresh_statistics(conn, &["shareholders", "shareholder_versions"])?;
-    tracing::info!(
-        holders = holder_count,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "import: holders written"
-    );
-    let mut posted = 0i64;
-    for group in entries.chunks(ENTRIES_PER_GROUP) {
-        let requests: Vec<AppendRequest> = group
-            .iter()
-            .map(|e| AppendRequest {
-                tenant_id: *tenant_id,
-                actor: actor.clone(),
-                idempotency_key: None,
-                request_hash: format!("import-{id}-{}", e.line),
-                drafts: vec![e.draft.clone()],
-                audit: None,
-            })
-            .collect();
-        let results = ledger::append_within(conn, &requests, now)?;
-        for (entry, result) in group.iter().zip(results) {
-            if let Err(e) = result {
-                return Err(CommitError::Refused(format!("line {}: {e}", entry.line)));
-            }
+    let mut writer = PartWriter {
+        tenant_id: *tenant_id,
+        import: *id,
+        actor: row.created_by.clone(),
+        default_language: tenant.default_language.clone(),
+        next_number: dar_db::tenants::reserve_register_numbers_from(
+            &mut conn.borrow_mut(),
+            tenant_id,
+            checked.highest_number + 1,
+            checked.unnumbered,
+        )?,
+        holders: 0,
+        entries: 0,
+        entries_total: checked.entries as i64,
+        done,
+        started,
+        now,
+        failed: None,
+    };
+    let mut sink = |holders: Vec<plan::NewHolder>, entries: Vec<plan::NewEntry>| match writer.write(
+        &mut conn.borrow_mut(),
+        holders,
+        entries,
+    ) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(e) => {
+            writer.failed = Some(e);
+            ControlFlow::Break(())
         }
-        let before = posted;
-        posted += group.len() as i64;
-        done.store(holder_count + posted, Ordering::Relaxed);
-        if (before < 1_000 && posted >= 1_000) || posted / 20_000 > before / 20_000 {
-            dar_db::refresh_statistics(conn, &["ledger_entries", "holding_positions"])?;
-            tracing::info!(
-                entries.done = posted,
-                entries.total = entries.len(),
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "import: entries posted"
-            );
-        }
+    };
+    let (report, _) = check(
+        &conn,
+        &tenant,
+        tenant_id,
+        &row.file,
+        &choices,
+        today,
+        Some(&mut sink),
+    )
+    .map_err(refused)?;
+    if let Some(e) = writer.failed.take() {
+        return Err(e);
     }
+    if !report.is_clean() {
+        return Err(not_clean(&report));
+    }
+    let (holder_count, posted) = (writer.holders, writer.entries);
+    let actor = writer.actor.clone();
+    let conn = conn.into_inner();
     dar_db::audit::record(
         conn,
         dar_db::audit::NewAuditEvent {

@@ -293,6 +293,7 @@ pub fn insert_many(
     holders: Vec<(ShareholderId, i64, NewShareholder)>,
     actor: &str,
     now: DateTime<Utc>,
+    loaded_before: usize,
 ) -> Result<(), StoreError> {
     let per_insert = match conn.backend() {
         crate::connection::Backend::Postgres => HOLDERS_PER_ARRAY_INSERT,
@@ -301,8 +302,12 @@ pub fn insert_many(
     let mut rows = Vec::with_capacity(per_insert);
     let mut versions = Vec::with_capacity(per_insert);
     let mut holders = holders.into_iter().peekable();
-    let mut inserted = 0usize;
+    // `loaded_before`: holders this load wrote in earlier calls (it comes a part at a time).
+    let mut inserted = loaded_before;
     let mut next_refresh = 2_000usize;
+    while next_refresh <= loaded_before {
+        next_refresh *= 2;
+    }
     while holders.peek().is_some() {
         for (id, number, new) in holders.by_ref().take(per_insert) {
             let (row, version) = rows_of(tenant, id, new, number, actor, now);

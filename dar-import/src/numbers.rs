@@ -23,11 +23,12 @@ impl NumberStyle {
 
     /// The style most of the telling values follow; Belgian when none tells (`1250`, and
     /// `1.250` or `1,250`, which could be either).
-    pub fn detect<'a>(values: impl IntoIterator<Item = &'a str>) -> NumberStyle {
+    pub fn detect<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> NumberStyle {
         let (mut belgian, mut english) = (0usize, 0usize);
         for value in values {
             match tells(
                 value
+                    .as_ref()
                     .trim()
                     .trim_start_matches('€')
                     .trim_end_matches('€')

@@ -16,6 +16,7 @@
 //!   cancel out.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 
 use chrono::NaiveDate;
 
@@ -155,14 +156,19 @@ pub struct ClassTotal {
     pub paid_cents: i64,
 }
 
-/// The dry run's result: what a commit would write, or why it may not.
+/// The dry run's result: what a commit would write, or why it may not. What it writes
+/// goes to the check's sink (see [`check`]).
 #[derive(Clone, Debug)]
 pub struct Checked {
     /// Data rows read (below the header).
     pub rows: usize,
-    pub holders: Vec<NewHolder>,
-    /// In posting order: by date, then by row.
-    pub entries: Vec<NewEntry>,
+    /// Holders and entries a commit writes.
+    pub holders: usize,
+    pub entries: usize,
+    /// The highest register number the file gives (0 if none), and how many holders it
+    /// gives none: they are numbered after the highest on commit.
+    pub highest_number: i64,
+    pub unnumbered: i64,
     pub problems: Vec<Problem>,
     pub totals: Vec<ClassTotal>,
     pub number_style: NumberStyle,
@@ -407,13 +413,42 @@ fn class_of<'c>(
     }
 }
 
-/// Checks every row and plans what a commit would write. The rows are dropped once read,
-/// before the entries are planned: a large file need not be held twice.
+/// Where a check hands what a commit writes: holders, then the entries that name them.
+/// `Break` stops the check (the sink could not write).
+pub type Sink<'s> = &'s mut dyn FnMut(Vec<NewHolder>, Vec<NewEntry>) -> ControlFlow<()>;
+
+/// Rows a check reads, as often as it needs to.
+pub trait Rows {
+    fn each(&self) -> Box<dyn Iterator<Item = Row> + '_>;
+}
+
+impl Rows for [Row] {
+    fn each(&self) -> Box<dyn Iterator<Item = Row> + '_> {
+        Box::new(self.iter().cloned())
+    }
+}
+
+impl Rows for crate::source::Source {
+    fn each(&self) -> Box<dyn Iterator<Item = Row> + '_> {
+        self.rows()
+    }
+}
+
+/// Rows of the current situation checked, planned and handed to the sink at a time: each
+/// holder's entries need only the rows before them, so a register of any size is checked
+/// and written in memory that does not grow with it.
+const PART: usize = 5_000;
+
+/// Checks every row and plans what a commit would write, handing it to `sink` while the
+/// check is clean (the dry run gives none). The current situation is read and handed on a
+/// part at a time; a history is read whole, since it is posted by date whatever the order
+/// of its rows, and handed on at the end.
 pub fn check(
-    rows: Vec<Row>,
+    rows: &dyn Rows,
     fields: &[Option<Field>],
     settings: &Settings,
     register: &mut Register,
+    mut sink: Option<Sink>,
 ) -> Checked {
     let mut index: HashMap<Field, usize> = HashMap::new();
     for (i, field) in fields.iter().enumerate() {
@@ -428,11 +463,17 @@ pub fn check(
             Field::Unpaid,
             Field::Amount,
         ];
-        NumberStyle::detect(rows.iter().flat_map(|row| {
-            amounts
+        let columns: Vec<usize> = amounts
+            .iter()
+            .filter_map(|f| index.get(f))
+            .copied()
+            .collect();
+        NumberStyle::detect(rows.each().flat_map(|row| {
+            let Row { mut cells, .. } = row;
+            columns
                 .iter()
-                .filter_map(|f| index.get(f))
-                .filter_map(|i| row.cells.get(*i).map(String::as_str))
+                .filter_map(|i| cells.get_mut(*i).map(std::mem::take))
+                .collect::<Vec<_>>()
         }))
     });
     let mut report = Report {
@@ -443,28 +484,42 @@ pub fn check(
         style,
         register,
         holders: Vec::new(),
+        briefs: Vec::new(),
         by_number: HashMap::new(),
         by_national: HashMap::new(),
         by_enterprise: HashMap::new(),
         drafts: Vec::new(),
+        carried: HashMap::new(),
+        totals: Vec::new(),
+        written: (0, 0),
+        stopped: false,
     };
-    match settings.mode {
-        Mode::Current => planner.current(&rows, &index, settings, &mut report),
-        Mode::History => planner.history(&rows, &index, &mut report),
-    }
-    let row_count = rows.len();
-    drop(rows);
-    let Planner {
-        holders, drafts, ..
-    } = planner;
-    let mut drafts = drafts;
-    // Posting order: by date, then by row, so a file need not be sorted.
-    drafts.sort_by_key(|e| (e.draft.effective_date, e.line));
-    let (entries, totals) = if report.problems.is_empty() {
-        simulate(&holders, drafts, register, &mut report)
-    } else {
-        (Vec::new(), Vec::new())
+    let row_count = match settings.mode {
+        Mode::Current => planner.current(rows, &index, settings, &mut report, &mut sink),
+        Mode::History => {
+            let all: Vec<Row> = rows.each().collect();
+            planner.history(&all, &index, &mut report);
+            all.len()
+        }
     };
+    // What is left: the last part of the current situation, or the whole history posted
+    // by date, then by row, so a file need not be sorted.
+    planner
+        .drafts
+        .sort_by_key(|e| (e.draft.effective_date, e.line));
+    planner.hand_on(&mut report, &mut sink);
+    let highest_number = planner
+        .briefs
+        .iter()
+        .filter_map(|b| b.register_number)
+        .max()
+        .unwrap_or(0);
+    let unnumbered = planner
+        .briefs
+        .iter()
+        .filter(|b| b.register_number.is_none())
+        .count() as i64;
+    let totals = std::mem::take(&mut planner.totals);
     let control_difference_cents = settings
         .control_total_cents
         .map(|control| totals.iter().map(|t| t.subscribed_cents).sum::<i64>() - control);
@@ -474,8 +529,15 @@ pub fn check(
     problems.dedup();
     Checked {
         rows: row_count,
-        holders,
-        entries,
+        holders: planner.briefs.len(),
+        // A check with problems writes nothing (what was handed on is rolled back).
+        entries: if problems.is_empty() {
+            planner.written.1
+        } else {
+            0
+        },
+        highest_number,
+        unnumbered,
         problems,
         totals,
         number_style: style,
@@ -483,15 +545,51 @@ pub fn check(
     }
 }
 
+/// [`check`] with everything it would write collected: for a history's tests and tools.
+pub fn check_all(
+    rows: &dyn Rows,
+    fields: &[Option<Field>],
+    settings: &Settings,
+    register: &mut Register,
+) -> (Checked, Vec<NewHolder>, Vec<NewEntry>) {
+    let (mut holders, mut entries) = (Vec::new(), Vec::new());
+    let mut collect = |h: Vec<NewHolder>, e: Vec<NewEntry>| {
+        holders.extend(h);
+        entries.extend(e);
+        ControlFlow::Continue(())
+    };
+    let checked = check(rows, fields, settings, register, Some(&mut collect));
+    (checked, holders, entries)
+}
+
+/// What the planner keeps of every holder, also after they were handed on.
+struct Brief {
+    id: ShareholderId,
+    line: u64,
+    register_number: Option<i64>,
+    admitted: NaiveDate,
+}
+
 struct Planner<'r, 'a> {
     style: NumberStyle,
     register: &'r mut Register<'a>,
+    /// Holders not handed on yet: the last `holders.len()` of `briefs`.
     holders: Vec<NewHolder>,
-    /// Index into `holders` by register number, national and enterprise number.
+    /// Every holder the file defines, in order; a holder is named by its index here.
+    briefs: Vec<Brief>,
+    /// Index into `briefs` by register number, national and enterprise number.
     by_number: HashMap<i64, usize>,
     by_national: HashMap<String, usize>,
     by_enterprise: HashMap<String, usize>,
+    /// Entries not handed on yet.
     drafts: Vec<NewEntry>,
+    /// Holders handed on already whom entries not handed on yet name, by id: their index.
+    carried: HashMap<ShareholderId, usize>,
+    totals: Vec<ClassTotal>,
+    /// Holders and entries handed on.
+    written: (usize, usize),
+    /// The sink stopped the check.
+    stopped: bool,
 }
 
 /// Who a row names.
@@ -625,7 +723,7 @@ impl Planner<'_, '_> {
                     Some(field),
                     format!(
                         "duplicate holder: line {} has the same {what}",
-                        self.holders[other].line
+                        self.briefs[other].line
                     ),
                 );
             } else if let Some(n) = in_register.get(value) {
@@ -638,7 +736,7 @@ impl Planner<'_, '_> {
                 );
             }
         }
-        let at = self.holders.len();
+        let at = self.briefs.len();
         if let Some(nn) = &identity.national_number {
             self.by_national.insert(nn.clone(), at);
         }
@@ -648,47 +746,68 @@ impl Planner<'_, '_> {
         if let Some(n) = number {
             self.by_number.insert(n, at);
         }
-        self.holders.push(NewHolder {
+        let holder = NewHolder {
             id: ShareholderId::new(),
             line,
             register_number: number,
             kind,
             admission_date: admitted.unwrap_or(default_admission),
             identity,
+        };
+        self.briefs.push(Brief {
+            id: holder.id,
+            line,
+            register_number: number,
+            admitted: holder.admission_date,
         });
+        self.holders.push(holder);
         at
     }
 
+    /// Reads the current situation, handing on a part at a time; returns the rows read.
     fn current(
         &mut self,
-        rows: &[Row],
+        rows: &dyn Rows,
         index: &HashMap<Field, usize>,
         settings: &Settings,
         report: &mut Report,
-    ) {
+        sink: &mut Option<Sink>,
+    ) -> usize {
         // A list of holders without shares needs no date; their admission defaults to today.
         let date = match settings.effective_date {
             Some(date) => date,
             None if index.contains_key(&Field::Shares) => {
                 report.at(0, None, "choose the date of the opening entries");
-                return;
+                return rows.each().count();
             }
             None => self.register.period.today,
         };
         if !index.contains_key(&Field::LastName) && !index.contains_key(&Field::LegalName) {
             report.at(0, None, "no column holds the holders' names: map one");
-            return;
+            return rows.each().count();
         }
         // Classes each holder already has a line for: (holder, class) → line.
         let mut lines: HashMap<(usize, ShareClassId), u64> = HashMap::new();
-        for row in rows {
+        let mut seen = 0usize;
+        for row in rows.each() {
+            if seen > 0 && seen % PART == 0 {
+                self.hand_on(report, sink);
+            }
+            seen += 1;
+            let row = &row;
             let cells = Cells { row, index };
             let line = row.line;
             let number = report.read(&cells, Field::RegisterNumber, count);
             let found = self.identity(report, &cells);
             // A later row of a holder already read (same register number) adds a class.
             let holder = match (number.and_then(|n| self.by_number.get(&n).copied()), found) {
-                (Some(at), _) => at,
+                (Some(at), _) => {
+                    // Handed on already: the part that posts this entry must know them.
+                    if at < self.briefs.len() - self.holders.len() {
+                        self.carried.insert(self.briefs[at].id, at);
+                    }
+                    at
+                }
                 (None, Some(identity)) => self.add_holder(report, line, number, identity, date),
                 (None, None) => {
                     report.at(line, Some(Field::LastName), "the holder's name is missing");
@@ -760,7 +879,7 @@ impl Planner<'_, '_> {
                 draft: EntryDraft {
                     action: DraftAction::Issue {
                         share_class: class.code.clone(),
-                        to: self.holders[holder].id,
+                        to: self.briefs[holder].id,
                         quantity,
                         price_per_share: Some(price),
                         paid: Some(paid),
@@ -770,6 +889,47 @@ impl Planner<'_, '_> {
                     external_reference: report.read(&cells, Field::Reference, text(500)),
                 },
             });
+        }
+        seen
+    }
+
+    /// Plans the entries read so far with the ledger's rules and hands them on with the
+    /// holders they need, while the check is clean: once a problem is found nothing more
+    /// is written (the commit refuses the import), but every row is still read for the
+    /// report.
+    fn hand_on(&mut self, report: &mut Report, sink: &mut Option<Sink>) {
+        let holders = std::mem::take(&mut self.holders);
+        let drafts = std::mem::take(&mut self.drafts);
+        let carried = std::mem::take(&mut self.carried);
+        if !report.problems.is_empty() || self.stopped {
+            return;
+        }
+        let earlier: Vec<&Brief> = carried.values().map(|&at| &self.briefs[at]).collect();
+        let (posted, totals) = simulate(&holders, &earlier, drafts, self.register, report);
+        for total in totals {
+            match self
+                .totals
+                .iter_mut()
+                .find(|t| t.share_class == total.share_class)
+            {
+                Some(t) => {
+                    t.holders += total.holders;
+                    t.shares += total.shares;
+                    t.subscribed_cents += total.subscribed_cents;
+                    t.paid_cents += total.paid_cents;
+                }
+                None => self.totals.push(total),
+            }
+        }
+        if !report.problems.is_empty() {
+            return;
+        }
+        self.written.0 += holders.len();
+        self.written.1 += posted.len();
+        if let Some(sink) = sink
+            && sink(holders, posted).is_break()
+        {
+            self.stopped = true;
         }
     }
 
@@ -895,7 +1055,7 @@ impl Planner<'_, '_> {
                     Some(Named::New(at)) => {
                         let first = first_dates.entry(at).or_insert(date);
                         *first = (*first).min(date);
-                        Some(self.holders[at].id)
+                        Some(self.briefs[at].id)
                     }
                     Some(Named::Existing(id)) => Some(id),
                     None => {
@@ -1041,6 +1201,7 @@ impl Planner<'_, '_> {
             });
         }
         for (at, first) in first_dates {
+            // A history is handed on whole at the end: every holder is still here.
             let holder = &mut self.holders[at];
             // Admitted at the first movement unless the file says when.
             if holder.admission_date > first {
@@ -1067,6 +1228,7 @@ fn cents(c: i64) -> String {
 /// adds up the classes.
 fn simulate(
     holders: &[NewHolder],
+    earlier: &[&Brief],
     drafts: Vec<NewEntry>,
     register: &mut Register,
     report: &mut Report,
@@ -1100,6 +1262,21 @@ fn simulate(
             },
         );
     }
+    // New holders of an earlier part (the current situation's later rows for another
+    // class); named by register number alone.
+    for b in earlier {
+        known.insert(
+            b.id,
+            Known {
+                label: HolderLabel {
+                    register_number: b.register_number.unwrap_or_default(),
+                    name: String::new(),
+                },
+                admitted: b.admitted,
+                status: ShareholderStatus::Active,
+            },
+        );
+    }
     for h in register.holders.values() {
         known.insert(
             h.id,
@@ -1110,7 +1287,11 @@ fn simulate(
             },
         );
     }
-    let new: HashSet<ShareholderId> = holders.iter().map(|h| h.id).collect();
+    let new: HashSet<ShareholderId> = holders
+        .iter()
+        .map(|h| h.id)
+        .chain(earlier.iter().map(|b| b.id))
+        .collect();
     let mut legs: HashMap<(ShareholderId, ShareClassId), Vec<Leg>> = HashMap::new();
     let mut posted = Vec::with_capacity(drafts.len());
     for mut entry in drafts {
@@ -1247,7 +1428,21 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
     }
 
-    fn run(file: &[u8], classes: &[ClassTerms], settings: &Settings) -> Checked {
+    /// A check, with what it handed on.
+    struct Ran {
+        checked: Checked,
+        written_holders: Vec<NewHolder>,
+        written_entries: Vec<NewEntry>,
+    }
+
+    impl std::ops::Deref for Ran {
+        type Target = Checked;
+        fn deref(&self) -> &Checked {
+            &self.checked
+        }
+    }
+
+    fn run(file: &[u8], classes: &[ClassTerms], settings: &Settings) -> Ran {
         let source = read(file).unwrap();
         let fields = columns(&source.headers, &Default::default());
         let (holders, national, enterprise) = Default::default();
@@ -1264,7 +1459,13 @@ mod tests {
             enterprise_numbers: &enterprise,
             legs: &mut legs,
         };
-        check(source.body, &fields, settings, &mut register)
+        let (checked, written_holders, written_entries) =
+            check_all(&source, &fields, settings, &mut register);
+        Ran {
+            checked,
+            written_holders,
+            written_entries,
+        }
     }
 
     fn current(on: &str) -> Settings {
@@ -1301,9 +1502,10 @@ mod tests {
             },
         );
         assert_eq!(checked.problems, []);
-        assert_eq!(checked.holders.len(), 2);
-        assert_eq!(checked.holders[0].register_number, Some(7));
-        assert_eq!(checked.entries.len(), 3);
+        assert_eq!(checked.holders, 2);
+        assert_eq!(checked.written_holders[0].register_number, Some(7));
+        assert_eq!(checked.entries, 3);
+        assert_eq!(checked.written_entries.len(), 3);
         assert_eq!(
             checked.totals[0],
             ClassTotal {
@@ -1338,7 +1540,7 @@ mod tests {
         let problem = &checked.problems[0];
         assert_eq!((problem.line, problem.column), (10_001, Some(3)));
         assert_eq!(problem.field, Some(Field::Iban));
-        assert!(checked.entries.is_empty());
+        assert_eq!(checked.entries, 0);
     }
 
     #[test]
@@ -1399,7 +1601,11 @@ mod tests {
             01/05/2024;terugname;;;1;1;;uittreding\n";
         let checked = run(file, &[class("A", 5_000)], &history());
         assert_eq!(checked.problems, []);
-        let kinds: Vec<_> = checked.entries.iter().map(|e| e.draft.kind()).collect();
+        let kinds: Vec<_> = checked
+            .written_entries
+            .iter()
+            .map(|e| e.draft.kind())
+            .collect();
         assert_eq!(
             kinds,
             [
@@ -1410,13 +1616,14 @@ mod tests {
             ]
         );
         // Nothing said of the repayment: the paid-up value of the share.
-        let DraftAction::Redemption { amount, .. } = &checked.entries[3].draft.action else {
+        let DraftAction::Redemption { amount, .. } = &checked.written_entries[3].draft.action
+        else {
             panic!("a redemption");
         };
         assert_eq!(amount.cents(), 5_000);
         assert_eq!(checked.totals[0].shares, 3);
         let janssens = checked
-            .holders
+            .written_holders
             .iter()
             .find(|h| h.register_number == Some(2));
         assert_eq!(janssens.unwrap().admission_date.to_string(), "2024-03-01");
@@ -1430,7 +1637,7 @@ mod tests {
             3,reversal,2024-02-03,,,,-9,2\n";
         let checked = run(file, &[class("A", 5_000)], &history());
         assert_eq!(checked.problems, []);
-        assert_eq!(checked.entries.len(), 1);
+        assert_eq!(checked.entries, 1);
         assert_eq!(checked.totals[0].shares, 3);
     }
 }

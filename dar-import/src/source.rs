@@ -29,13 +29,28 @@ pub struct Source {
     pub headers: Vec<String>,
     /// The line of the header row.
     pub header_line: u64,
-    /// The rows below the header.
-    pub body: Vec<Row>,
+    /// The rows below the header; see [`Source::rows`].
+    body: Body,
     /// For an OCF package: the object each row comes from, by line (the line is the row's
     /// position, from 1).
     pub objects: Vec<String>,
     /// For an OCF package: what cannot be imported, as (object, message).
     pub problems: Vec<(String, String)>,
+}
+
+/// Where the rows below the header are.
+#[derive(Clone, Debug)]
+enum Body {
+    /// Read already (a workbook's sheet, an OCF package's objects).
+    Rows(Vec<Row>),
+    /// A CSV's text, read again each time its rows are asked for: a register of 400,000
+    /// rows is then held as its text, not as millions of cells.
+    Csv {
+        text: String,
+        delimiter: u8,
+        /// Rows (empty ones left out) up to and including the header.
+        skip: usize,
+    },
 }
 
 /// Why a file cannot be read as a register at all.
@@ -71,29 +86,46 @@ pub fn read(bytes: &[u8]) -> Result<Source, SourceError> {
     if is_ocf(bytes) {
         return ocf(bytes);
     }
-    let (format, all) = if is_zip(bytes) {
-        (Format::Xlsx, crate::xlsx::rows(bytes)?)
-    } else {
-        let (text, encoding) = decode(bytes);
-        let delimiter = sniff_delimiter(&text);
-        let all = rows(&text, delimiter).collect::<Result<Vec<_>, _>>()?;
-        (
-            Format::Csv {
-                encoding,
-                delimiter,
-            },
-            all,
-        )
-    };
-    let header = header_row(all.iter().map(|r| r.cells.as_slice())).ok_or(SourceError::NoHeader)?;
-    let mut all = all;
-    let body = all.split_off(header + 1);
-    let head = all.pop().ok_or(SourceError::NoHeader)?;
+    if is_zip(bytes) {
+        let mut all = crate::xlsx::rows(bytes)?;
+        let header =
+            header_row(all.iter().map(|r| r.cells.as_slice())).ok_or(SourceError::NoHeader)?;
+        let body = all.split_off(header + 1);
+        let head = all.pop().ok_or(SourceError::NoHeader)?;
+        return Ok(Source {
+            format: Format::Xlsx,
+            headers: head.cells,
+            header_line: head.line,
+            body: Body::Rows(body),
+            objects: Vec::new(),
+            problems: Vec::new(),
+        });
+    }
+    let (text, encoding) = decode(bytes);
+    let delimiter = sniff_delimiter(&text);
+    let first: Vec<Row> = rows(&text, delimiter)
+        .take(20)
+        .collect::<Result<Vec<_>, _>>()?;
+    let header =
+        header_row(first.iter().map(|r| r.cells.as_slice())).ok_or(SourceError::NoHeader)?;
+    // Every row read once now, so that a broken one is named before anything else and the
+    // rows can be read again later without failing.
+    for row in rows(&text, delimiter) {
+        row?;
+    }
+    let head = first.into_iter().nth(header).ok_or(SourceError::NoHeader)?;
     Ok(Source {
-        format,
+        format: Format::Csv {
+            encoding,
+            delimiter,
+        },
         headers: head.cells,
         header_line: head.line,
-        body,
+        body: Body::Csv {
+            text,
+            delimiter,
+            skip: header + 1,
+        },
         objects: Vec::new(),
         problems: Vec::new(),
     })
@@ -122,13 +154,30 @@ fn ocf(bytes: &[u8]) -> Result<Source, SourceError> {
             .map(|c| c.to_string())
             .collect(),
         header_line: 0,
-        body,
+        body: Body::Rows(body),
         objects,
         problems: read.problems,
     })
 }
 
 impl Source {
+    /// The rows below the header, read from the start each time.
+    pub fn rows(&self) -> Box<dyn Iterator<Item = Row> + '_> {
+        match &self.body {
+            Body::Rows(rows) => Box::new(rows.iter().cloned()),
+            Body::Csv {
+                text,
+                delimiter,
+                skip,
+            } => Box::new(
+                rows(text, *delimiter)
+                    .skip(*skip)
+                    // Every row was read without error when the file was.
+                    .filter_map(Result::ok),
+            ),
+        }
+    }
+
     /// Each column's field: for a spreadsheet as [`columns`] finds them; an OCF package's
     /// columns are the import's own and take no mapping.
     pub fn fields(&self, chosen: &Mapping) -> Vec<Option<Field>> {

@@ -189,7 +189,7 @@ pub fn create_in(
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("import report: {e}")))?,
         clean: report.is_clean(),
         status: "checked".into(),
-        total: (checked.holders.len() + checked.entries.len()) as i64,
+        total: (checked.holders + checked.entries) as i64,
         done: 0,
         attempt: 0,
         error: None,
@@ -403,7 +403,7 @@ pub fn change_in(
                 mapping: &mapping,
                 report: &report_json,
                 clean: report.is_clean(),
-                total: (checked.holders.len() + checked.entries.len()) as i64,
+                total: (checked.holders + checked.entries) as i64,
             },
         )?;
         if !stored {
