@@ -790,7 +790,7 @@ impl Planner<'_, '_> {
         let mut lines: HashMap<(usize, ShareClassId), u64> = HashMap::new();
         let mut seen = 0usize;
         for row in rows.each() {
-            if seen > 0 && seen % PART == 0 {
+            if seen > 0 && seen.is_multiple_of(PART) {
                 self.hand_on(report, sink);
             }
             seen += 1;
