@@ -166,15 +166,16 @@ pub fn dry_run(
     conn: &mut DbConnection,
     tenant: &TenantRow,
     tenant_id: &TenantId,
-    file: &[u8],
+    file: Vec<u8>,
     choices: &Choices,
     today: NaiveDate,
 ) -> Result<(Report, Checked), DryRunError> {
+    let source = source::read_owned(file)?;
     check(
         &RefCell::new(conn),
         tenant,
         tenant_id,
-        file,
+        &source,
         choices,
         today,
         None,
@@ -188,12 +189,11 @@ fn check(
     conn: &RefCell<&mut DbConnection>,
     tenant: &TenantRow,
     tenant_id: &TenantId,
-    file: &[u8],
+    source: &source::Source,
     choices: &Choices,
     today: NaiveDate,
     sink: Option<plan::Sink>,
 ) -> Result<(Report, Checked), DryRunError> {
-    let source = source::read(file)?;
     let fields = source.fields(&choices.mapping);
     // An OCF package is a history, its amounts written 1250.00.
     let ocf = source.format == Format::Ocf;
@@ -272,7 +272,7 @@ fn check(
             choices.number_style
         },
     };
-    let mut checked = plan::check(&source, &fields, &settings, &mut register, sink);
+    let mut checked = plan::check(source, &fields, &settings, &mut register, sink);
     if let Some(e) = failed {
         return Err(e.into());
     }
@@ -302,7 +302,7 @@ fn check(
             },
         );
     }
-    Ok((report(&source, &fields, &checked), checked))
+    Ok((report(source, &fields, &checked), checked))
 }
 
 fn report(source: &source::Source, fields: &[Option<Field>], checked: &Checked) -> Report {
@@ -790,10 +790,12 @@ fn commit(
         ))
     };
     let conn = RefCell::new(conn);
+    let (file_name, mode, actor) = (row.file_name, row.mode, row.created_by);
+    let source = source::read_owned(row.file).map_err(|e| CommitError::Refused(e.to_string()))?;
     // First the whole file is checked again, writing nothing, for the register may have
     // changed since the dry run; then it is read once more and written a part at a time.
     let (report, checked) =
-        check(&conn, &tenant, tenant_id, &row.file, &choices, today, None).map_err(refused)?;
+        check(&conn, &tenant, tenant_id, &source, &choices, today, None).map_err(refused)?;
     tracing::info!(
         rows = report.rows,
         elapsed_ms = started.elapsed().as_millis() as u64,
@@ -805,7 +807,7 @@ fn commit(
     let mut writer = PartWriter {
         tenant_id: *tenant_id,
         import: *id,
-        actor: row.created_by.clone(),
+        actor: actor.clone(),
         default_language: tenant.default_language.clone(),
         next_number: dar_db::tenants::reserve_register_numbers_from(
             &mut conn.borrow_mut(),
@@ -836,7 +838,7 @@ fn commit(
         &conn,
         &tenant,
         tenant_id,
-        &row.file,
+        &source,
         &choices,
         today,
         Some(&mut sink),
@@ -849,7 +851,7 @@ fn commit(
         return Err(not_clean(&report));
     }
     let (holder_count, posted) = (writer.holders, writer.entries);
-    let actor = writer.actor.clone();
+    drop(source);
     let conn = conn.into_inner();
     dar_db::audit::record(
         conn,
@@ -866,8 +868,8 @@ fn commit(
             source_ip: None,
             support_session_id: None,
             details: Some(serde_json::json!({
-                "file_name": row.file_name,
-                "mode": row.mode,
+                "file_name": file_name,
+                "mode": mode,
                 "holders": holder_count,
                 "entries": posted,
             })),

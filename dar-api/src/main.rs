@@ -5,6 +5,9 @@ use clap::{Parser, Subcommand};
 
 use dar_api::config::Settings;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "dar",

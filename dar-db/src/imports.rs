@@ -22,6 +22,8 @@ pub struct ImportRow {
     pub id: String,
     pub mode: String,
     pub file_name: String,
+    /// The file as uploaded; stored [`pack`]ed, which [`create`]'s caller does and
+    /// [`get`] undoes.
     pub file: Vec<u8>,
     pub file_sha256: String,
     pub effective_date: Option<NaiveDate>,
@@ -66,6 +68,39 @@ pub struct ImportSummary {
     pub finished_at: Option<NaiveDateTime>,
 }
 
+/// An import's file as it is stored: gzipped (see [`unpack`]).
+pub fn pack(file: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(file.len() / 8),
+        flate2::Compression::fast(),
+    );
+    // Writing to a Vec cannot fail.
+    let _ = gz.write_all(file);
+    gz.finish().unwrap_or_default()
+}
+
+/// The file [`pack`] stored; a file stored before files were packed (never gzip: CSV is
+/// text and XLSX a ZIP) as it is.
+pub fn unpack(stored: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+    use std::io::Read;
+    if !stored.starts_with(&[0x1f, 0x8b]) {
+        return Ok(stored);
+    }
+    // The gzip trailer gives the length (modulo 4 GiB; files are far smaller).
+    let size = stored
+        .len()
+        .checked_sub(4)
+        .and_then(|at| stored.get(at..))
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, |b| u32::from_le_bytes(b) as usize);
+    let mut file = Vec::with_capacity(size);
+    flate2::read::GzDecoder::new(stored.as_slice())
+        .read_to_end(&mut file)
+        .map_err(|e| StoreError::Corrupt(format!("an import's stored file: {e}")))?;
+    Ok(file)
+}
+
 pub fn create(conn: &mut DbConnection, row: &ImportRow) -> Result<(), StoreError> {
     diesel::insert_into(imports::table)
         .values(row)
@@ -78,10 +113,12 @@ pub fn get(
     tenant: &TenantId,
     id: &ImportId,
 ) -> Result<ImportRow, StoreError> {
-    Ok(imports::table
+    let mut row: ImportRow = imports::table
         .find((tenant.to_string(), id.to_string()))
         .select(ImportRow::as_select())
-        .first(conn)?)
+        .first(conn)?;
+    row.file = unpack(std::mem::take(&mut row.file))?;
+    Ok(row)
 }
 
 pub fn summary(

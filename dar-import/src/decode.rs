@@ -26,6 +26,31 @@ impl TextEncoding {
     }
 }
 
+/// [`decode`], keeping the bytes as the text when they are UTF-8 already: a large
+/// register is then not held twice.
+pub fn decode_owned(mut bytes: Vec<u8>) -> (String, TextEncoding) {
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    let read = if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+        TextEncoding::Utf8WithBom
+    } else if Encoding::for_bom(&bytes).is_some() {
+        return decode(&bytes);
+    } else {
+        TextEncoding::Utf8
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, read),
+        // Not UTF-8 after all (a mark is no proof): as `decode` reads it.
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            if read == TextEncoding::Utf8WithBom {
+                bytes.splice(..0, BOM.iter().copied());
+            }
+            decode(&bytes)
+        }
+    }
+}
+
 /// Reads `bytes` as text. A byte order mark decides; otherwise UTF-8 when the bytes are
 /// valid UTF-8, and Windows-1252 when they are not (every byte sequence is valid
 /// Windows-1252, so this never fails, and a Latin-1 file reads the same).
@@ -64,6 +89,19 @@ mod tests {
             decode(b"\xef\xbb\xbfH\xc3\xa9l\xc3\xa8ne"),
             ("Hélène".into(), TextEncoding::Utf8WithBom)
         );
+    }
+
+    #[test]
+    fn owned_bytes_read_as_the_borrowed_ones_do() {
+        for bytes in [
+            "Hélène".as_bytes().to_vec(),
+            b"\xef\xbb\xbfH\xc3\xa9l\xc3\xa8ne".to_vec(),
+            b"\xef\xbb\xbfH\xe9l\xe8ne".to_vec(),
+            b"H\xe9l\xe8ne;\x80 5".to_vec(),
+            vec![0xff, 0xfe, b'A', 0],
+        ] {
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes), "{bytes:?}");
+        }
     }
 
     #[test]

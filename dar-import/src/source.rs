@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::columns::{Field, header_row, normalise, recognise};
-use crate::decode::{TextEncoding, decode};
+use crate::decode::{TextEncoding, decode_owned};
 use crate::table::{Row, TableError, rows, sniff_delimiter};
 
 /// What kind of file was read.
@@ -80,14 +80,19 @@ pub fn is_ocf(bytes: &[u8]) -> bool {
 
 /// Reads `bytes` as CSV, XLSX or an OCF package and finds the header row.
 pub fn read(bytes: &[u8]) -> Result<Source, SourceError> {
+    read_owned(bytes.to_vec())
+}
+
+/// [`read`], keeping a UTF-8 file's bytes as its text.
+pub fn read_owned(bytes: Vec<u8>) -> Result<Source, SourceError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(SourceError::Empty);
     }
-    if is_ocf(bytes) {
-        return ocf(bytes);
+    if is_ocf(&bytes) {
+        return ocf(&bytes);
     }
-    if is_zip(bytes) {
-        let mut all = crate::xlsx::rows(bytes)?;
+    if is_zip(&bytes) {
+        let mut all = crate::xlsx::rows(&bytes)?;
         let header =
             header_row(all.iter().map(|r| r.cells.as_slice())).ok_or(SourceError::NoHeader)?;
         let body = all.split_off(header + 1);
@@ -101,7 +106,7 @@ pub fn read(bytes: &[u8]) -> Result<Source, SourceError> {
             problems: Vec::new(),
         });
     }
-    let (text, encoding) = decode(bytes);
+    let (text, encoding) = decode_owned(bytes);
     let delimiter = sniff_delimiter(&text);
     let first: Vec<Row> = rows(&text, delimiter)
         .take(20)

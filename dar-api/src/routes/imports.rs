@@ -171,16 +171,17 @@ pub fn create_in(
     };
     let now = Utc::now();
     let today = dar_core::time::brussels_date(now);
-    let (report, checked) =
-        service::dry_run(conn, &tenant, &tenant_id, &new.file, &choices, today)?;
+    let file_sha256 = crate::documents::sha256_hex(&new.file);
+    let packed = imports::pack(&new.file);
+    let (report, checked) = service::dry_run(conn, &tenant, &tenant_id, new.file, &choices, today)?;
     let id = ImportId::new().to_string();
     let row = ImportRow {
         tenant_id: tenant_id.to_string(),
         id: id.clone(),
         mode: mode.as_str().into(),
         file_name: new.file_name,
-        file_sha256: crate::documents::sha256_hex(&new.file),
-        file: new.file,
+        file_sha256,
+        file: packed,
         effective_date: new.effective_date,
         control_total_cents: new.control_total_cents,
         number_style: new.number_style.map(str::to_string),
@@ -258,7 +259,7 @@ pub async fn upload(
             _ => "import.csv".into(),
         },
     };
-    let file = crate::request::read_body(payload, MAX_FILE_BYTES).await?;
+    let file = crate::request::read_body(&request, payload, MAX_FILE_BYTES).await?;
     let upload = Upload {
         file_name,
         file,
@@ -376,8 +377,7 @@ pub fn change_in(
         choices.number_style = style.and_then(service::number_style);
     }
     let today = dar_core::time::brussels_date(now);
-    let (report, checked) =
-        service::dry_run(conn, &tenant, &tenant_id, &row.file, &choices, today)?;
+    let (report, checked) = service::dry_run(conn, &tenant, &tenant_id, row.file, &choices, today)?;
     let mapping = service::mapping_json(&choices.mapping);
     let report_json = serde_json::to_string(&report)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("import report: {e}")))?;

@@ -218,7 +218,8 @@ async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let boundary = multipart::boundary(content_type).ok_or(PageError::BadForm { lang })?;
-    let body = match crate::request::read_body(payload, MAX_FILE_BYTES + FORM_OVERHEAD_BYTES).await
+    let body = match crate::request::read_body(&req, payload, MAX_FILE_BYTES + FORM_OVERHEAD_BYTES)
+        .await
     {
         Ok(body) => body,
         Err(ApiError::TooLarge { .. }) => {

@@ -461,7 +461,9 @@ async fn upload(
         .unwrap_or("");
     let boundary = multipart::boundary(content_type).ok_or(PageError::BadForm { lang })?;
     let body =
-        match crate::request::read_body(payload, IMAGE_LIMIT_BYTES + FORM_OVERHEAD_BYTES).await {
+        match crate::request::read_body(&req, payload, IMAGE_LIMIT_BYTES + FORM_OVERHEAD_BYTES)
+            .await
+        {
             Ok(body) => Some(body),
             Err(ApiError::TooLarge { .. }) => None,
             Err(_) => return Err(PageError::BadForm { lang }),
