@@ -246,7 +246,19 @@ fn register<W: Write>(
             return Ok(());
         };
         after = Some((last.register_number, last.share_class.clone()));
-        let holders = holders_by_id(conn, tenant, page.iter().map(|r| r.shareholder_id.clone()))?;
+        // The page's holders as a range of register numbers (an index range), not a list
+        // of a thousand ids.
+        let first = page[0].register_number;
+        let holders: HashMap<String, ShareholderRow> = shareholders::list(
+            conn,
+            tenant,
+            &ShareholderFilter::default(),
+            first - 1,
+            last.register_number - first + 1,
+        )?
+        .into_iter()
+        .map(|h| (h.id.clone(), h))
+        .collect();
         for line in &page {
             let h = holders
                 .get(&line.shareholder_id)

@@ -281,10 +281,10 @@ impl Localized for ImportText {
             (Commit, Fr) => "Importer dans le registre",
             (Commit, En) => "Import into the register",
             (CommitHint, Nl) => {
-                "Alles wordt in één keer ingeboekt, of niets. De boekingen komen in het grootboek zoals elke andere."
+                "Alles wordt in één keer ingeboekt, of niets. De boekingen komen in het journaal zoals elke andere."
             }
             (CommitHint, Fr) => {
-                "Tout est enregistré en une fois, ou rien. Les écritures entrent au registre comme toutes les autres."
+                "Tout est enregistré en une fois, ou rien. Les écritures entrent au journal comme toutes les autres."
             }
             (CommitHint, En) => {
                 "Everything is recorded at once, or nothing. The entries go into the ledger like any other."

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text};
 
-use crate::connection::{DbConnection, placeholders};
+use crate::connection::{Backend, DbConnection, placeholders};
 use crate::error::StoreError;
 use crate::parse_id;
 use dar_core::holdings::Leg;
@@ -208,8 +208,29 @@ pub(super) fn register_page(
     limit: i64,
 ) -> Result<Option<Vec<super::HoldingRow>>, StoreError> {
     use crate::schema::shareholders as holders;
-    let sql = format!(
-        "SELECT t.ledger_head_seq AS head_seq, s.id AS shareholder_id,
+    // Binds: tenant, first and last register number, the cursor (number, code), the date.
+    let sql = match conn.backend() {
+        // Each holding's last row up to the date by a walk of the positions' key
+        // (`DISTINCT ON`): a correlated `MAX` per row cost 13 µs a holding.
+        Backend::Postgres => "SELECT t.ledger_head_seq AS head_seq, s.id AS shareholder_id,
+                s.register_number AS register_number, c.code AS share_class,
+                p.quantity AS quantity, p.capital_cents AS capital_cents, p.paid_cents AS paid_cents
+           FROM tenants t
+           JOIN shareholders s ON s.tenant_id = t.id
+           JOIN LATERAL (SELECT DISTINCT ON (q.share_class_id) q.share_class_id, q.quantity,
+                                q.capital_cents, q.paid_cents
+                           FROM holding_positions q
+                          WHERE q.tenant_id = s.tenant_id AND q.shareholder_id = s.id
+                            AND q.movement_date <= $6
+                          ORDER BY q.share_class_id, q.movement_date DESC) p ON true
+           JOIN share_classes c ON c.tenant_id = s.tenant_id AND c.id = p.share_class_id
+          WHERE t.id = $1 AND s.register_number >= $2 AND s.register_number <= $3
+            AND (s.register_number > $4 OR c.code > $5)
+            AND (p.quantity <> 0 OR p.paid_cents <> 0)
+          ORDER BY s.register_number, c.code"
+            .to_string(),
+        Backend::Sqlite => format!(
+            "SELECT t.ledger_head_seq AS head_seq, s.id AS shareholder_id,
                 s.register_number AS register_number, c.code AS share_class,
                 p.quantity AS quantity, p.capital_cents AS capital_cents, p.paid_cents AS paid_cents
            FROM tenants t
@@ -221,8 +242,8 @@ pub(super) fn register_page(
             AND {LAST_ROW_UP_TO}
             AND (p.quantity <> 0 OR p.paid_cents <> 0)
           ORDER BY s.register_number, c.code"
-    );
-    let sql = placeholders(conn.backend(), &sql);
+        ),
+    };
     let wanted = usize::try_from(limit).unwrap_or(0);
     let mut lines: Vec<super::HoldingRow> = Vec::new();
     let mut from = after.0;
