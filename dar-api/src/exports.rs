@@ -232,9 +232,6 @@ fn each_entry(
     }
 }
 
-/// A page of the register with its holders, by id.
-type RegisterPage = (Vec<ledger::HoldingRow>, HashMap<String, ShareholderRow>);
-
 fn register<W: Write>(
     conn: &mut DbConnection,
     tenant: &TenantId,
@@ -242,73 +239,50 @@ fn register<W: Write>(
     table: &mut Table<W>,
     rows: &mut usize,
 ) -> anyhow::Result<()> {
-    // The next page is read on a thread of its own while this one is written: the
-    // database's work and the formatting overlap. One page waits at most.
-    let (send, pages) = std::sync::mpsc::sync_channel::<anyhow::Result<RegisterPage>>(1);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut after: Option<(i64, String)> = None;
-            loop {
-                let page = register_page(conn, tenant, moment, &mut after);
-                let last = page.as_ref().map_or(true, |(p, _)| (p.len() as i64) < PAGE);
-                // The writer stopped (an error, or the client left): so does the reader.
-                if send.send(page).is_err() || last {
-                    return;
-                }
-            }
-        });
-        for page in pages {
-            let (page, holders) = page?;
-            for line in &page {
-                let h = holders.get(&line.shareholder_id).ok_or_else(|| {
-                    anyhow::anyhow!("holder {} of a holding", line.shareholder_id)
-                })?;
-                table.row(&[
-                    Cell::Int(line.register_number),
-                    Cell::Text(&h.display_name()),
-                    Cell::Text(&h.kind),
-                    Cell::Text(&line.share_class),
-                    Cell::Int(line.quantity),
-                    Cell::Cents(line.capital_cents),
-                    Cell::Cents(line.paid_cents),
-                    Cell::Cents(line.capital_cents - line.paid_cents),
-                    h.street.as_deref().into(),
-                    h.postal_code.as_deref().into(),
-                    h.city.as_deref().into(),
-                    h.country.as_deref().into(),
-                ])?;
-            }
-            *rows += page.len();
+    let mut after: Option<(i64, String)> = None;
+    loop {
+        let page = ledger::holdings_page(conn, tenant, moment, after.clone(), PAGE)?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = Some((last.register_number, last.share_class.clone()));
+        // The page's holders as a range of register numbers (an index range), not a list
+        // of a thousand ids.
+        let first = page[0].register_number;
+        let holders: HashMap<String, ShareholderRow> = shareholders::list(
+            conn,
+            tenant,
+            &ShareholderFilter::default(),
+            first - 1,
+            last.register_number - first + 1,
+        )?
+        .into_iter()
+        .map(|h| (h.id.clone(), h))
+        .collect();
+        for line in &page {
+            let h = holders
+                .get(&line.shareholder_id)
+                .ok_or_else(|| anyhow::anyhow!("holder {} of a holding", line.shareholder_id))?;
+            table.row(&[
+                Cell::Int(line.register_number),
+                Cell::Text(&h.display_name()),
+                Cell::Text(&h.kind),
+                Cell::Text(&line.share_class),
+                Cell::Int(line.quantity),
+                Cell::Cents(line.capital_cents),
+                Cell::Cents(line.paid_cents),
+                Cell::Cents(line.capital_cents - line.paid_cents),
+                h.street.as_deref().into(),
+                h.postal_code.as_deref().into(),
+                h.city.as_deref().into(),
+                h.country.as_deref().into(),
+            ])?;
         }
-        Ok(())
-    })
-}
-
-/// The register's page after `after` with its holders; moves `after` on.
-fn register_page(
-    conn: &mut DbConnection,
-    tenant: &TenantId,
-    moment: Moment,
-    after: &mut Option<(i64, String)>,
-) -> anyhow::Result<RegisterPage> {
-    let page = ledger::holdings_page(conn, tenant, moment, after.clone(), PAGE)?;
-    let (Some(first), Some(last)) = (page.first(), page.last()) else {
-        return Ok((page, HashMap::new()));
-    };
-    *after = Some((last.register_number, last.share_class.clone()));
-    // The page's holders as a range of register numbers (an index range), not a list of a
-    // thousand ids.
-    let holders = shareholders::list(
-        conn,
-        tenant,
-        &ShareholderFilter::default(),
-        first.register_number - 1,
-        last.register_number - first.register_number + 1,
-    )?
-    .into_iter()
-    .map(|h| (h.id.clone(), h))
-    .collect();
-    Ok((page, holders))
+        *rows += page.len();
+        if (page.len() as i64) < PAGE {
+            return Ok(());
+        }
+    }
 }
 
 fn entries<W: Write>(
