@@ -84,3 +84,16 @@ for round in $(seq 1 "$rounds"); do
 done
 ratio=$(echo "scale=2; $best_dar / $best_copy" | bc)
 echo "best of $rounds: psql \\copy ${best_copy}s, dar ${best_dar}s, ratio ${ratio} (target <= 2.0), dar RSS peak $((peak_kib / 1024)) MiB"
+
+# The whole cooperative as an Open Cap Format package, once (no baseline: nothing else
+# writes OCF), with the same memory sampling: the export holds each holder's securities.
+( while kill -0 "$server" 2>/dev/null; do
+    awk '/VmRSS/ {print $2}' "/proc/$server/status"; sleep 0.05
+  done ) >"$work/rss.ocf" &
+sampler=$!
+t0=$(date +%s.%N)
+curl -fsS -H "authorization: Bearer $token" -o "$work/ocf.zip" \
+  "http://127.0.0.1:$port/api/v1/tenants/$tenant/exports/ocf"
+ocf_s=$(echo "$(date +%s.%N) - $t0" | bc)
+kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+echo "OCF package: ${ocf_s}s, $(du -h "$work/ocf.zip" | cut -f1), dar RSS peak $(($(sort -n "$work/rss.ocf" | tail -n 1) / 1024)) MiB"

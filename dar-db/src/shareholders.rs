@@ -545,6 +545,57 @@ pub fn ids_by_register_number(
         .collect()
 }
 
+/// What a register line shows of its holder.
+#[derive(Queryable, Clone, Debug)]
+pub struct RegisterName {
+    pub id: String,
+    pub kind: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub legal_name: Option<String>,
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+}
+
+impl RegisterName {
+    pub fn display_name(&self) -> String {
+        display_name(
+            &self.kind,
+            self.legal_name.as_deref(),
+            self.last_name.as_deref(),
+            self.first_name.as_deref(),
+        )
+    }
+}
+
+/// The names and addresses of the holders numbered `from` to `to`: a range of the register
+/// number's index, the columns a register line shows (the register export reads them a
+/// page at a time).
+pub fn register_names(
+    conn: &mut DbConnection,
+    tenant: &TenantId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<RegisterName>, StoreError> {
+    Ok(shareholders::table
+        .filter(shareholders::tenant_id.eq(tenant.to_string()))
+        .filter(shareholders::register_number.between(from, to))
+        .select((
+            shareholders::id,
+            shareholders::kind,
+            shareholders::first_name,
+            shareholders::last_name,
+            shareholders::legal_name,
+            shareholders::street,
+            shareholders::postal_code,
+            shareholders::city,
+            shareholders::country,
+        ))
+        .load(conn)?)
+}
+
 /// How the register names a holder: "Last, First" for a person, the legal name for a
 /// company.
 pub fn display_name(
