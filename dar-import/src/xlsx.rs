@@ -13,6 +13,24 @@ fn refused(message: String) -> TableError {
 
 /// The non-empty rows of the first worksheet, each with its row number in the sheet.
 pub fn rows(bytes: &[u8]) -> Result<Vec<Row>, TableError> {
+    rows_within(bytes, dar_ocf::read::MAX_UNPACKED)
+}
+
+fn rows_within(bytes: &[u8], limit: u64) -> Result<Vec<Row>, TableError> {
+    // A workbook is a ZIP: what its parts say they unpack to is checked before any is
+    // read, so a small upload cannot unpack to gigabytes.
+    if let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        // The sizes of the central directory, which a streamed archive (ours) has too.
+        let unpacked: u64 = (0..zip.len())
+            .filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size()))
+            .fold(0u64, u64::saturating_add);
+        if unpacked > limit {
+            return Err(refused(format!(
+                "the workbook unpacks to more than {} MiB, more than an import takes",
+                limit / (1024 * 1024)
+            )));
+        }
+    }
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| refused(format!("not an XLSX workbook: {e}")))?;
     let range = book
@@ -100,6 +118,16 @@ mod tests {
             zip.write_all(body.as_bytes()).unwrap();
         }
         zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_whose_parts_unpack_beyond_the_limit_is_refused_unread() {
+        let book = workbook();
+        let Err(e) = rows_within(&book, 100) else {
+            panic!("a workbook of more than 100 unpacked bytes was read")
+        };
+        assert!(e.message.contains("unpacks to more than"), "{}", e.message);
+        assert!(rows_within(&book, 1 << 20).is_ok());
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! (see [`crate::tag`]) bring back what OCF has no field for: paid-up capital, payments,
 //! exact repayments, reasons and references, and the order of entries within a date.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::io::{Cursor, Read};
 
@@ -93,6 +94,8 @@ pub enum ReadError {
     Json { file: String, message: String },
     #[error("{0} is listed in the manifest but not in the archive")]
     Missing(String),
+    #[error("the package unpacks to more than {0} MiB, more than an import takes")]
+    TooLarge(u64),
 }
 
 /// Whether `bytes` is a ZIP archive holding an OCF manifest.
@@ -131,39 +134,57 @@ struct Items {
     items: Vec<Value>,
 }
 
-/// The archive's files, by path.
-struct Archive {
-    files: HashMap<String, Vec<u8>>,
+/// Most bytes a package may unpack to: a ZIP of 64 MB could otherwise unpack to gigabytes
+/// (a "zip bomb"). DAR's own package of 400,000 holders and 2,000,000 entries unpacks to
+/// about 400 MB; a register that size is better moved by database than by upload.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+
+/// The archive, its files read when asked for, within [`MAX_UNPACKED`] in all.
+struct Archive<'b> {
+    zip: RefCell<zip::ZipArchive<Cursor<&'b [u8]>>>,
+    names: Vec<String>,
+    budget: Cell<u64>,
 }
 
-impl Archive {
-    fn open(bytes: &[u8]) -> Result<Archive, ReadError> {
-        let mut zip =
+impl<'b> Archive<'b> {
+    fn open(bytes: &'b [u8], budget: u64) -> Result<Archive<'b>, ReadError> {
+        let zip =
             zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Zip(e.to_string()))?;
-        let mut files = HashMap::new();
-        for i in 0..zip.len() {
-            let mut file = zip.by_index(i).map_err(|e| ReadError::Zip(e.to_string()))?;
-            if file.is_dir() {
-                continue;
-            }
-            let mut body = Vec::new();
-            file.read_to_end(&mut body)
-                .map_err(|e| ReadError::Zip(e.to_string()))?;
-            let name = file
-                .name()
-                .map_err(|e| ReadError::Zip(e.to_string()))?
-                .to_string();
-            files.insert(name, body);
+        let names = zip
+            .file_names()
+            .filter_map(Result::ok)
+            .map(|n| n.to_string())
+            .collect();
+        Ok(Archive {
+            zip: RefCell::new(zip),
+            names,
+            budget: Cell::new(budget),
+        })
+    }
+
+    /// A file's bytes, counted against the budget as they are unpacked (a file's declared
+    /// size is not trusted).
+    fn bytes(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        let mut zip = self.zip.borrow_mut();
+        let file = zip
+            .by_name(path)
+            .map_err(|_| ReadError::Missing(path.to_string()))?;
+        let budget = self.budget.get();
+        let mut body = Vec::new();
+        file.take(budget + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| ReadError::Zip(e.to_string()))?;
+        let read = body.len() as u64;
+        if read > budget {
+            return Err(ReadError::TooLarge(MAX_UNPACKED / (1024 * 1024)));
         }
-        Ok(Archive { files })
+        self.budget.set(budget - read);
+        Ok(body)
     }
 
     fn json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ReadError> {
-        let body = self
-            .files
-            .get(path)
-            .ok_or_else(|| ReadError::Missing(path.to_string()))?;
-        serde_json::from_slice(body).map_err(|e| ReadError::Json {
+        let body = self.bytes(path)?;
+        serde_json::from_slice(&body).map_err(|e| ReadError::Json {
             file: path.to_string(),
             message: e.to_string(),
         })
@@ -257,10 +278,15 @@ struct Movement {
 
 /// Reads an OCF package into rows.
 pub fn read(bytes: &[u8]) -> Result<Rows, ReadError> {
-    let archive = Archive::open(bytes)?;
+    read_within(bytes, MAX_UNPACKED)
+}
+
+/// [`read`], unpacking at most `budget` bytes.
+fn read_within(bytes: &[u8], budget: u64) -> Result<Rows, ReadError> {
+    let archive = Archive::open(bytes, budget)?;
     let manifest_path = archive
-        .files
-        .keys()
+        .names
+        .iter()
         .filter(|n| is_manifest_name(n))
         .min_by_key(|n| n.len())
         .cloned()
@@ -798,5 +824,54 @@ impl Reader {
             .rows
             .extend(movements.into_iter().map(|m| m.cells));
         self.rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn package(transactions: &[u8]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let manifest =
+            br#"{"file_type":"OCF_MANIFEST_FILE","transactions_files":[{"filepath":"./T.json"}]}"#;
+        zip.start_file("Manifest.ocf.json", options).unwrap();
+        zip.write_all(manifest).unwrap();
+        zip.start_file("T.json", options).unwrap();
+        zip.write_all(transactions).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_package_that_unpacks_beyond_the_budget_is_refused_before_it_is_read() {
+        // A megabyte of spaces packs into a kilobyte or two.
+        let mut padded = b"{\"items\":[]}".to_vec();
+        padded.extend(std::iter::repeat_n(b' ', 1 << 20));
+        let bytes = package(&padded);
+        assert!(bytes.len() < 8 * 1024, "{}", bytes.len());
+        assert!(matches!(
+            read_within(&bytes, 64 * 1024),
+            Err(ReadError::TooLarge(_))
+        ));
+        assert!(read_within(&bytes, 4 << 20).is_ok());
+    }
+
+    #[test]
+    fn files_the_manifest_does_not_list_are_not_read() {
+        let mut bytes = package(b"{\"items\":[]}");
+        // A large unlisted file alongside costs nothing.
+        let mut zip = zip::ZipWriter::new_append(Cursor::new(std::mem::take(&mut bytes))).unwrap();
+        zip.start_file(
+            "notes.txt",
+            zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        zip.write_all(&vec![b'x'; 1 << 20]).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(read_within(&bytes, 64 * 1024).is_ok());
     }
 }
