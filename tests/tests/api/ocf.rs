@@ -357,7 +357,19 @@ on_both_backends!(
     |app| async move {
         let (t, admin) = app.tenant_with_admin("ocf-foreign").await;
         app.create_class(&t, &admin, "A", "50.00", "free").await;
-        let import = upload_ok(&app, &t, &admin, "mode=history", foreign_package()).await;
+        // As an integrator sends a ZIP: its own media type, no file name.
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/tenants/{t}/imports?mode=history")))
+            .bearer_auth(&admin)
+            .header("content-type", "application/zip")
+            .body(foreign_package())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let import: Value = r.json().await.unwrap();
+        assert_eq!(import["file_name"], "import.zip");
         assert_eq!(import["report"]["problem_count"], 0, "{import:#}");
         assert_eq!(import["report"]["holders"], 3);
         assert_eq!(
