@@ -422,12 +422,6 @@ pub trait Rows {
     fn each(&self) -> Box<dyn Iterator<Item = Row> + '_>;
 }
 
-impl Rows for [Row] {
-    fn each(&self) -> Box<dyn Iterator<Item = Row> + '_> {
-        Box::new(self.iter().cloned())
-    }
-}
-
 impl Rows for crate::source::Source {
     fn each(&self) -> Box<dyn Iterator<Item = Row> + '_> {
         self.rows()
@@ -491,7 +485,7 @@ pub fn check(
         drafts: Vec::new(),
         carried: HashMap::new(),
         totals: Vec::new(),
-        written: (0, 0),
+        written: 0,
         stopped: false,
     };
     let row_count = match settings.mode {
@@ -532,7 +526,7 @@ pub fn check(
         holders: planner.briefs.len(),
         // A check with problems writes nothing (what was handed on is rolled back).
         entries: if problems.is_empty() {
-            planner.written.1
+            planner.written
         } else {
             0
         },
@@ -543,23 +537,6 @@ pub fn check(
         number_style: style,
         control_difference_cents,
     }
-}
-
-/// [`check`] with everything it would write collected: for a history's tests and tools.
-pub fn check_all(
-    rows: &dyn Rows,
-    fields: &[Option<Field>],
-    settings: &Settings,
-    register: &mut Register,
-) -> (Checked, Vec<NewHolder>, Vec<NewEntry>) {
-    let (mut holders, mut entries) = (Vec::new(), Vec::new());
-    let mut collect = |h: Vec<NewHolder>, e: Vec<NewEntry>| {
-        holders.extend(h);
-        entries.extend(e);
-        ControlFlow::Continue(())
-    };
-    let checked = check(rows, fields, settings, register, Some(&mut collect));
-    (checked, holders, entries)
 }
 
 /// What the planner keeps of every holder, also after they were handed on.
@@ -586,8 +563,8 @@ struct Planner<'r, 'a> {
     /// Holders handed on already whom entries not handed on yet name, by id: their index.
     carried: HashMap<ShareholderId, usize>,
     totals: Vec<ClassTotal>,
-    /// Holders and entries handed on.
-    written: (usize, usize),
+    /// Entries planned clean (and handed on, when there is a sink).
+    written: usize,
     /// The sink stopped the check.
     stopped: bool,
 }
@@ -924,8 +901,7 @@ impl Planner<'_, '_> {
         if !report.problems.is_empty() {
             return;
         }
-        self.written.0 += holders.len();
-        self.written.1 += posted.len();
+        self.written += posted.len();
         if let Some(sink) = sink
             && sink(holders, posted).is_break()
         {
@@ -1426,6 +1402,23 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    }
+
+    /// [`check`] with everything it would write collected.
+    fn check_all(
+        rows: &dyn Rows,
+        fields: &[Option<Field>],
+        settings: &Settings,
+        register: &mut Register,
+    ) -> (Checked, Vec<NewHolder>, Vec<NewEntry>) {
+        let (mut holders, mut entries) = (Vec::new(), Vec::new());
+        let mut collect = |h: Vec<NewHolder>, e: Vec<NewEntry>| {
+            holders.extend(h);
+            entries.extend(e);
+            ControlFlow::Continue(())
+        };
+        let checked = check(rows, fields, settings, register, Some(&mut collect));
+        (checked, holders, entries)
     }
 
     /// A check, with what it handed on.

@@ -92,13 +92,13 @@ impl Localized for ImportText {
             (Title, Fr) => "Importer un registre",
             (Title, En) => "Import a register",
             (Intro, Nl) => {
-                "Laad je register op zoals je het bijhield, als CSV of Excel (XLSX). DAR herkent de kolommen, controleert elke rij en toont wat het zou boeken. Er verandert niets tot je de import bevestigt."
+                "Laad je register op zoals je het bijhield, als CSV of Excel (XLSX), of als Open Cap Format-pakket uit een ander programma. DAR herkent de kolommen, controleert elke rij en toont wat het zou boeken. Er verandert niets tot je de import bevestigt."
             }
             (Intro, Fr) => {
-                "Chargez votre registre tel que vous le teniez, en CSV ou Excel (XLSX). DAR reconnaît les colonnes, contrôle chaque ligne et montre ce qu'il enregistrerait. Rien ne change avant que vous confirmiez l'import."
+                "Chargez votre registre tel que vous le teniez, en CSV ou Excel (XLSX), ou en paquet Open Cap Format d'un autre logiciel. DAR reconnaît les colonnes, contrôle chaque ligne et montre ce qu'il enregistrerait. Rien ne change avant que vous confirmiez l'import."
             }
             (Intro, En) => {
-                "Upload your register as you kept it, as CSV or Excel (XLSX). DAR recognises the columns, checks every row and shows what it would record. Nothing changes until you confirm the import."
+                "Upload your register as you kept it, as CSV or Excel (XLSX), or as an Open Cap Format package from another program. DAR recognises the columns, checks every row and shows what it would record. Nothing changes until you confirm the import."
             }
             (File, Nl) => "Bestand",
             (File, Fr) => "Fichier",
