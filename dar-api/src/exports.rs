@@ -38,9 +38,56 @@ pub enum Export {
     /// What the entries effective in a period (both days included) did to each holder's
     /// capital, a line per holder an entry moves, for a bookkeeping import.
     CapitalMovements { from: NaiveDate, to: NaiveDate },
-    /// The whole cooperative as an Open Cap Format package, a ZIP archive (the format is
-    /// not a table's: CSV or XLSX do not apply).
+}
+
+/// What a download writes: a table in a format, or the whole cooperative as an Open Cap
+/// Format package (a ZIP archive of its own, to which CSV or XLSX do not apply).
+#[derive(Clone, Copy, Debug)]
+pub enum Download {
+    Table(Export, Format),
     Ocf { as_of: NaiveDate },
+}
+
+impl Download {
+    /// `register`, `ledger`, …, `ocf`: the audit event's object and the file name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Download::Table(export, _) => export.name(),
+            Download::Ocf { .. } => "ocf",
+        }
+    }
+
+    /// The content type and file extension.
+    pub fn content(&self) -> (&'static str, &'static str) {
+        match self {
+            Download::Table(_, format) => (format.content_type(), format.extension()),
+            Download::Ocf { .. } => ("application/zip", "zip"),
+        }
+    }
+
+    /// The date the file name carries: the moment or period's end, else today.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Download::Table(Export::Register(m), _) => m.as_of,
+            Download::Table(Export::CapitalMovements { to, .. }, _) => *to,
+            Download::Ocf { as_of } => *as_of,
+            Download::Table(_, _) => dar_core::time::brussels_date(chrono::Utc::now()),
+        }
+    }
+
+    /// What the audit event records of it.
+    pub fn details(&self) -> serde_json::Value {
+        match self {
+            Download::Table(Export::Register(m), f) => serde_json::json!({
+                "format": f.extension(), "as_of": m.as_of, "as_of_seq": m.as_of_seq,
+            }),
+            Download::Table(Export::CapitalMovements { from, to }, f) => serde_json::json!({
+                "format": f.extension(), "from": from, "to": to,
+            }),
+            Download::Table(_, f) => serde_json::json!({ "format": f.extension() }),
+            Download::Ocf { as_of } => serde_json::json!({ "format": "ocf", "as_of": as_of }),
+        }
+    }
 }
 
 const REGISTER_COLUMNS: &[&str] = &[
@@ -126,15 +173,6 @@ impl Export {
             Export::Ledger => "ledger",
             Export::Shareholders => "shareholders",
             Export::CapitalMovements { .. } => "capital-movements",
-            Export::Ocf { .. } => "ocf",
-        }
-    }
-
-    /// The download's content type and file extension.
-    pub fn content(&self, format: Format) -> (&'static str, &'static str) {
-        match self {
-            Export::Ocf { .. } => ("application/zip", "zip"),
-            _ => (format.content_type(), format.extension()),
         }
     }
 
@@ -144,7 +182,6 @@ impl Export {
             Export::Ledger => "Ledger",
             Export::Shareholders => "Shareholders",
             Export::CapitalMovements { .. } => "Capital movements",
-            Export::Ocf { .. } => "",
         }
     }
 
@@ -154,22 +191,21 @@ impl Export {
             Export::Ledger => LEDGER_COLUMNS,
             Export::Shareholders => SHAREHOLDER_COLUMNS,
             Export::CapitalMovements { .. } => CAPITAL_COLUMNS,
-            Export::Ocf { .. } => &[],
         }
     }
 }
 
-/// Writes `export` of `tenant` to `out` as `format`; returns `out`, flushed.
+/// Writes `download` of `tenant` to `out`; returns `out`, flushed.
 pub fn write<W: Write>(
     conn: &mut DbConnection,
     tenant: &TenantId,
-    export: Export,
-    format: Format,
+    download: Download,
     out: W,
 ) -> anyhow::Result<W> {
-    if let Export::Ocf { as_of } = export {
-        return ocf::write(conn, tenant, as_of, out);
-    }
+    let (export, format) = match download {
+        Download::Table(export, format) => (export, format),
+        Download::Ocf { as_of } => return ocf::write(conn, tenant, as_of, out),
+    };
     let mut table = Table::start(out, format, export.sheet(), export.columns())?;
     let mut rows = 0usize;
     match export {
@@ -179,7 +215,6 @@ pub fn write<W: Write>(
         Export::CapitalMovements { from, to } => {
             capital(conn, tenant, (from, to), &mut table, &mut rows)?
         }
-        Export::Ocf { .. } => {}
     }
     tracing::info!(export = export.name(), rows, "export written");
     Ok(table.finish()?)

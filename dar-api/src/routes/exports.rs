@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::exports::Export;
+use crate::exports::{Download, Export};
 use crate::request::{RequestMeta, StrictQuery};
 use crate::routes::holdings::moment;
 use crate::state::{AppState, Change};
@@ -73,57 +73,38 @@ fn format(format: Option<&str>, dialect: Option<&str>) -> ApiResult<Format> {
     }
 }
 
-/// Authorizes, records the download, and streams the table; the web application's
-/// downloads come through here too.
+/// Authorizes, records the download, and streams it; the web application's downloads
+/// come through here too.
 pub(crate) async fn download(
     state: web::Data<AppState>,
     principal: Principal,
     meta: RequestMeta,
     tenant_key: String,
-    format: Format,
-    export: impl FnOnce(&dar_db::tenants::TenantRow) -> ApiResult<Export> + Send + 'static,
+    download: impl FnOnce(&dar_db::tenants::TenantRow) -> ApiResult<Download> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
-    let (tenant_id, slug, export) = state
+    let (tenant_id, slug, download) = state
         .tenant_write(
             principal,
             meta,
             tenant_key,
             Need::ReadRegister,
             move |_, scope| {
-                let export = export(&scope.tenant)?;
-                let details = match export {
-                    Export::Register(m) => serde_json::json!({
-                        "format": format.extension(), "as_of": m.as_of, "as_of_seq": m.as_of_seq,
-                    }),
-                    Export::CapitalMovements { from, to } => serde_json::json!({
-                        "format": format.extension(), "from": from, "to": to,
-                    }),
-                    Export::Ocf { as_of } => serde_json::json!({
-                        "format": "ocf", "as_of": as_of,
-                    }),
-                    _ => serde_json::json!({ "format": format.extension() }),
-                };
+                let download = download(&scope.tenant)?;
                 Ok(Change {
                     action: "register.exported",
-                    object: ("export", export.name().to_string()),
-                    details: Some(details),
-                    value: (scope.id, scope.tenant.slug.clone(), export),
+                    object: ("export", download.name().to_string()),
+                    details: Some(download.details()),
+                    value: (scope.id, scope.tenant.slug.clone(), download),
                 })
             },
         )
         .await?;
-    let date = match export {
-        Export::Register(m) => m.as_of,
-        Export::CapitalMovements { to, .. } => to,
-        Export::Ocf { as_of } => as_of,
-        _ => dar_core::time::brussels_date(Utc::now()),
-    };
-    let (content_type, extension) = export.content(format);
-    let file = format!("{slug}-{}-{date}.{extension}", export.name());
+    let (content_type, extension) = download.content();
+    let file = format!("{slug}-{}-{}.{extension}", download.name(), download.date());
     let db = state.db.clone();
     let stream = crate::streaming::from_thread("dar-export", move |out| {
         let mut conn = db.conn()?;
-        let written = crate::exports::write(&mut conn, &tenant_id, export, format, out);
+        let written = crate::exports::write(&mut conn, &tenant_id, download, out);
         if written.is_err() {
             conn.mark_suspect();
         }
@@ -155,14 +136,12 @@ pub async fn register(
     let q = query.into_inner();
     let format = format(q.format.as_deref(), q.dialect.as_deref())?;
     let (as_of, as_of_seq) = (q.as_of, q.as_of_seq);
-    download(
-        state,
-        principal,
-        meta,
-        path.into_inner(),
-        format,
-        move |tenant| Ok(Export::Register(moment(tenant, as_of, as_of_seq)?)),
-    )
+    download(state, principal, meta, path.into_inner(), move |tenant| {
+        Ok(Download::Table(
+            Export::Register(moment(tenant, as_of, as_of_seq)?),
+            format,
+        ))
+    })
     .await
 }
 
@@ -182,8 +161,8 @@ pub async fn ledger(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = format(q.format.as_deref(), q.dialect.as_deref())?;
-    download(state, principal, meta, path.into_inner(), format, |_| {
-        Ok(Export::Ledger)
+    download(state, principal, meta, path.into_inner(), move |_| {
+        Ok(Download::Table(Export::Ledger, format))
     })
     .await
 }
@@ -203,8 +182,8 @@ pub async fn shareholders(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let format = format(q.format.as_deref(), q.dialect.as_deref())?;
-    download(state, principal, meta, path.into_inner(), format, |_| {
-        Ok(Export::Shareholders)
+    download(state, principal, meta, path.into_inner(), move |_| {
+        Ok(Download::Table(Export::Shareholders, format))
     })
     .await
 }
@@ -230,14 +209,12 @@ pub async fn capital_movements(
         return Err(ApiError::invalid("to", "must not be before from"));
     }
     let (from, to) = (q.from, q.to);
-    download(
-        state,
-        principal,
-        meta,
-        path.into_inner(),
-        format,
-        move |_| Ok(Export::CapitalMovements { from, to }),
-    )
+    download(state, principal, meta, path.into_inner(), move |_| {
+        Ok(Download::Table(
+            Export::CapitalMovements { from, to },
+            format,
+        ))
+    })
     .await
 }
 
@@ -259,13 +236,8 @@ pub async fn ocf(
     path: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let as_of = dar_core::time::brussels_date(Utc::now());
-    download(
-        state,
-        principal,
-        meta,
-        path.into_inner(),
-        Format::Xlsx,
-        move |_| Ok(Export::Ocf { as_of }),
-    )
+    download(state, principal, meta, path.into_inner(), move |_| {
+        Ok(Download::Ocf { as_of })
+    })
     .await
 }

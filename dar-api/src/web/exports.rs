@@ -5,7 +5,7 @@
 use actix_web::{HttpRequest, get, web};
 
 use super::{PageError, PageResult, TypedDate, session::WebUser};
-use crate::exports::Export;
+use crate::exports::{Download, Export};
 use crate::request::RequestMeta;
 use crate::routes::exports::download;
 use crate::routes::holdings::moment;
@@ -24,7 +24,6 @@ enum Table {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     },
-    Ocf,
 }
 
 #[derive(serde::Deserialize)]
@@ -47,12 +46,18 @@ async fn table(
     let lang = user.lang;
     let (key, file) = path.into_inner();
     let not_found = || PageError::NotFound { lang };
+    if file == "ocf.zip" {
+        let as_of = dar_core::time::brussels_date(chrono::Utc::now());
+        return download(state, user.principal.clone(), meta, key, move |_| {
+            Ok(Download::Ocf { as_of })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang));
+    }
     let (name, extension) = file.rsplit_once('.').ok_or_else(not_found)?;
-    let format = match (name, extension) {
-        (_, "csv") => Format::Csv(CsvDialect::Excel),
-        (_, "xlsx") => Format::Xlsx,
-        // The OCF package is a ZIP archive of its own; the table format does not apply.
-        ("ocf", "zip") => Format::Xlsx,
+    let format = match extension {
+        "csv" => Format::Csv(CsvDialect::Excel),
+        "xlsx" => Format::Xlsx,
         _ => return Err(not_found()),
     };
     let query: TableQuery =
@@ -67,7 +72,6 @@ async fn table(
         "register" => Table::Register,
         "ledger" => Table::Ledger,
         "shareholders" => Table::Shareholders,
-        "ocf" if extension == "zip" => Table::Ocf,
         // The ledger page's form checks the period and links here with readable dates.
         "capital-movements" => match (from, to) {
             (Some(from), Some(to)) if from <= to => Table::CapitalMovements { from, to },
@@ -75,24 +79,15 @@ async fn table(
         },
         _ => return Err(not_found()),
     };
-    download(
-        state,
-        user.principal.clone(),
-        meta,
-        key,
-        format,
-        move |tenant| {
-            Ok(match which {
-                Table::Register => Export::Register(moment(tenant, as_of, None)?),
-                Table::Ledger => Export::Ledger,
-                Table::Shareholders => Export::Shareholders,
-                Table::CapitalMovements { from, to } => Export::CapitalMovements { from, to },
-                Table::Ocf => Export::Ocf {
-                    as_of: dar_core::time::brussels_date(chrono::Utc::now()),
-                },
-            })
-        },
-    )
+    download(state, user.principal.clone(), meta, key, move |tenant| {
+        let export = match which {
+            Table::Register => Export::Register(moment(tenant, as_of, None)?),
+            Table::Ledger => Export::Ledger,
+            Table::Shareholders => Export::Shareholders,
+            Table::CapitalMovements { from, to } => Export::CapitalMovements { from, to },
+        };
+        Ok(Download::Table(export, format))
+    })
     .await
     .map_err(|e| PageError::from_api(e, lang))
 }
