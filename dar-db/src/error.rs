@@ -196,6 +196,16 @@ impl From<DieselError> for StoreError {
                     if rule == "chain_conflict" {
                         return StoreError::Contention;
                     }
+                    // The trigger's check of an entry's class and holders: the same answer
+                    // the planner gives for a reference it cannot find.
+                    if rule == "unknown_reference"
+                        && let Some((field, text)) = text.trim().split_once(':')
+                    {
+                        return StoreError::Invalid {
+                            field: field.trim().to_string(),
+                            message: text.trim().to_string(),
+                        };
+                    }
                     return StoreError::Rule {
                         rule: DbRule::parse(rule),
                         message: text.trim().to_string(),
