@@ -8,6 +8,10 @@ use crate::error::StoreError;
 use crate::schema::audit_events;
 use crate::to_db_time;
 
+/// The event of a request that posted ledger entries. It is kept on the request's closing
+/// entry (`ledger::requests`), not in `audit_events`.
+pub const LEDGER_POSTED: &str = "ledger.posted";
+
 #[derive(Queryable, Selectable, Insertable, Clone, Debug)]
 #[diesel(table_name = audit_events)]
 pub struct AuditRow {
@@ -147,8 +151,26 @@ fn first_id_at(at: DateTime<Utc>) -> String {
     uuid::Uuid::from_bytes(bytes).to_string()
 }
 
-/// Newest first; ids are time-ordered, so `before_id` is the cursor.
+/// Newest first; ids are time-ordered, so `before_id` is the cursor. A cooperative's log
+/// is its events in `audit_events` and those its ledger requests keep on their closing
+/// entries, merged.
 pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
+    let mut events = recorded(conn, filter)?;
+    if let Some(tenant) = &filter.tenant_id {
+        events.extend(crate::ledger::request_audit_events(
+            conn,
+            tenant,
+            filter,
+            first_id_at,
+        )?);
+        events.sort_by(|a, b| b.id.cmp(&a.id));
+        events.truncate(usize::try_from(filter.limit).unwrap_or(0));
+    }
+    Ok(events)
+}
+
+/// The events recorded in `audit_events`.
+fn recorded(conn: &mut DbConnection, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
     let mut query = audit_events::table
         .select(AuditRow::as_select())
         .into_boxed();

@@ -132,6 +132,10 @@ diesel::table! {
         prev_seq -> Nullable<BigInt>,
         prev_hash -> Text,
         hash -> Text,
+        request_entries -> Nullable<Integer>,
+        request_hash -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        audit -> Nullable<Text>,
     }
 }
 

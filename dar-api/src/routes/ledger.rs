@@ -474,7 +474,7 @@ fn request_of(
             tenant_id: Some(tenant_id.to_string()),
             actor_user_id: Some(user),
             actor_role: Some(access.actor_role().into()),
-            action: "ledger.posted".into(),
+            action: dar_db::audit::LEDGER_POSTED.into(),
             request_id: Some(meta.request_id.clone()),
             source_ip: meta.source_ip.clone(),
             support_session_id: access.support_session_id.clone(),

@@ -22,14 +22,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::positions::{self, HoldingKey};
-use super::{
-    AppendRequest, Appended, EntryRow, IdempotencyRow, audit_event, idempotency_row, replay,
-};
-use crate::audit::{self, NewAuditEvent};
+use super::{AppendRequest, Appended, EntryRow, replay, requests};
 use crate::connection::DbConnection;
 use crate::error::StoreError;
 use crate::parse_id;
-use crate::schema::{idempotency_keys, ledger_entries, share_classes};
+use crate::schema::{ledger_entries, share_classes};
 use crate::share_classes::ShareClassRow;
 use crate::shareholders::RuleFacts;
 use crate::tenants::{self, TenantRow};
@@ -109,7 +106,6 @@ pub(super) fn post(
     let mut snap = Snapshot::read(conn, reqs, today)?;
     let mut results: Vec<Result<Appended, StoreError>> = Vec::with_capacity(reqs.len());
     let mut rows: Vec<EntryRow> = Vec::new();
-    let mut posted: Vec<(usize, Vec<EntryRecord>)> = Vec::new();
     // (tenant, key) → index of the request of this group that used it.
     let mut keys_in_group: HashMap<(TenantId, String), usize> = HashMap::new();
     for (index, req) in reqs.iter().enumerate() {
@@ -145,13 +141,19 @@ pub(super) fn post(
                     keys_in_group.insert((req.tenant_id, key.clone()), index);
                 }
                 rows.extend(records.iter().map(EntryRow::from_record));
-                posted.push((index, records.clone()));
+                let details = serde_json::json!({
+                    "seqs": records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+                    "kinds": records.iter().map(|r| r.movement.kind.as_str()).collect::<Vec<_>>(),
+                });
+                rows.last_mut()
+                    .expect("a request posts at least one entry")
+                    .close_request(req, records.len(), details);
                 results.push(Ok(Appended::Posted(records)));
             }
             Err(e) => results.push(Err(e)),
         }
     }
-    write(conn, reqs, &rows, &posted, now)?;
+    insert_entries(conn, &rows)?;
     Ok(results)
 }
 
@@ -188,7 +190,11 @@ impl Snapshot {
             .collect::<Result<_, StoreError>>()?;
         let tenant_keys: Vec<String> = tenant_ids.iter().map(|t| t.to_string()).collect();
 
-        let seen_keys = seen_keys(conn, reqs, &tenant_keys)?;
+        let keyed: Vec<(String, &str)> = reqs
+            .iter()
+            .filter_map(|r| Some((r.tenant_id.to_string(), r.idempotency_key.as_deref()?)))
+            .collect();
+        let seen_keys = requests::seen_keys(conn, &keyed)?;
 
         let mut classes = HashMap::new();
         let mut class_codes = HashMap::new();
@@ -444,58 +450,6 @@ impl Snapshot {
     }
 }
 
-/// The group's Idempotency-Keys that were used before it.
-fn seen_keys(
-    conn: &mut DbConnection,
-    reqs: &[AppendRequest],
-    tenant_keys: &[String],
-) -> Result<HashSet<(TenantId, String)>, StoreError> {
-    use diesel::sql_types::{Array, Text};
-    #[derive(QueryableByName, Queryable)]
-    struct KeyRow {
-        #[diesel(sql_type = Text)]
-        tenant_id: String,
-        #[diesel(sql_type = Text)]
-        key: String,
-    }
-    struct SeenKeysSql;
-    let keyed: Vec<(String, &str)> = reqs
-        .iter()
-        .filter_map(|r| Some((r.tenant_id.to_string(), r.idempotency_key.as_deref()?)))
-        .collect();
-    if keyed.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let rows: Vec<KeyRow> = match conn {
-        DbConnection::Pg(pg) => crate::prepared::Fixed::<SeenKeysSql, _>::new(
-            "SELECT i.tenant_id, i.key FROM unnest(",
-            (
-                keyed
-                    .iter()
-                    .map(|(t, _)| t.as_str())
-                    .collect::<Vec<_>>()
-                    .into_sql::<Array<Text>>(),
-                keyed
-                    .iter()
-                    .map(|(_, k)| *k)
-                    .collect::<Vec<_>>()
-                    .into_sql::<Array<Text>>(),
-            ),
-            ") AS k (tenant_id, key) \
-             JOIN idempotency_keys i ON i.tenant_id = k.tenant_id AND i.key = k.key",
-        )
-        .load(pg)?,
-        DbConnection::Sqlite(_) => idempotency_keys::table
-            .filter(idempotency_keys::tenant_id.eq_any(tenant_keys))
-            .filter(idempotency_keys::key.eq_any(keyed.iter().map(|(_, k)| *k).collect::<Vec<_>>()))
-            .select((idempotency_keys::tenant_id, idempotency_keys::key))
-            .load(conn)?,
-    };
-    rows.into_iter()
-        .map(|row| Ok((parse_id(&row.tenant_id)?, row.key)))
-        .collect()
-}
-
 /// The entries the group's reversals cancel, and whether each is already reversed.
 fn read_targets(
     conn: &mut DbConnection,
@@ -536,72 +490,6 @@ fn read_targets(
         .collect()
 }
 
-/// Writes the planned entries, then their Idempotency-Keys and audit events.
-fn write(
-    conn: &mut DbConnection,
-    reqs: &[AppendRequest],
-    rows: &[EntryRow],
-    posted: &[(usize, Vec<EntryRecord>)],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    insert_entries(conn, rows)?;
-    let keys: Vec<_> = posted
-        .iter()
-        .filter_map(|(i, records)| idempotency_row(&reqs[*i], records, now))
-        .collect();
-    insert_keys(conn, &keys)?;
-    let events: Vec<NewAuditEvent> = posted
-        .iter()
-        .filter_map(|(i, records)| audit_event(&reqs[*i], records))
-        .collect();
-    for chunk in events.chunks(INSERT_CHUNK) {
-        audit::record_many(conn, chunk.to_vec(), now)?;
-    }
-    Ok(())
-}
-
-/// Inserts Idempotency-Keys, as [`insert_entries`] does entries.
-fn insert_keys(conn: &mut DbConnection, keys: &[IdempotencyRow]) -> Result<(), StoreError> {
-    use diesel::sql_types::{Array, Integer, Text, Timestamp};
-    struct InsertKeysSql;
-    let DbConnection::Pg(pg) = conn else {
-        for chunk in keys.chunks(INSERT_CHUNK) {
-            crate::insert_many!(conn, idempotency_keys::table, chunk)?;
-        }
-        return Ok(());
-    };
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let text = |f: fn(&IdempotencyRow) -> &str| {
-        keys.iter()
-            .map(f)
-            .collect::<Vec<_>>()
-            .into_sql::<Array<Text>>()
-    };
-    crate::prepared::Fixed::<InsertKeysSql, _>::new(
-        "INSERT INTO idempotency_keys (tenant_id, key, request_hash, response_status, \
-         response_body, created_at) SELECT * FROM unnest(",
-        (
-            text(|k| &k.tenant_id),
-            text(|k| &k.key),
-            text(|k| &k.request_hash),
-            keys.iter()
-                .map(|k| k.response_status)
-                .collect::<Vec<_>>()
-                .into_sql::<Array<Integer>>(),
-            text(|k| &k.response_body),
-            keys.iter()
-                .map(|k| k.created_at)
-                .collect::<Vec<_>>()
-                .into_sql::<Array<Timestamp>>(),
-        ),
-        ")",
-    )
-    .execute(pg)?;
-    Ok(())
-}
-
 /// Inserts entries: on PostgreSQL with one prepared statement whatever their number (a
 /// column per array), on SQLite in multi-row inserts under its bound-variable limit.
 fn insert_entries(conn: &mut DbConnection, rows: &[EntryRow]) -> Result<(), StoreError> {
@@ -630,8 +518,8 @@ fn insert_entries(conn: &mut DbConnection, rows: &[EntryRow]) -> Result<(), Stor
         "INSERT INTO ledger_entries (tenant_id, seq, id, kind, effective_date, movement_date, \
          recorded_at, share_class_id, quantity, price_per_share_cents, amount_cents, \
          capital_cents, paid_cents, from_shareholder_id, to_shareholder_id, sign, reason, \
-         external_reference, reverses_seq, actor, idempotency_key, prev_seq, prev_hash, hash) \
-         SELECT * FROM unnest(",
+         external_reference, reverses_seq, actor, idempotency_key, prev_seq, prev_hash, hash, \
+         request_entries, request_hash, request_id, audit) SELECT * FROM unnest(",
         (
             text(|r| &r.tenant_id),
             int(|r| r.seq),
@@ -657,6 +545,10 @@ fn insert_entries(conn: &mut DbConnection, rows: &[EntryRow]) -> Result<(), Stor
             opt_int(|r| r.prev_seq),
             text(|r| &r.prev_hash),
             text(|r| &r.hash),
+            col(rows, |r| r.request_entries).into_sql::<Array<Nullable<Integer>>>(),
+            opt_text(|r| r.request_hash.as_deref()),
+            opt_text(|r| r.request_id.as_deref()),
+            opt_text(|r| r.audit.as_deref()),
         ),
         ")",
     )

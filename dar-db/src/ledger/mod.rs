@@ -7,6 +7,7 @@ use diesel::prelude::*;
 mod append;
 mod positions;
 mod reads;
+mod requests;
 mod verify;
 
 pub use append::{BATCH_MAX_ENTRIES, append, append_group, append_within};
@@ -16,12 +17,13 @@ pub use reads::{
     class_codes, class_register, class_totals, find, holder_holdings, holder_positions, holdings,
     holdings_page, holdings_page_in_chunks, list, reversal_of, reversed_seqs,
 };
+pub(crate) use requests::{audit_events as request_audit_events, replay};
 pub use verify::{PositionMismatch, PositionsReport, verify, verify_after, verify_positions};
 
 use crate::audit::NewAuditEvent;
 use crate::connection::DbConnection;
 use crate::error::StoreError;
-use crate::schema::{idempotency_keys, ledger_entries};
+use crate::schema::ledger_entries;
 use crate::{from_db_time, parse_id, to_db_time};
 use dar_core::chain::EntryRecord;
 use dar_core::ids::{ShareholderId, TenantId};
@@ -55,6 +57,13 @@ pub struct EntryRow {
     pub prev_seq: Option<i64>,
     pub prev_hash: String,
     pub hash: String,
+    /// On the last entry of a request (its closing entry): how many entries it posted.
+    pub request_entries: Option<i32>,
+    /// On a closing entry of a request with an Idempotency-Key: the digest of its body.
+    pub request_hash: Option<String>,
+    pub request_id: Option<String>,
+    /// On a closing entry whose request is audited: the event's facts (see `requests::RequestAudit`).
+    pub audit: Option<String>,
 }
 
 impl EntryRow {
@@ -85,6 +94,33 @@ impl EntryRow {
             prev_seq: (r.seq > 1).then_some(r.seq - 1),
             prev_hash: r.prev_hash.clone(),
             hash: r.hash.clone(),
+            request_entries: None,
+            request_hash: None,
+            request_id: None,
+            audit: None,
+        }
+    }
+
+    /// Makes this the closing entry of `req`, which posted `entries` entries ending here:
+    /// it carries the request's Idempotency-Key record and audit event.
+    fn close_request(&mut self, req: &AppendRequest, entries: usize, details: serde_json::Value) {
+        self.request_entries = Some(i32::try_from(entries).expect("a request posts at most 1,000"));
+        self.request_hash = req
+            .idempotency_key
+            .as_ref()
+            .map(|_| req.request_hash.clone());
+        if let Some(event) = &req.audit {
+            self.request_id = event.request_id.clone();
+            self.audit = Some(
+                serde_json::to_string(&requests::RequestAudit {
+                    action: event.action.clone(),
+                    actor_role: event.actor_role.clone(),
+                    source_ip: event.source_ip.clone(),
+                    support_session_id: event.support_session_id.clone(),
+                    details,
+                })
+                .expect("an audit record serialises"),
+            );
         }
     }
 
@@ -219,81 +255,4 @@ pub fn preview(
         Err(End::Refused(e)) => Err(e),
         Ok(()) => unreachable!("a preview always rolls back"),
     }
-}
-
-pub(crate) fn replay(
-    conn: &mut DbConnection,
-    tenant: &TenantId,
-    key: &str,
-    request_hash: &str,
-) -> Result<Option<Appended>, StoreError> {
-    let seen: Option<(String, String)> = idempotency_keys::table
-        .find((tenant.to_string(), key))
-        .select((
-            idempotency_keys::request_hash,
-            idempotency_keys::response_body,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((hash, body)) = seen else {
-        return Ok(None);
-    };
-    if hash != request_hash {
-        return Err(StoreError::IdempotencyMismatch);
-    }
-    let seqs: Vec<i64> = serde_json::from_str(&body)
-        .map_err(|e| StoreError::Corrupt(format!("idempotency record: {e}")))?;
-    let rows: Vec<EntryRow> = ledger_entries::table
-        .filter(ledger_entries::tenant_id.eq(tenant.to_string()))
-        .filter(ledger_entries::seq.eq_any(&seqs))
-        .order(ledger_entries::seq.asc())
-        .select(EntryRow::as_select())
-        .load(conn)?;
-    let records = rows
-        .iter()
-        .map(EntryRow::to_record)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(Appended::Replayed(records)))
-}
-
-#[derive(Insertable, Clone, Debug)]
-#[diesel(table_name = idempotency_keys)]
-pub(crate) struct IdempotencyRow {
-    pub(crate) tenant_id: String,
-    pub(crate) key: String,
-    pub(crate) request_hash: String,
-    pub(crate) response_status: i32,
-    pub(crate) response_body: String,
-    pub(crate) created_at: NaiveDateTime,
-}
-
-/// The Idempotency-Key record of a request: the sequence numbers it posted.
-pub(crate) fn idempotency_row(
-    req: &AppendRequest,
-    records: &[EntryRecord],
-    now: DateTime<Utc>,
-) -> Option<IdempotencyRow> {
-    let key = req.idempotency_key.as_ref()?;
-    let seqs: Vec<i64> = records.iter().map(|r| r.seq).collect();
-    Some(IdempotencyRow {
-        tenant_id: req.tenant_id.to_string(),
-        key: key.clone(),
-        request_hash: req.request_hash.clone(),
-        response_status: 201,
-        response_body: serde_json::to_string(&seqs).expect("numbers serialise"),
-        created_at: to_db_time(now),
-    })
-}
-
-/// The audit event of a request, naming what it posted.
-pub(crate) fn audit_event(req: &AppendRequest, records: &[EntryRecord]) -> Option<NewAuditEvent> {
-    let (event, last) = (req.audit.as_ref()?, records.last()?);
-    let mut event = event.clone();
-    event.object_type = Some("ledger_entry".into());
-    event.object_id = Some(last.id.to_string());
-    event.details = Some(serde_json::json!({
-        "seqs": records.iter().map(|r| r.seq).collect::<Vec<_>>(),
-        "kinds": records.iter().map(|r| r.movement.kind.as_str()).collect::<Vec<_>>(),
-    }));
-    Some(event)
 }

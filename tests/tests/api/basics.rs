@@ -235,6 +235,67 @@ on_both_backends!(
 );
 
 on_both_backends!(
+    the_audit_log_pages_through_ledger_posts_and_other_writes_in_the_order_they_happened,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("audit-merge").await;
+        app.create_class(&t, &admin, "B", "50.00", "free").await;
+        let h = app.create_person(&t, &admin, "Jef", "Claes").await;
+        let issue = |quantity: i64| json!({"kind": "issue", "share_class": "B", "to": h, "quantity": quantity, "effective_date": "2024-02-01"});
+        app.post_entry_ok(&t, &admin, &issue(1)).await;
+        app.create_person(&t, &admin, "Mia", "Claes").await;
+        app.post_entry_ok(&t, &admin, &issue(2)).await;
+        app.post_entry_ok(&t, &admin, &issue(3)).await;
+        app.create_person(&t, &admin, "Rik", "Claes").await;
+        // One event a page, newest first, following the cursor.
+        let mut actions = Vec::new();
+        let mut ids = Vec::new();
+        let mut path = format!("/api/v1/tenants/{t}/audit?limit=1");
+        loop {
+            let page = app.get_ok(&path, &admin).await;
+            for item in page["items"].as_array().unwrap() {
+                actions.push(item["action"].as_str().unwrap().to_string());
+                ids.push(item["id"].as_str().unwrap().to_string());
+            }
+            match page["next_cursor"].as_str() {
+                Some(cursor) => path = format!("/api/v1/tenants/{t}/audit?limit=1&cursor={cursor}"),
+                None => break,
+            }
+        }
+        let newest: Vec<&str> = actions.iter().take(6).map(String::as_str).collect();
+        assert_eq!(
+            newest,
+            [
+                "shareholder.created",
+                "ledger.posted",
+                "ledger.posted",
+                "shareholder.created",
+                "ledger.posted",
+                "shareholder.created"
+            ]
+        );
+        let mut sorted = ids.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        sorted.dedup();
+        assert_eq!(ids, sorted, "every event once, newest first");
+        let posts = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/audit?action=ledger.posted&limit=2"),
+                &admin,
+            )
+            .await;
+        let details: Vec<&serde_json::Value> = posts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["details"])
+            .collect();
+        assert_eq!(details.len(), 2);
+        assert_eq!(details[0]["seqs"], json!([3]));
+        assert_eq!(details[1]["kinds"], json!(["issue"]));
+    }
+);
+
+on_both_backends!(
     lists_filter_shareholders_by_name_and_status_and_entries_by_holder_kind_and_date,
     |app| async move {
         let (t, admin) = app.tenant_with_admin("filters").await;
