@@ -387,3 +387,43 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    the_database_refuses_to_move_the_ledger_head_without_an_entry,
+    |app| async move {
+        let f = fixture(&app, "db-head").await;
+        let mut conn = app.db.conn().unwrap();
+        let mut run = |sql: String| {
+            diesel::sql_query(sql)
+                .execute(&mut *conn)
+                .err()
+                .map(|e| e.to_string())
+        };
+        refused(
+            run(format!(
+                "UPDATE tenants SET ledger_head_seq = 2 WHERE id = '{}'",
+                f.tenant
+            )),
+            "chain_conflict",
+        );
+        refused(
+            run(format!(
+                "UPDATE tenants SET ledger_head_hash = '{}' WHERE id = '{}'",
+                "0".repeat(64),
+                f.tenant
+            )),
+            "chain_conflict",
+        );
+        assert!(
+            run(format!(
+                "UPDATE tenants SET legal_name = 'Hernoemd cv' WHERE id = '{}'",
+                f.tenant
+            ))
+            .is_none(),
+            "other columns may change"
+        );
+        // The ledger still moves it.
+        app.post_entry_ok(&f.tenant, &f.admin, &json!({"kind": "issue", "share_class": "B", "to": f.bram, "quantity": 1, "effective_date": "2024-02-01"})).await;
+        assert_eq!(app.head_seq(&f.tenant, &f.admin).await, 2);
+    }
+);
