@@ -67,13 +67,17 @@ pub(super) fn seen_keys(
                     .collect::<Vec<_>>()
                     .into_sql::<Array<Text>>()
             };
+            // One probe of each unique index per key: the LATERAL subquery with LIMIT runs
+            // once per key. (`EXISTS … OR EXISTS` was planned as a hashed subplan that read
+            // every keyed request of the table, a cost that grew with the ledger.)
             crate::prepared::Fixed::<SeenKeysSql, _>::new(
                 "SELECT k.tenant_id, k.key FROM unnest(",
                 (tenants(), keys()),
-                ") AS k (tenant_id, key) WHERE EXISTS (SELECT 1 FROM ledger_entries e \
-                 WHERE e.tenant_id = k.tenant_id AND e.idempotency_key = k.key \
-                 AND e.request_hash IS NOT NULL) OR EXISTS (SELECT 1 FROM idempotency_keys i \
-                 WHERE i.tenant_id = k.tenant_id AND i.key = k.key)",
+                ") AS k (tenant_id, key) CROSS JOIN LATERAL (\
+                 SELECT 1 FROM ledger_entries e WHERE e.tenant_id = k.tenant_id \
+                 AND e.idempotency_key = k.key AND e.request_hash IS NOT NULL \
+                 UNION ALL SELECT 1 FROM idempotency_keys i \
+                 WHERE i.tenant_id = k.tenant_id AND i.key = k.key LIMIT 1) AS seen",
             )
             .load::<KeyRow>(pg)?
             .into_iter()
