@@ -40,8 +40,10 @@ async fn fixture(app: &TestApp, slug: &str) -> Fixture {
 /// Inserts an entry row directly, as the next one in the chain unless `seq`/`prev_hash` say
 /// otherwise; returns the database's error message, if any.
 fn insert(app: &TestApp, f: &Fixture, fields: &[(&str, String)]) -> Option<String> {
-    let mut conn = app.db.conn().unwrap();
-    let head = dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap();
+    let head = {
+        let mut conn = app.db.conn().unwrap();
+        dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap()
+    };
     let mut row: Vec<(String, String)> = vec![
         ("tenant_id".into(), format!("'{}'", f.tenant)),
         ("seq".into(), (head.ledger_head_seq + 1).to_string()),
@@ -75,6 +77,12 @@ fn insert(app: &TestApp, f: &Fixture, fields: &[(&str, String)]) -> Option<Strin
         columns.join(", "),
         values.join(", ")
     );
+    execute(app, &sql)
+}
+
+/// Runs `sql` straight on the database; returns its error message, if any.
+fn execute(app: &TestApp, sql: &str) -> Option<String> {
+    let mut conn = app.db.conn().unwrap();
     diesel::sql_query(sql)
         .execute(&mut *conn)
         .err()
@@ -280,13 +288,7 @@ on_both_backends!(
     holders_and_classes_are_never_deleted_or_rekeyed,
     |app| async move {
         let f = fixture(&app, "db-kept").await;
-        let mut conn = app.db.conn().unwrap();
-        let mut run = |sql: String| {
-            diesel::sql_query(sql)
-                .execute(&mut *conn)
-                .err()
-                .map(|e| e.to_string())
-        };
+        let run = |sql: String| execute(&app, &sql);
         // Bram has no entries: even so his row stays.
         for sql in [
             format!("DELETE FROM shareholders WHERE id = '{}'", f.bram),
@@ -392,13 +394,7 @@ on_both_backends!(
     the_database_refuses_to_move_the_ledger_head_without_an_entry,
     |app| async move {
         let f = fixture(&app, "db-head").await;
-        let mut conn = app.db.conn().unwrap();
-        let mut run = |sql: String| {
-            diesel::sql_query(sql)
-                .execute(&mut *conn)
-                .err()
-                .map(|e| e.to_string())
-        };
+        let run = |sql: String| execute(&app, &sql);
         refused(
             run(format!(
                 "UPDATE tenants SET ledger_head_seq = 2 WHERE id = '{}'",
