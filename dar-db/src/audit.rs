@@ -142,7 +142,7 @@ pub struct AuditFilter {
 /// The smallest UUIDv7 of the millisecond `at` (or of the epoch, for a moment before it).
 /// Event ids are UUIDv7 made as the event is recorded, so every event recorded at or after
 /// `at` has an id at least this one.
-fn first_id_at(at: DateTime<Utc>) -> String {
+pub(crate) fn first_id_at(at: DateTime<Utc>) -> String {
     let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
     let mut bytes = [0u8; 16];
     bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
@@ -157,12 +157,7 @@ fn first_id_at(at: DateTime<Utc>) -> String {
 pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
     let mut events = recorded(conn, filter)?;
     if let Some(tenant) = &filter.tenant_id {
-        events.extend(crate::ledger::request_audit_events(
-            conn,
-            tenant,
-            filter,
-            first_id_at,
-        )?);
+        events.extend(crate::ledger::request_audit_events(conn, tenant, filter)?);
         events.sort_by(|a, b| b.id.cmp(&a.id));
         events.truncate(usize::try_from(filter.limit).unwrap_or(0));
     }

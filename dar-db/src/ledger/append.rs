@@ -141,13 +141,9 @@ pub(super) fn post(
                     keys_in_group.insert((req.tenant_id, key.clone()), index);
                 }
                 rows.extend(records.iter().map(EntryRow::from_record));
-                let details = serde_json::json!({
-                    "seqs": records.iter().map(|r| r.seq).collect::<Vec<_>>(),
-                    "kinds": records.iter().map(|r| r.movement.kind.as_str()).collect::<Vec<_>>(),
-                });
                 rows.last_mut()
                     .expect("a request posts at least one entry")
-                    .close_request(req, records.len(), details);
+                    .close_request(req, &records);
                 results.push(Ok(Appended::Posted(records)));
             }
             Err(e) => results.push(Err(e)),

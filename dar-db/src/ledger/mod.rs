@@ -101,10 +101,11 @@ impl EntryRow {
         }
     }
 
-    /// Makes this the closing entry of `req`, which posted `entries` entries ending here:
+    /// Makes this the closing entry of `req`, which posted `records` (ending with this one):
     /// it carries the request's Idempotency-Key record and audit event.
-    fn close_request(&mut self, req: &AppendRequest, entries: usize, details: serde_json::Value) {
-        self.request_entries = Some(i32::try_from(entries).expect("a request posts at most 1,000"));
+    fn close_request(&mut self, req: &AppendRequest, records: &[EntryRecord]) {
+        self.request_entries =
+            Some(i32::try_from(records.len()).expect("a request posts at most 1,000"));
         self.request_hash = req
             .idempotency_key
             .as_ref()
@@ -117,7 +118,10 @@ impl EntryRow {
                     actor_role: event.actor_role.clone(),
                     source_ip: event.source_ip.clone(),
                     support_session_id: event.support_session_id.clone(),
-                    details,
+                    details: serde_json::json!({
+                        "seqs": records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+                        "kinds": records.iter().map(|r| r.movement.kind.as_str()).collect::<Vec<_>>(),
+                    }),
                 })
                 .expect("an audit record serialises"),
             );

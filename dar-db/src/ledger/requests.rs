@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -53,26 +53,23 @@ pub(super) fn seen_keys(
     }
     let rows: Vec<(String, String)> = match conn {
         DbConnection::Pg(pg) => {
-            let tenants = || {
-                keyed
-                    .iter()
-                    .map(|(t, _)| t.as_str())
-                    .collect::<Vec<_>>()
-                    .into_sql::<Array<Text>>()
-            };
-            let keys = || {
-                keyed
-                    .iter()
-                    .map(|(_, k)| *k)
-                    .collect::<Vec<_>>()
-                    .into_sql::<Array<Text>>()
-            };
             // One probe of each unique index per key: the LATERAL subquery with LIMIT runs
             // once per key. (`EXISTS … OR EXISTS` was planned as a hashed subplan that read
             // every keyed request of the table, a cost that grew with the ledger.)
             crate::prepared::Fixed::<SeenKeysSql, _>::new(
                 "SELECT k.tenant_id, k.key FROM unnest(",
-                (tenants(), keys()),
+                (
+                    keyed
+                        .iter()
+                        .map(|(t, _)| t.as_str())
+                        .collect::<Vec<_>>()
+                        .into_sql::<Array<Text>>(),
+                    keyed
+                        .iter()
+                        .map(|(_, k)| *k)
+                        .collect::<Vec<_>>()
+                        .into_sql::<Array<Text>>(),
+                ),
                 ") AS k (tenant_id, key) CROSS JOIN LATERAL (\
                  SELECT 1 FROM ledger_entries e WHERE e.tenant_id = k.tenant_id \
                  AND e.idempotency_key = k.key AND e.request_hash IS NOT NULL \
@@ -177,8 +174,8 @@ pub(crate) fn audit_events(
     conn: &mut DbConnection,
     tenant: &str,
     filter: &AuditFilter,
-    first_id_at: impl Fn(DateTime<chrono::Utc>) -> String,
 ) -> Result<Vec<AuditRow>, StoreError> {
+    use crate::audit::first_id_at;
     // Requests are audited as `ledger.posted`, whatever else the log is searched for.
     if filter
         .action
