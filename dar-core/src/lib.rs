@@ -2,6 +2,7 @@
 //! Nothing here knows about HTTP or SQL.
 
 pub mod address;
+pub mod billing;
 pub mod chain;
 pub mod documents;
 pub mod holdings;
