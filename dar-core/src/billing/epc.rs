@@ -39,6 +39,8 @@ pub fn payload(
     {
         return Err(EpcError::Bic);
     }
+    // Printed with its +++ delimiters, as on a paper transfer form (`as_ref` is the bare digits).
+    let remittance = communication.to_string();
     let lines = [
         "BCD",
         "002",
@@ -50,7 +52,7 @@ pub fn payload(
         &format!("EUR{amount}"),
         "", // purpose
         "", // structured (RF) reference
-        &communication.to_string(),
+        &remittance,
     ];
     Ok(lines.join("\n"))
 }

@@ -109,8 +109,9 @@ mod tests {
         };
         let ogm = n.structured_communication().unwrap();
         // 2027000042 mod 97 = 63.
-        assert_eq!(ogm.to_string(), "+++202/7000/04263+++");
-        assert_eq!(StructuredCommunication::parse(&ogm.to_string()), Ok(ogm));
+        let printed = ogm.to_string();
+        assert_eq!(printed, "+++202/7000/04263+++");
+        assert_eq!(StructuredCommunication::parse(&printed), Ok(ogm));
     }
 
     #[test]
