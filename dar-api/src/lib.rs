@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod billing;
 pub mod bootstrap;
 pub mod config;
 pub mod demo;

@@ -9,7 +9,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldProblem};
+use crate::error::{ApiError, ApiResult, FieldProblem};
 
 /// Who asked, from where, under which request id.
 #[derive(Clone, Debug)]
@@ -81,6 +81,24 @@ pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
 
 /// Largest JSON body accepted (a batch of 1,000 entries fits comfortably).
 pub const JSON_LIMIT_BYTES: usize = 2 * 1024 * 1024;
+
+/// The request's `Idempotency-Key` header, if sent: 1 to 200 visible ASCII characters.
+pub fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII"))?
+        .trim();
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            "1 to 200 visible ASCII characters",
+        ));
+    }
+    Ok(Some(key.to_string()))
+}
 
 /// A JSON body parsed strictly: the error names the path of the offending field
 /// (`entries[3].quantity`), and unknown fields are refused by the types themselves.
@@ -638,7 +656,7 @@ pub async fn read_body(
     req: &actix_web::HttpRequest,
     mut payload: actix_web::web::Payload,
     limit: usize,
-) -> crate::error::ApiResult<Vec<u8>> {
+) -> ApiResult<Vec<u8>> {
     let declared = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)

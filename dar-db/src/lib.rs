@@ -5,6 +5,7 @@
 //! ([`tenants::lock`]), which serialises a tenant's writers on both backends.
 
 pub mod audit;
+pub mod billing;
 pub mod certificates;
 pub mod connection;
 pub mod documents;

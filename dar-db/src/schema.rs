@@ -382,6 +382,138 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    billing_identity (id) {
+        id -> Integer,
+        name -> Text,
+        street -> Text,
+        postal_code -> Text,
+        city -> Text,
+        country -> Text,
+        enterprise_number -> Text,
+        vat_number -> Text,
+        iban -> Text,
+        bic -> Nullable<Text>,
+        peppol_id -> Text,
+        email -> Text,
+        footer -> Text,
+        payment_term_days -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_plans (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        onboarding_fee_cents -> BigInt,
+        migration_fee_cents -> BigInt,
+        vat_rate -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_plan_tiers (plan_id, position) {
+        plan_id -> Text,
+        position -> Integer,
+        up_to -> Nullable<BigInt>,
+        member_fee_cents -> BigInt,
+        non_member_fee_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    billing_profiles (tenant_id) {
+        tenant_id -> Text,
+        plan_id -> Text,
+        member -> Bool,
+        billing_start -> Date,
+        migration -> Bool,
+        name -> Text,
+        street -> Text,
+        postal_code -> Text,
+        city -> Text,
+        country -> Text,
+        enterprise_number -> Text,
+        vat_number -> Nullable<Text>,
+        peppol_id -> Nullable<Text>,
+        email -> Text,
+        language -> Text,
+        yearly_fee_cents -> Nullable<BigInt>,
+        onboarding_fee_cents -> Nullable<BigInt>,
+        migration_fee_cents -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_series (kind, year) {
+        kind -> Text,
+        year -> Integer,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    billing_documents (id) {
+        id -> Text,
+        kind -> Text,
+        year -> Integer,
+        seq -> Integer,
+        number -> Text,
+        tenant_id -> Text,
+        corrects_id -> Nullable<Text>,
+        billing_year -> Nullable<Integer>,
+        issue_date -> Date,
+        due_date -> Nullable<Date>,
+        language -> Text,
+        net_cents -> BigInt,
+        vat_cents -> BigInt,
+        gross_cents -> BigInt,
+        structured_communication -> Nullable<Text>,
+        seller -> Text,
+        buyer -> Text,
+        note -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_lines (document_id, position) {
+        document_id -> Text,
+        position -> Integer,
+        description -> Text,
+        quantity -> Text,
+        unit_price_cents -> BigInt,
+        vat_rate -> Text,
+        net_cents -> BigInt,
+        vat_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    billing_payments (id) {
+        id -> Text,
+        invoice_id -> Text,
+        amount_cents -> BigInt,
+        paid_on -> Date,
+        method -> Text,
+        bank_reference -> Nullable<Text>,
+        payer -> Nullable<Text>,
+        note -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     holding_positions,
     tenants,
@@ -406,4 +538,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     import_mappings,
     mail_outbox,
     password_resets,
+    billing_identity,
+    billing_plans,
+    billing_plan_tiers,
+    billing_profiles,
+    billing_series,
+    billing_documents,
+    billing_lines,
+    billing_payments,
 );

@@ -631,6 +631,27 @@ pub fn tool(var: &str, name: &str, require: &str) -> Option<std::path::PathBuf> 
     }
 }
 
+/// A Python that imports `modules` (CI's test venv, named by `DAR_TEST_PYTHON`), or `None`
+/// to skip the test. With `DAR_TEST_REQUIRE_PYTHON=1` (CI) a missing one fails instead.
+pub fn python_with(modules: &[&str]) -> Option<std::path::PathBuf> {
+    let python = tool("DAR_TEST_PYTHON", "python3", "DAR_TEST_REQUIRE_PYTHON")?;
+    let has = std::process::Command::new(&python)
+        .args(["-c", &format!("import {}", modules.join(", "))])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if has {
+        return Some(python);
+    }
+    assert!(
+        !std::env::var("DAR_TEST_REQUIRE_PYTHON").is_ok_and(|v| v == "1"),
+        "DAR_TEST_REQUIRE_PYTHON=1 but {} cannot import {modules:?}",
+        python.display()
+    );
+    eprintln!("skipped: {modules:?} not installed (set DAR_TEST_PYTHON to a Python that has them)");
+    None
+}
+
 /// Today in Brussels, as the service sees it.
 pub fn today() -> chrono::NaiveDate {
     dar_core::time::brussels_date(chrono::Utc::now())

@@ -245,3 +245,25 @@ fn helpdesk_access(
         own_shareholders: vec![],
     })
 }
+
+/// What a caller is about to do with the platform's billing (SPEC §1, §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BillingNeed {
+    /// Invoicing identity, plans, profiles, usage, runs, invoices, credit notes, payments:
+    /// the coordinator's alone.
+    Manage,
+    /// Read the invoices of one cooperative: the coordinator, and that cooperative's admins.
+    ReadInvoicesOf(TenantId),
+}
+
+pub fn authorize_billing(principal: &Principal, need: BillingNeed) -> Result<(), ApiError> {
+    if principal.has_platform_role(Role::Coordinator) {
+        return Ok(());
+    }
+    match need {
+        BillingNeed::Manage => Err(ApiError::Forbidden("only the coordinator manages billing")),
+        BillingNeed::ReadInvoicesOf(tenant) if admin_access(principal, &tenant).is_some() => Ok(()),
+        // Another cooperative's invoice, or no admin: not confirmable.
+        BillingNeed::ReadInvoicesOf(_) => Err(ApiError::NotFound),
+    }
+}

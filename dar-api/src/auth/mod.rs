@@ -7,5 +7,5 @@ pub mod principal;
 pub mod throttle;
 pub mod tokens;
 
-pub use authz::{Access, Need, authorize};
+pub use authz::{Access, BillingNeed, Need, authorize, authorize_billing};
 pub use principal::Principal;

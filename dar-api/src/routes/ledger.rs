@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 
 use crate::auth::{Need, Principal};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{RequestMeta, StrictQuery, parse_json, parse_value, require_json};
+use crate::request::{
+    RequestMeta, StrictQuery, idempotency_key, parse_json, parse_value, require_json,
+};
 use crate::routes::{
     Page, cursor_key, money, next_cursor, page_limit, parse_path_id, tenant_access,
 };
@@ -332,23 +334,6 @@ pub fn entry_view(r: &EntryRecord, codes: &HashMap<String, String>) -> EntryView
 #[derive(Serialize, ToSchema)]
 pub struct BatchView {
     pub entries: Vec<EntryView>,
-}
-
-fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
-    let Some(value) = req.headers().get("Idempotency-Key") else {
-        return Ok(None);
-    };
-    let key = value
-        .to_str()
-        .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII"))?
-        .trim();
-    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::invalid(
-            "Idempotency-Key",
-            "1 to 200 visible ASCII characters",
-        ));
-    }
-    Ok(Some(key.to_string()))
 }
 
 /// Turns entries into drafts, with holders named by register number resolved to their ids.

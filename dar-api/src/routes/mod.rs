@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod certificates;
 pub mod documents;
 pub mod exports;
@@ -11,6 +12,7 @@ pub mod health;
 pub mod holdings;
 pub mod imports;
 pub mod invitations;
+pub mod invoices;
 pub mod ledger;
 pub mod me;
 pub mod share_classes;
@@ -117,6 +119,24 @@ macro_rules! api_handlers {
                 documents::upload_image,
                 documents::settings,
                 documents::put_settings,
+                billing::get_identity,
+                billing::put_identity,
+                billing::list_plans,
+                billing::create_plan,
+                billing::get_plan,
+                billing::put_plan,
+                billing::get_profile,
+                billing::put_profile,
+                billing::usage,
+                billing::preview_run,
+                billing::run,
+                invoices::list,
+                invoices::create,
+                invoices::get,
+                invoices::credit_note,
+                invoices::payment,
+                invoices::ubl,
+                invoices::pdf,
             ],
         }
     };

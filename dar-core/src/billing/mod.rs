@@ -5,15 +5,19 @@
 //! them, and the formats (UBL, PDF, bank statements) are written from them elsewhere.
 
 pub mod amounts;
+pub mod document;
 pub mod epc;
 pub mod numbering;
+pub mod party;
 pub mod plans;
 pub mod status;
 pub mod vat;
 pub mod yearly;
 
 pub use amounts::{Line, LineAmounts, Quantity, Totals, VatSubtotal};
+pub use document::InvoiceContent;
 pub use numbering::{DocumentKind, DocumentNumber};
+pub use party::{Party, PeppolIdError, belgian_vat_number, peppol_id};
 pub use plans::{Plan, PriceOverrides, Tier};
 pub use status::{Balance, InvoiceStatus};
 pub use vat::VatRate;

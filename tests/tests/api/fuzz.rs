@@ -25,6 +25,8 @@ struct Fixture {
     shareholder: String,
     certificate: String,
     batch: String,
+    /// The demo cooperative's invoice of this year.
+    invoice: String,
 }
 
 async fn fill(app: &TestApp) -> (String, Fixture) {
@@ -64,12 +66,61 @@ async fn fill(app: &TestApp) -> (String, Fixture) {
         .as_str()
         .expect("batch id")
         .to_string();
+    let invoice = billed(app, t).await;
     let fixture = Fixture {
         shareholder,
         certificate,
         batch,
+        invoice,
     };
     (admin.clone(), fixture)
+}
+
+/// Billing set up (identity, the plan `standard`, a profile) and the demo cooperative's
+/// invoice of this year issued; returns the invoice's id.
+async fn billed(app: &TestApp, tenant: &str) -> String {
+    let identity = json!({
+        "name": "Netwerk vzw", "enterprise_number": "0403019261", "vat_number": "BE0403019261",
+        "iban": "BE68539007547034", "email": "facturen@netwerk.test",
+        "address": {"street": "Markt 1", "postal_code": "1000", "city": "Brussel"}
+    });
+    let r = app
+        .client
+        .put(app.url("/api/v1/billing/identity"))
+        .bearer_auth(&app.coordinator)
+        .json(&identity)
+        .send()
+        .await
+        .expect("identity");
+    assert_eq!(r.status(), 200);
+    let plan = json!({
+        "code": "standard", "name": "Standaard", "onboarding_fee": "300.00", "migration_fee": "0",
+        "tiers": [{"up_to": 100, "member_fee": "150.00", "non_member_fee": "250.00"},
+                  {"member_fee": "400.00", "non_member_fee": "600.00"}]
+    });
+    app.post_ok("/api/v1/plans", &app.coordinator, &plan).await;
+    let profile = json!({"plan": "standard", "member": true, "billing_start": "2024-01-01", "email": "bestuur@demo.test"});
+    let r = app
+        .client
+        .put(app.url(&format!("/api/v1/tenants/{tenant}/billing-profile")))
+        .bearer_auth(&app.coordinator)
+        .json(&profile)
+        .send()
+        .await
+        .expect("profile");
+    assert_eq!(r.status(), 200);
+    let year = chrono::Datelike::year(&dar_tests::today());
+    let run = app
+        .post_ok(
+            "/api/v1/billing/runs",
+            &app.coordinator,
+            &json!({"year": year}),
+        )
+        .await;
+    run["created"][0]["invoice_id"]
+        .as_str()
+        .expect("an invoice")
+        .to_string()
 }
 
 /// schemathesis' configuration: the path parameters of each operation.
@@ -78,7 +129,7 @@ fn config(fixture: &Fixture) -> String {
         "[parameters]\n\"path.tenant\" = \"{}\"\n",
         dar_api::demo::SLUG
     );
-    let ids: [(&str, &str); 12] = [
+    let ids: [(&str, &str); 17] = [
         ("get_shareholder", &fixture.shareholder),
         ("update_shareholder", &fixture.shareholder),
         ("list_shareholder_versions", &fixture.shareholder),
@@ -90,6 +141,11 @@ fn config(fixture: &Fixture) -> String {
         ("get_certificate_batch", &fixture.batch),
         ("get_certificate_batch_zip", &fixture.batch),
         ("get_ledger_entry", "1"),
+        ("get_invoice", &fixture.invoice),
+        ("get_invoice_pdf", &fixture.invoice),
+        ("get_invoice_ubl", &fixture.invoice),
+        ("create_credit_note", &fixture.invoice),
+        ("record_payment", &fixture.invoice),
         // No support session exists: closing one answers 404, as documented.
         (
             "close_support_session",
@@ -100,6 +156,12 @@ fn config(fixture: &Fixture) -> String {
         out += &format!(
             "\n[[operations]]\ninclude-operation-id = \"{operation}\"\n\
              parameters = {{ \"path.id\" = \"{id}\" }}\n"
+        );
+    }
+    for operation in ["get_plan", "put_plan"] {
+        out += &format!(
+            "\n[[operations]]\ninclude-operation-id = \"{operation}\"\n\
+             parameters = {{ \"path.plan\" = \"standard\" }}\n"
         );
     }
     out

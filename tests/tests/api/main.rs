@@ -4,6 +4,8 @@
 mod access;
 mod audit_atomicity;
 mod basics;
+mod billing;
+mod billing_documents;
 mod bounded;
 mod breaking;
 mod browser;

@@ -70,6 +70,46 @@ impl PdfFile {
         dark as f64 / pixels.len().max(1) as f64
     }
 
+    /// What the QR code on page 1 says, read back by `zbarimg` (zbar-tools) from the page
+    /// rendered at 200 dpi, as a phone's camera would see it.
+    pub fn qr_code(&self) -> String {
+        let prefix = format!("{}-page", self.path());
+        let out = self.run(
+            "pdftoppm",
+            &[
+                "-png",
+                "-r",
+                "200",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                self.path(),
+                &prefix,
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "pdftoppm: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let png = format!("{prefix}.png");
+        let out = Command::new("zbarimg")
+            .args(["--quiet", "--raw", "-Sbinary", &png])
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("zbarimg could not run ({e}); install zbar-tools (bash .ci/run does)")
+            });
+        let _ = std::fs::remove_file(&png);
+        assert!(
+            out.status.success(),
+            "zbarimg found no code: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("a UTF-8 code")
+    }
+
     /// `pdffonts` lines of the embedded fonts: (name, embedded, subset).
     pub fn fonts(&self) -> Vec<(String, bool, bool)> {
         let out = self.run("pdffonts", &[self.path()]);

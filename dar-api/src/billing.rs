@@ -1,0 +1,606 @@
+//! The coordinator's billing, shared by the API and the pages: what the yearly run would
+//! bill (its preview) and the invoices it issues, credit notes and payments, each written
+//! with its platform audit event in one transaction.
+
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::request::RequestMeta;
+use crate::routes::money;
+use dar_core::billing::amounts::{Line, Quantity, totals};
+use dar_core::billing::yearly::{self, YearlyBill};
+use dar_core::billing::{Balance, DocumentKind, Terms, VatRate};
+use dar_core::ids::TenantId;
+use dar_core::money::Money;
+use dar_core::types::{Role, TenantStatus};
+use dar_db::DbConnection;
+use dar_db::audit::NewAuditEvent;
+use dar_db::billing::documents::{self, Document, NewDocument};
+use dar_db::billing::identity::IdentityRow;
+use dar_db::billing::payments::{self, PaymentRow};
+use dar_db::billing::{identity, plans, profiles, usage};
+use dar_db::tenants::{self, TenantRow};
+
+/// A billing action's platform event (no cooperative's log shows it; the coordinator's does).
+pub fn platform_event(
+    principal: &Principal,
+    meta: &RequestMeta,
+    action: &str,
+    object: (&str, &str),
+    details: serde_json::Value,
+) -> NewAuditEvent {
+    NewAuditEvent {
+        tenant_id: None,
+        actor_user_id: Some(principal.user_id.to_string()),
+        actor_role: Some(Role::Coordinator.as_str().into()),
+        action: action.into(),
+        object_type: Some(object.0.into()),
+        object_id: Some(object.1.into()),
+        request_id: Some(meta.request_id.clone()),
+        source_ip: meta.source_ip.clone(),
+        support_session_id: None,
+        details: Some(details),
+    }
+}
+
+/// Today, in Brussels: the issue date of what is issued now.
+pub fn today() -> NaiveDate {
+    dar_core::time::brussels_date(Utc::now())
+}
+
+/// A yearly run may bill the current year or the next, not further ahead (nor back).
+pub fn check_run_year(year: i32, today: NaiveDate) -> ApiResult<()> {
+    if year == today.year() || year == today.year() + 1 {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "year",
+            format!(
+                "a billing run is for the current year ({}) or the next ({})",
+                today.year(),
+                today.year() + 1
+            ),
+        ))
+    }
+}
+
+/// The identity the invoices are issued under; a run or a document before it is set is refused.
+pub fn require_identity(conn: &mut DbConnection) -> ApiResult<IdentityRow> {
+    identity::get(conn)?.ok_or_else(|| {
+        ApiError::Conflict(
+            "set the coordinator's invoicing identity (name, VAT number, IBAN) first".into(),
+        )
+    })
+}
+
+/// One line as shown before and after it is issued.
+#[derive(Serialize, ToSchema, Clone, Debug, PartialEq)]
+pub struct LineView {
+    pub description: String,
+    /// Decimal string, e.g. `"1"`.
+    pub quantity: String,
+    pub unit_price: String,
+    /// `21`, `12`, `6` or `exempt`.
+    pub vat_rate: String,
+    pub net: String,
+    pub vat: String,
+}
+
+/// What the yearly run does for one cooperative.
+#[derive(Serialize, ToSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    /// An invoice is (or would be) issued.
+    Invoice,
+    /// The cooperative has its invoice for the year already.
+    InvoicedAlready,
+    /// Its billing starts after the year.
+    NotYetBillable,
+    /// No billing profile: the coordinator has not said how to bill it.
+    NoProfile,
+    /// Archived cooperatives are not billed.
+    Archived,
+}
+
+/// Who is billed what for a year, and why.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct PreviewItem {
+    pub tenant_id: String,
+    pub slug: String,
+    pub legal_name: String,
+    pub outcome: RunOutcome,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// The number of active shareholders the tier was chosen by, and the day counted.
+    pub active_shareholders: Option<u32>,
+    pub counted_on: Option<NaiveDate>,
+    pub lines: Vec<LineView>,
+    pub net: String,
+    pub vat: String,
+    pub gross: String,
+    /// The invoice of the year, once there is one.
+    pub invoice_number: Option<String>,
+    pub invoice_id: Option<String>,
+}
+
+/// The lines the rule bills, in the cooperative's language.
+struct Planned {
+    outcome: RunOutcome,
+    reason: String,
+    active: Option<u32>,
+    counted_on: Option<NaiveDate>,
+    lines: Vec<Line>,
+    existing: Option<(String, String)>,
+}
+
+fn plan_year(
+    conn: &mut DbConnection,
+    tenant: &TenantRow,
+    year: i32,
+    today: NaiveDate,
+) -> ApiResult<Planned> {
+    let id: TenantId = tenant.id.parse().map_err(ApiError::internal)?;
+    let nothing = |outcome, reason: String| Planned {
+        outcome,
+        reason,
+        active: None,
+        counted_on: None,
+        lines: vec![],
+        existing: None,
+    };
+    if let Some(invoice) = documents::yearly_invoice(conn, &id, year)? {
+        let mut planned = nothing(
+            RunOutcome::InvoicedAlready,
+            format!(
+                "invoice {} of {} covers {year}",
+                invoice.number, invoice.issue_date
+            ),
+        );
+        planned.existing = Some((invoice.id, invoice.number));
+        return Ok(planned);
+    }
+    if tenant.status == TenantStatus::Archived.as_str() {
+        return Ok(nothing(
+            RunOutcome::Archived,
+            "archived cooperatives are not billed".into(),
+        ));
+    }
+    let Some(profile) = profiles::get(conn, &id)? else {
+        return Ok(nothing(
+            RunOutcome::NoProfile,
+            "no billing profile: set its plan and billing details first".into(),
+        ));
+    };
+    let Some(counting_date) = yearly::counting_date(profile.billing_start, year) else {
+        return Ok(nothing(
+            RunOutcome::NotYetBillable,
+            format!("billing starts on {}", profile.billing_start),
+        ));
+    };
+    // A day still ahead is counted as it is today (next year's run made in December).
+    let counted_on = counting_date.min(today);
+    let active = usage::active_on(conn, &id, counted_on)?;
+    let plan = plans::get(conn, &profile.plan_id)?;
+    let prices = plan.plan()?;
+    let terms = Terms {
+        plan: &prices,
+        member: profile.member,
+        billing_start: profile.billing_start,
+        migration: profile.migration,
+        overrides: profile.overrides()?,
+        first_invoice: !documents::invoiced_before(conn, &id, year)?,
+    };
+    let vat = plan.vat_rate()?;
+    match yearly::yearly_bill(&terms, year, active, counted_on) {
+        YearlyBill::NotYetBillable { billing_start } => Ok(nothing(
+            RunOutcome::NotYetBillable,
+            format!("billing starts on {billing_start}"),
+        )),
+        YearlyBill::Bill(charges) => {
+            let lang = profile.language();
+            let months = yearly::months_billed(profile.billing_start, year);
+            let lines = charges
+                .iter()
+                .map(|c| Line {
+                    description: c.kind.describe(lang),
+                    quantity: Quantity::ONE,
+                    unit_price: c.amount,
+                    vat,
+                })
+                .collect();
+            let (index, _) = terms.plan.tier(active);
+            let mut reason = format!(
+                "plan {}, tier {} of {}, {active} active shareholders on {counted_on}, {}",
+                plan.row.code,
+                index + 1,
+                terms.plan.tiers().len(),
+                if profile.member {
+                    "member"
+                } else {
+                    "non-member"
+                },
+            );
+            if months < 12 {
+                reason.push_str(&format!(
+                    ", {months}/12 of the year (billing starts on {})",
+                    profile.billing_start
+                ));
+            }
+            if profile.yearly_fee_cents.is_some() {
+                reason.push_str(", the profile's own yearly fee");
+            }
+            if terms.first_invoice {
+                reason.push_str(", first invoice: one-off fees");
+            }
+            Ok(Planned {
+                outcome: RunOutcome::Invoice,
+                reason,
+                active: Some(active),
+                counted_on: Some(counted_on),
+                lines,
+                existing: None,
+            })
+        }
+    }
+}
+
+fn line_views(lines: &[Line]) -> ApiResult<(Vec<LineView>, [String; 3])> {
+    if lines.is_empty() {
+        let zero = money(0);
+        return Ok((vec![], [zero.clone(), zero.clone(), zero]));
+    }
+    let t = totals(lines).map_err(|e| ApiError::invalid("lines", e.to_string()))?;
+    let views = lines
+        .iter()
+        .zip(&t.lines)
+        .map(|(l, a)| LineView {
+            description: l.description.clone(),
+            quantity: l.quantity.get().to_string(),
+            unit_price: l.unit_price.to_string(),
+            vat_rate: l.vat.as_str().into(),
+            net: a.net.to_string(),
+            vat: a.vat.to_string(),
+        })
+        .collect();
+    Ok((
+        views,
+        [t.net.to_string(), t.vat.to_string(), t.gross.to_string()],
+    ))
+}
+
+fn preview_item(tenant: &TenantRow, planned: Planned) -> ApiResult<PreviewItem> {
+    let (lines, [net, vat, gross]) = line_views(&planned.lines)?;
+    let (invoice_id, invoice_number) = planned.existing.unzip();
+    Ok(PreviewItem {
+        tenant_id: tenant.id.clone(),
+        slug: tenant.slug.clone(),
+        legal_name: tenant.legal_name.clone(),
+        outcome: planned.outcome,
+        reason: planned.reason,
+        active_shareholders: planned.active,
+        counted_on: planned.counted_on,
+        lines,
+        net,
+        vat,
+        gross,
+        invoice_number,
+        invoice_id,
+    })
+}
+
+/// Every cooperative, in slug order (the run's order).
+fn all_tenants(conn: &mut DbConnection) -> ApiResult<Vec<TenantRow>> {
+    let mut rows = tenants::list(conn, None, 100_000)?;
+    rows.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(rows)
+}
+
+/// What a run for `year` would do, cooperative by cooperative. Writes nothing.
+pub fn preview(
+    conn: &mut DbConnection,
+    year: i32,
+    today: NaiveDate,
+) -> ApiResult<Vec<PreviewItem>> {
+    check_run_year(year, today)?;
+    all_tenants(conn)?
+        .iter()
+        .map(|tenant| preview_item(tenant, plan_year(conn, tenant, year, today)?))
+        .collect()
+}
+
+/// What a run for `year` would do for one cooperative.
+pub fn preview_one(
+    conn: &mut DbConnection,
+    tenant_key: &str,
+    year: i32,
+    today: NaiveDate,
+) -> ApiResult<PreviewItem> {
+    let tenant = tenants::find(conn, tenant_key)?;
+    preview_item(&tenant, plan_year(conn, &tenant, year, today)?)
+}
+
+/// The cooperatives a run for `year` looks at, in order.
+pub fn run_population(conn: &mut DbConnection) -> ApiResult<Vec<TenantRow>> {
+    all_tenants(conn)
+}
+
+/// Issues the yearly invoice of one cooperative in the caller's write transaction, with its
+/// audit event; `Ok(None)` when the rule bills it nothing or it has its invoice already
+/// (also when a concurrent run issued it first).
+pub fn issue_yearly(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    tenant_key: &str,
+    year: i32,
+    today: NaiveDate,
+) -> ApiResult<(PreviewItem, Option<Document>)> {
+    let tenant = tenants::find(conn, tenant_key)?;
+    let planned = plan_year(conn, &tenant, year, today)?;
+    if planned.outcome != RunOutcome::Invoice {
+        return Ok((preview_item(&tenant, planned)?, None));
+    }
+    let seller = require_identity(conn)?;
+    let id: TenantId = tenant.id.parse().map_err(ApiError::internal)?;
+    let profile = profiles::get(conn, &id)?.ok_or(ApiError::NotFound)?;
+    let issued = documents::issue(
+        conn,
+        NewDocument {
+            kind: DocumentKind::Invoice,
+            tenant: id,
+            corrects: None,
+            billing_year: Some(year),
+            issue_date: today,
+            payment_term_days: i64::from(seller.payment_term_days),
+            language: profile.language(),
+            seller: seller.party(),
+            buyer: profile.party(),
+            note: None,
+            lines: planned.lines.clone(),
+            idempotency: None,
+            created_by: principal.user_id.to_string(),
+            now: Utc::now(),
+        },
+    )?;
+    dar_db::audit::record(
+        conn,
+        platform_event(
+            principal,
+            meta,
+            "billing.invoice_issued",
+            ("invoice", &issued.row.id),
+            serde_json::json!({
+                "number": issued.row.number,
+                "tenant_id": issued.row.tenant_id,
+                "billing_year": year,
+                "gross": money(issued.row.gross_cents),
+            }),
+        ),
+        Utc::now(),
+    )?;
+    let mut item = preview_item(&tenant, planned)?;
+    item.invoice_id = Some(issued.row.id.clone());
+    item.invoice_number = Some(issued.row.number.clone());
+    Ok((item, Some(issued)))
+}
+
+/// The amounts of a line a client sent.
+pub struct LineInput {
+    pub description: String,
+    pub quantity: Quantity,
+    pub unit_price: Money,
+    pub vat: VatRate,
+}
+
+impl From<LineInput> for Line {
+    fn from(l: LineInput) -> Line {
+        Line {
+            description: l.description,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            vat: l.vat,
+        }
+    }
+}
+
+/// Issues a credit note for `invoice_id`: `lines`, or when none are given the whole
+/// invoice (only while nothing of it was credited). Never more than is left to credit.
+#[allow(clippy::too_many_arguments)]
+pub fn credit(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    invoice_id: &str,
+    reason: String,
+    lines: Option<Vec<Line>>,
+    idempotency: Option<(String, String)>,
+    today: NaiveDate,
+) -> ApiResult<Document> {
+    let invoice = documents::listed(conn, invoice_id)?;
+    if invoice.document.kind()? != DocumentKind::Invoice {
+        return Err(ApiError::Conflict(
+            "a credit note corrects an invoice, not another credit note".into(),
+        ));
+    }
+    let lines = match lines {
+        Some(lines) => lines,
+        None => documents::get(conn, invoice_id)?
+            .lines
+            .iter()
+            .map(|l| l.line())
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let gross = totals(&lines)
+        .map_err(|e| ApiError::invalid("lines", e.to_string()))?
+        .gross;
+    let balance: Balance = invoice.balance();
+    balance.credit(gross).map_err(|_| {
+        ApiError::invalid(
+            "lines",
+            format!(
+                "the credit note ({gross}) is more than what is left of invoice {} ({})",
+                invoice.document.number,
+                money(balance.gross.cents() - balance.credited.cents())
+            ),
+        )
+    })?;
+    let seller = require_identity(conn)?;
+    let tenant: TenantId = invoice
+        .document
+        .tenant_id
+        .parse()
+        .map_err(ApiError::internal)?;
+    let issued = documents::issue(
+        conn,
+        NewDocument {
+            kind: DocumentKind::CreditNote,
+            tenant,
+            corrects: Some(invoice.document.id.clone()),
+            billing_year: None,
+            issue_date: today.max(invoice.document.issue_date),
+            payment_term_days: 0,
+            language: invoice.document.language(),
+            seller: seller.party(),
+            buyer: invoice.document.buyer()?,
+            note: Some(reason),
+            lines,
+            idempotency,
+            created_by: principal.user_id.to_string(),
+            now: Utc::now(),
+        },
+    )?;
+    dar_db::audit::record(
+        conn,
+        platform_event(
+            principal,
+            meta,
+            "billing.credit_note_issued",
+            ("credit_note", &issued.row.id),
+            serde_json::json!({
+                "number": issued.row.number,
+                "corrects": invoice.document.number,
+                "tenant_id": issued.row.tenant_id,
+                "gross": money(issued.row.gross_cents),
+            }),
+        ),
+        Utc::now(),
+    )?;
+    Ok(issued)
+}
+
+/// A payment to record against an invoice.
+pub struct NewPayment {
+    pub amount: Money,
+    pub paid_on: NaiveDate,
+    pub method: &'static str,
+    pub bank_reference: Option<String>,
+    pub payer: Option<String>,
+    pub note: Option<String>,
+    pub idempotency: Option<(String, String)>,
+}
+
+/// Records a payment of an invoice, with its audit event.
+pub fn record_payment(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    invoice_id: &str,
+    payment: NewPayment,
+) -> ApiResult<PaymentRow> {
+    let invoice = documents::get(conn, invoice_id)?;
+    if invoice.row.kind()? != DocumentKind::Invoice {
+        return Err(ApiError::Conflict(
+            "payments are recorded against invoices, not credit notes".into(),
+        ));
+    }
+    if payment.paid_on < invoice.row.issue_date - chrono::Duration::days(366) {
+        return Err(ApiError::invalid(
+            "paid_on",
+            "is more than a year before the invoice was issued",
+        ));
+    }
+    let (idempotency_key, request_hash) = payment.idempotency.unzip();
+    let row = payments::record(
+        conn,
+        PaymentRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            invoice_id: invoice.row.id.clone(),
+            amount_cents: payment.amount.cents(),
+            paid_on: payment.paid_on,
+            method: payment.method.into(),
+            bank_reference: payment.bank_reference,
+            payer: payment.payer,
+            note: payment.note,
+            idempotency_key,
+            request_hash,
+            created_by: principal.user_id.to_string(),
+            created_at: dar_db::to_db_time(Utc::now()),
+        },
+    )?;
+    dar_db::audit::record(
+        conn,
+        platform_event(
+            principal,
+            meta,
+            "billing.payment_recorded",
+            ("payment", &row.id),
+            serde_json::json!({
+                "invoice": invoice.row.number,
+                "amount": money(row.amount_cents),
+                "paid_on": row.paid_on,
+                "method": row.method,
+            }),
+        ),
+        Utc::now(),
+    )?;
+    Ok(row)
+}
+
+/// Everything an issued document's PDF and UBL say, from what was stored when it was issued.
+pub fn content(
+    conn: &mut DbConnection,
+    document: &Document,
+) -> ApiResult<dar_core::billing::InvoiceContent> {
+    let row = &document.row;
+    let lines = document
+        .lines
+        .iter()
+        .map(|l| l.line())
+        .collect::<Result<Vec<_>, _>>()?;
+    let totals = totals(&lines).map_err(ApiError::internal)?;
+    if totals.gross.cents() != row.gross_cents || totals.vat.cents() != row.vat_cents {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "document {} no longer adds up to its stored totals",
+            row.number
+        )));
+    }
+    let corrects = match &row.corrects_id {
+        Some(id) => {
+            let invoice = documents::get(conn, id)?;
+            Some((invoice.row.number, invoice.row.issue_date))
+        }
+        None => None,
+    };
+    Ok(dar_core::billing::InvoiceContent {
+        kind: row.kind()?,
+        number: row.number.clone(),
+        issue_date: row.issue_date,
+        due_date: row.due_date,
+        corrects,
+        language: row.language(),
+        seller: row.seller()?,
+        buyer: row.buyer()?,
+        lines,
+        totals,
+        payment_reference: row
+            .structured_communication
+            .as_deref()
+            .map(dar_core::identifiers::StructuredCommunication::parse)
+            .transpose()
+            .map_err(ApiError::internal)?,
+        note: row.note.clone(),
+    })
+}

@@ -1,0 +1,10 @@
+DROP TABLE billing_payments;
+DROP TABLE billing_lines;
+DROP TABLE billing_documents;
+DROP FUNCTION dar_billing_document_rules();
+DROP TABLE billing_series;
+DROP FUNCTION dar_billing_series_step();
+DROP TABLE billing_profiles;
+DROP TABLE billing_plan_tiers;
+DROP TABLE billing_plans;
+DROP TABLE billing_identity;
