@@ -604,3 +604,296 @@ pub fn content(
         note: row.note.clone(),
     })
 }
+
+/// One movement of an imported statement and what became of it.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct StatementLine {
+    pub bank_reference: String,
+    pub value_date: NaiveDate,
+    pub amount: String,
+    /// `true` for money in.
+    pub credit: bool,
+    /// `+++123/4567/89002+++`, when the movement carries one.
+    pub structured_communication: Option<String>,
+    pub communication: Option<String>,
+    pub counterparty: Option<String>,
+    /// `paid`, `partly_paid`, `overpaid` (recorded as payments); `unknown_reference`,
+    /// `no_reference`, `not_a_credit`, `duplicate` (not recorded: for the coordinator).
+    #[schema(value_type = String)]
+    pub outcome: dar_core::billing::matching::Outcome,
+    pub invoice_id: Option<String>,
+    pub invoice_number: Option<String>,
+    pub payment_id: Option<String>,
+}
+
+/// What an imported statement did.
+#[derive(Serialize, ToSchema, Clone, Debug)]
+pub struct StatementReport {
+    pub account: String,
+    pub movements: Vec<StatementLine>,
+    /// Movements recorded as payments, and their sum.
+    pub recorded: usize,
+    pub recorded_amount: String,
+    /// Movements left for the coordinator (no match, duplicates, money out).
+    pub unmatched: usize,
+}
+
+/// Records the payments of a bank statement, matched to invoices by their structured
+/// communication, in the caller's write transaction; a movement recorded before (same
+/// account and bank reference) is reported as a duplicate and not recorded again.
+pub fn import_statement(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    statement: &dar_core::billing::coda::Statement,
+    method: &'static str,
+) -> ApiResult<StatementReport> {
+    use dar_core::billing::matching::{self, Facts};
+    let mut lines = Vec::with_capacity(statement.movements.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut recorded_cents = 0i64;
+    for m in &statement.movements {
+        let key = format!("{}:{}", statement.account, m.bank_reference);
+        let duplicate =
+            !seen.insert(key.clone()) || payments::by_bank_reference(conn, &key)?.is_some();
+        let invoice = match &m.structured {
+            Some(s) => documents::by_structured_communication(conn, s.as_str())?,
+            None => None,
+        };
+        let outstanding = match &invoice {
+            Some(invoice) => Some(
+                documents::listed(conn, &invoice.id)?
+                    .balance()
+                    .outstanding_cents(),
+            ),
+            None => None,
+        };
+        let outcome = matching::outcome(&Facts {
+            credit: m.credit,
+            amount: m.amount,
+            duplicate,
+            has_reference: m.structured.is_some(),
+            outstanding_cents: outstanding,
+        });
+        let mut payment_id = None;
+        if outcome.records_payment()
+            && let Some(invoice) = &invoice
+        {
+            let row = record_payment(
+                conn,
+                principal,
+                meta,
+                &invoice.id,
+                NewPayment {
+                    amount: m.amount,
+                    paid_on: m.value_date,
+                    method,
+                    bank_reference: Some(key),
+                    payer: m.counterparty_name.clone(),
+                    note: m.communication.clone(),
+                    idempotency: None,
+                },
+            )?;
+            recorded_cents += row.amount_cents;
+            payment_id = Some(row.id);
+        }
+        lines.push(StatementLine {
+            bank_reference: m.bank_reference.clone(),
+            value_date: m.value_date,
+            amount: m.amount.to_string(),
+            credit: m.credit,
+            structured_communication: m.structured.as_ref().map(|s| s.to_string()),
+            communication: m.communication.clone(),
+            counterparty: m.counterparty_name.clone(),
+            outcome,
+            invoice_id: invoice.as_ref().map(|i| i.id.clone()),
+            invoice_number: invoice.map(|i| i.number),
+            payment_id,
+        });
+    }
+    let recorded = lines.iter().filter(|l| l.payment_id.is_some()).count();
+    let report = StatementReport {
+        account: statement.account.clone(),
+        unmatched: lines.len() - recorded,
+        recorded,
+        recorded_amount: money(recorded_cents),
+        movements: lines,
+    };
+    dar_db::audit::record(
+        conn,
+        platform_event(
+            principal,
+            meta,
+            "billing.statement_imported",
+            ("bank_statement", &report.account),
+            serde_json::json!({
+                "format": method,
+                "movements": report.movements.len(),
+                "recorded": report.recorded,
+                "recorded_amount": report.recorded_amount,
+                "unmatched": report.unmatched,
+            }),
+        ),
+        Utc::now(),
+    )?;
+    Ok(report)
+}
+
+/// A cooperative the run could not invoice, and why (nothing was issued for it).
+#[derive(Serialize, ToSchema)]
+pub struct RunFailure {
+    pub tenant_id: String,
+    pub slug: String,
+    pub error: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RunView {
+    pub year: i32,
+    /// The invoices this run issued (none when run again).
+    pub created: Vec<PreviewItem>,
+    /// Cooperatives it billed nothing, and why.
+    pub skipped: Vec<PreviewItem>,
+    pub failed: Vec<RunFailure>,
+}
+
+/// Runs the yearly billing for `year`: one invoice per billable cooperative, each in its own
+/// write transaction, so one that fails leaves the others (and its number) untouched.
+pub async fn run_year(
+    state: &crate::state::AppState,
+    principal: &Principal,
+    meta: &RequestMeta,
+    year: i32,
+    today: NaiveDate,
+) -> ApiResult<RunView> {
+    check_run_year(year, today)?;
+    let population = state
+        .db(|conn| {
+            require_identity(conn)?;
+            run_population(conn)
+        })
+        .await?;
+    let total = population.len();
+    let mut view = RunView {
+        year,
+        created: vec![],
+        skipped: vec![],
+        failed: vec![],
+    };
+    for (done, tenant) in population.into_iter().enumerate() {
+        let (p, m, key) = (principal.clone(), meta.clone(), tenant.id.clone());
+        let outcome = state
+            .db(move |conn| {
+                dar_db::write_transaction(conn, |conn| {
+                    issue_yearly(conn, &p, &m, &key, year, today)
+                })
+            })
+            .await;
+        match outcome {
+            Ok((item, Some(_))) => view.created.push(item),
+            Ok((item, None)) => view.skipped.push(item),
+            // A concurrent run may have issued it between our look and our write.
+            Err(ApiError::Conflict(message)) => {
+                let key = tenant.id.clone();
+                let item = state
+                    .db(move |conn| preview_one(conn, &key, year, today))
+                    .await?;
+                if item.outcome == RunOutcome::InvoicedAlready {
+                    view.skipped.push(item);
+                } else {
+                    view.failed.push(RunFailure {
+                        tenant_id: tenant.id,
+                        slug: tenant.slug,
+                        error: message,
+                    });
+                }
+            }
+            Err(e) => {
+                tracing::warn!(tenant.id = %tenant.id, error = %e, "billing run: a cooperative was not invoiced");
+                view.failed.push(RunFailure {
+                    tenant_id: tenant.id,
+                    slug: tenant.slug,
+                    error: e.to_string(),
+                });
+            }
+        }
+        tracing::info!(
+            billing.year = year,
+            done = done + 1,
+            total,
+            "billing run progress"
+        );
+    }
+    tracing::info!(
+        billing.year = year,
+        created = view.created.len(),
+        skipped = view.skipped.len(),
+        failed = view.failed.len(),
+        "billing run finished"
+    );
+    Ok(view)
+}
+
+/// One month of one cooperative: counts only.
+#[derive(Serialize, ToSchema)]
+pub struct UsageMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Shareholders holding at least one share at the end of the month (absent for a month
+    /// not over yet).
+    pub active_shareholders: Option<u32>,
+    pub entries: i64,
+    pub certificates: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TenantUsage {
+    pub tenant_id: String,
+    pub slug: String,
+    pub legal_name: String,
+    pub months: Vec<UsageMonth>,
+}
+
+/// Usage per cooperative and month of `year`, measured from the registers.
+pub fn usage(conn: &mut DbConnection, year: i32, today: NaiveDate) -> ApiResult<Vec<TenantUsage>> {
+    let mut out = Vec::new();
+    for tenant in tenants::list(conn, None, 100_000)? {
+        let id: TenantId = tenant.id.parse().map_err(ApiError::internal)?;
+        let entries = usage::entries_per_month(conn, &id, year)?;
+        let certificates = usage::certificates_per_month(conn, &id, year)?;
+        let mut months = Vec::new();
+        for m in 1..=12 {
+            let month = format!("{year}-{m:02}");
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(year, m + 1, 1)
+            }
+            .ok_or_else(|| ApiError::invalid("year", "out of range"))?;
+            let end = next.pred_opt().unwrap_or(next);
+            let active = if end < today {
+                Some(usage::active_on(conn, &id, end)?)
+            } else {
+                None
+            };
+            let count = |rows: &[(String, i64)]| {
+                rows.iter()
+                    .find(|(m, _)| *m == month)
+                    .map_or(0, |(_, n)| *n)
+            };
+            months.push(UsageMonth {
+                active_shareholders: active,
+                entries: count(&entries),
+                certificates: count(&certificates),
+                month,
+            });
+        }
+        out.push(TenantUsage {
+            tenant_id: tenant.id,
+            slug: tenant.slug,
+            legal_name: tenant.legal_name,
+            months,
+        });
+    }
+    Ok(out)
+}

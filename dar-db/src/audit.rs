@@ -151,27 +151,61 @@ pub(crate) fn first_id_at(at: DateTime<Utc>) -> String {
     uuid::Uuid::from_bytes(bytes).to_string()
 }
 
+/// Platform events a cooperative's admins also see when they name one of its users: failed
+/// and throttled sign-ins (someone trying their accounts).
+pub const SIGN_IN_ALARMS: [&str; 2] = ["login.failed", "login.throttled"];
+
 /// Newest first; ids are time-ordered, so `before_id` is the cursor. A cooperative's log
-/// is its events in `audit_events` and those its ledger requests keep on their closing
-/// entries, merged.
+/// is its events in `audit_events`, those its ledger requests keep on their closing
+/// entries, and the failed sign-ins of its users, merged.
 pub fn list(conn: &mut DbConnection, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
-    let mut events = recorded(conn, filter)?;
+    let mut events = recorded(conn, filter, Scope::Own)?;
     if let Some(tenant) = &filter.tenant_id {
         events.extend(crate::ledger::request_audit_events(conn, tenant, filter)?);
+        if filter
+            .action
+            .as_deref()
+            .is_none_or(|a| SIGN_IN_ALARMS.contains(&a))
+        {
+            events.extend(recorded(conn, filter, Scope::SignInsOfUsers)?);
+        }
         events.sort_by(|a, b| b.id.cmp(&a.id));
         events.truncate(usize::try_from(filter.limit).unwrap_or(0));
     }
     Ok(events)
 }
 
+/// Which of `audit_events` a read takes.
+enum Scope {
+    /// The filter's tenant's events, or the platform's when it names none.
+    Own,
+    /// Platform sign-in alarms naming a user with a grant on the filter's tenant.
+    SignInsOfUsers,
+}
+
 /// The events recorded in `audit_events`.
-fn recorded(conn: &mut DbConnection, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
+fn recorded(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    scope: Scope,
+) -> Result<Vec<AuditRow>, StoreError> {
+    use crate::schema::grants;
     let mut query = audit_events::table
         .select(AuditRow::as_select())
         .into_boxed();
-    query = match &filter.tenant_id {
-        Some(t) => query.filter(audit_events::tenant_id.eq(t.clone())),
-        None => query.filter(audit_events::tenant_id.is_null()),
+    query = match (&filter.tenant_id, scope) {
+        (Some(t), Scope::Own) => query.filter(audit_events::tenant_id.eq(t.clone())),
+        (None, _) => query.filter(audit_events::tenant_id.is_null()),
+        (Some(t), Scope::SignInsOfUsers) => query
+            .filter(audit_events::tenant_id.is_null())
+            .filter(audit_events::action.eq_any(SIGN_IN_ALARMS))
+            .filter(
+                audit_events::actor_user_id.eq_any(
+                    grants::table
+                        .filter(grants::tenant_id.eq(t.clone()))
+                        .select(grants::user_id.nullable()),
+                ),
+            ),
     };
     if let Some(action) = &filter.action {
         query = query.filter(audit_events::action.eq(action.clone()));

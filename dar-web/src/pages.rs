@@ -712,6 +712,7 @@ pub fn platform_home(frame: &Frame, role: Role, lines: &[PlatformLine]) -> Strin
                 p.actions {
                     a.button href="/cooperatives/new" { (t(lang, crate::people::PeopleText::AddCooperative)) }
                     a.button href="/platform/users" { (t(lang, crate::people::PeopleText::PlatformUsers)) }
+                    a.button href="/billing" { (t(lang, crate::billing::BillingText::Billing)) }
                 }
             }
             div.scroll tabindex="0" role="region" aria-label=(t(lang, Text::Cooperatives)) {

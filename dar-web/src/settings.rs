@@ -417,6 +417,11 @@ pub fn settings_page(frame: &Frame, csrf: &str, p: &SettingsPage) -> String {
             p.context { (p.cooperative) }
             (cooperative_nav(lang, &p.slug, p.tools, Section::Settings))
             h1 { (t(lang, Title)) }
+            p.actions {
+                a.button href=(format!("/c/{}/invoices", p.slug)) {
+                    (t(lang, crate::billing::BillingText::YourInvoices))
+                }
+            }
             (error_summary(t(lang, Text::FormProblems), e, &labels))
 
             section aria-labelledby="data" {

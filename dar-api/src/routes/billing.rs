@@ -22,7 +22,6 @@ use dar_core::types::Language;
 use dar_db::billing::identity::{self, IdentityRow};
 use dar_db::billing::plans::{self, PlanRow, StoredPlan};
 use dar_db::billing::profiles::{self, ProfileRow};
-use dar_db::billing::usage as measured;
 use dar_db::tenants;
 
 /// A postal address every part of which an invoice needs.
@@ -667,29 +666,9 @@ pub struct UsageQuery {
     pub year: Option<i32>,
 }
 
-/// One month of one cooperative: counts only.
-#[derive(Serialize, ToSchema)]
-pub struct UsageMonth {
-    /// `YYYY-MM`.
-    pub month: String,
-    /// Shareholders holding at least one share at the end of the month (absent for a month
-    /// not over yet).
-    pub active_shareholders: Option<u32>,
-    pub entries: i64,
-    pub certificates: i64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct TenantUsage {
-    pub tenant_id: String,
-    pub slug: String,
-    pub legal_name: String,
-    pub months: Vec<UsageMonth>,
-}
-
 /// Usage per cooperative and month, measured from the registers: counts, never names.
 #[utoipa::path(get, operation_id = "billing_usage", path = "/api/v1/billing/usage", tag = "billing", params(UsageQuery),
-    responses((status = 200, body = [TenantUsage]), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = [billing::TenantUsage]), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[get("/billing/usage")]
 pub async fn usage(
     state: web::Data<AppState>,
@@ -706,48 +685,7 @@ pub async fn usage(
         ));
     }
     let out = state
-        .db(move |conn| {
-            let mut out = Vec::new();
-            for tenant in tenants::list(conn, None, 100_000)? {
-                let id: TenantId = tenant.id.parse().map_err(ApiError::internal)?;
-                let entries = measured::entries_per_month(conn, &id, year)?;
-                let certificates = measured::certificates_per_month(conn, &id, year)?;
-                let mut months = Vec::new();
-                for m in 1..=12 {
-                    let month = format!("{year}-{m:02}");
-                    let next = if m == 12 {
-                        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-                    } else {
-                        NaiveDate::from_ymd_opt(year, m + 1, 1)
-                    }
-                    .ok_or_else(|| ApiError::invalid("year", "out of range"))?;
-                    let end = next.pred_opt().unwrap_or(next);
-                    let active = if end < today {
-                        Some(measured::active_on(conn, &id, end)?)
-                    } else {
-                        None
-                    };
-                    let count = |rows: &[(String, i64)]| {
-                        rows.iter()
-                            .find(|(m, _)| *m == month)
-                            .map_or(0, |(_, n)| *n)
-                    };
-                    months.push(UsageMonth {
-                        active_shareholders: active,
-                        entries: count(&entries),
-                        certificates: count(&certificates),
-                        month,
-                    });
-                }
-                out.push(TenantUsage {
-                    tenant_id: tenant.id,
-                    slug: tenant.slug,
-                    legal_name: tenant.legal_name,
-                    months,
-                });
-            }
-            Ok(out)
-        })
+        .db(move |conn| billing::usage(conn, year, today))
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
@@ -761,24 +699,6 @@ pub async fn usage(
 pub struct RunInput {
     /// The current year or the next.
     pub year: i32,
-}
-
-/// A cooperative the run could not invoice, and why (nothing was issued for it).
-#[derive(Serialize, ToSchema)]
-pub struct RunFailure {
-    pub tenant_id: String,
-    pub slug: String,
-    pub error: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RunView {
-    pub year: i32,
-    /// The invoices this run issued (none when run again).
-    pub created: Vec<PreviewItem>,
-    /// Cooperatives it billed nothing, and why.
-    pub skipped: Vec<PreviewItem>,
-    pub failed: Vec<RunFailure>,
 }
 
 /// What a yearly run would bill, cooperative by cooperative, and why. Writes nothing.
@@ -801,7 +721,7 @@ pub async fn preview_run(
 /// Runs the yearly billing: one invoice per billable cooperative, each in its own
 /// transaction. Running it again issues nothing new.
 #[utoipa::path(post, operation_id = "run_billing", path = "/api/v1/billing/runs", tag = "billing", request_body = RunInput,
-    responses((status = 200, body = RunView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 200, body = billing::RunView), (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 #[post("/billing/runs")]
 pub async fn run(
     state: web::Data<AppState>,
@@ -811,71 +731,6 @@ pub async fn run(
 ) -> ApiResult<HttpResponse> {
     authorize_billing(&principal, BillingNeed::Manage)?;
     let year = body.0.year;
-    let today = billing::today();
-    billing::check_run_year(year, today)?;
-    let population = state
-        .db(|conn| {
-            billing::require_identity(conn)?;
-            billing::run_population(conn)
-        })
-        .await?;
-    let total = population.len();
-    let mut view = RunView {
-        year,
-        created: vec![],
-        skipped: vec![],
-        failed: vec![],
-    };
-    for (done, tenant) in population.into_iter().enumerate() {
-        let (p, m, key) = (principal.clone(), meta.clone(), tenant.id.clone());
-        let outcome = state
-            .db(move |conn| {
-                dar_db::write_transaction(conn, |conn| {
-                    billing::issue_yearly(conn, &p, &m, &key, year, today)
-                })
-            })
-            .await;
-        match outcome {
-            Ok((item, Some(_))) => view.created.push(item),
-            Ok((item, None)) => view.skipped.push(item),
-            // A concurrent run may have issued it between our look and our write.
-            Err(ApiError::Conflict(message)) => {
-                let key = tenant.id.clone();
-                let item = state
-                    .db(move |conn| billing::preview_one(conn, &key, year, today))
-                    .await?;
-                if item.outcome == billing::RunOutcome::InvoicedAlready {
-                    view.skipped.push(item);
-                } else {
-                    view.failed.push(RunFailure {
-                        tenant_id: tenant.id,
-                        slug: tenant.slug,
-                        error: message,
-                    });
-                }
-            }
-            Err(e) => {
-                tracing::warn!(tenant.id = %tenant.id, error = %e, "billing run: a cooperative was not invoiced");
-                view.failed.push(RunFailure {
-                    tenant_id: tenant.id,
-                    slug: tenant.slug,
-                    error: e.to_string(),
-                });
-            }
-        }
-        tracing::info!(
-            billing.year = year,
-            done = done + 1,
-            total,
-            "billing run progress"
-        );
-    }
-    tracing::info!(
-        billing.year = year,
-        created = view.created.len(),
-        skipped = view.skipped.len(),
-        failed = view.failed.len(),
-        "billing run finished"
-    );
+    let view = billing::run_year(&state, &principal, &meta, year, billing::today()).await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -57,7 +57,7 @@ pub struct PeriodExportQuery {
     pub dialect: Option<String>,
 }
 
-fn format(format: Option<&str>, dialect: Option<&str>) -> ApiResult<Format> {
+pub(crate) fn format(format: Option<&str>, dialect: Option<&str>) -> ApiResult<Format> {
     match (format.unwrap_or("csv"), dialect) {
         ("csv", dialect) => Ok(Format::Csv(match dialect {
             None => CsvDialect::Excel,

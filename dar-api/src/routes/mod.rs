@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod bookkeeping;
 pub mod certificates;
 pub mod documents;
 pub mod exports;
@@ -137,6 +138,8 @@ macro_rules! api_handlers {
                 invoices::payment,
                 invoices::ubl,
                 invoices::pdf,
+                bookkeeping::import,
+                bookkeeping::bookkeeping,
             ],
         }
     };

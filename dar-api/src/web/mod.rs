@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit_log;
+pub mod billing;
 pub mod chain_checks;
 pub mod class_totals;
 pub mod classes;
@@ -64,7 +65,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(settings::configure)
         .configure(audit_log::configure)
         .configure(exports::configure)
-        .configure(imports::configure);
+        .configure(imports::configure)
+        .configure(billing::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

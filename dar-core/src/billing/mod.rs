@@ -5,8 +5,10 @@
 //! them, and the formats (UBL, PDF, bank statements) are written from them elsewhere.
 
 pub mod amounts;
+pub mod coda;
 pub mod document;
 pub mod epc;
+pub mod matching;
 pub mod numbering;
 pub mod party;
 pub mod plans;

@@ -296,6 +296,18 @@ pub fn by_idempotency_key(
         .optional()?)
 }
 
+/// The invoice a structured communication (its twelve digits) belongs to, if any.
+pub fn by_structured_communication(
+    conn: &mut DbConnection,
+    digits: &str,
+) -> Result<Option<DocumentRow>, StoreError> {
+    Ok(billing_documents::table
+        .filter(billing_documents::structured_communication.eq(digits))
+        .select(DocumentRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// The credit notes of an invoice, oldest first.
 pub fn credit_notes(
     conn: &mut DbConnection,

@@ -408,3 +408,49 @@ on_both_backends!(
         assert_eq!(gone["exit_date"], "2024-06-30");
     }
 );
+
+on_both_backends!(
+    a_cooperatives_audit_log_shows_the_failed_sign_ins_of_its_users_only,
+    |app| async move {
+        let (t, admin) = app.tenant_with_admin("inbraak").await;
+        let (other, _) = app.tenant_with_admin("elders").await;
+        for email in [
+            "admin@inbraak.test",
+            "admin@elders.test",
+            "nobody@nowhere.test",
+        ] {
+            let r = app
+                .client
+                .post(app.url("/api/v1/auth/login"))
+                .json(&json!({"email": email, "password": "wrong password"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 401);
+        }
+        let platform = app
+            .get_ok("/api/v1/audit?action=login.failed", &app.coordinator)
+            .await;
+        assert_eq!(platform["items"].as_array().unwrap().len(), 3, "{platform}");
+        let log = app
+            .get_ok(
+                &format!("/api/v1/tenants/{t}/audit?action=login.failed"),
+                &admin,
+            )
+            .await;
+        let items = log["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{log}");
+        assert_eq!(items[0]["tenant_id"], serde_json::Value::Null);
+        let all = app
+            .get_ok(&format!("/api/v1/tenants/{t}/audit"), &admin)
+            .await;
+        let failed = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "login.failed")
+            .count();
+        assert_eq!(failed, 1, "{all}");
+        let _ = other;
+    }
+);

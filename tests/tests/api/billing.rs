@@ -645,3 +645,174 @@ on_both_backends!(
         assert!(error.contains("numbering_gap"), "{error}");
     }
 );
+
+async fn post_statement(app: &TestApp, body: String) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/billing/bank-statements"))
+        .bearer_auth(&app.coordinator)
+        .header("content-type", "text/plain")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+on_both_backends!(
+    a_coda_statement_records_matching_and_partial_payments_and_reports_the_rest,
+    |app| async move {
+        use dar_core::billing::coda::{self, Movement};
+        use dar_core::identifiers::StructuredCommunication;
+        use dar_core::money::Money;
+
+        let (_, _, first) = one_invoice(&app, "coda-a").await;
+        let (other, _) = cooperative_with_holders(&app, "coda-b", 1).await;
+        put_profile(&app, &other, &profile(true, "2020-01-01")).await;
+        billing_run(&app, year()).await;
+        let second = invoices(&app, &format!("tenant={other}")).await[0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let ogm = |id: &str| {
+            let id = id.to_string();
+            let app = &app;
+            async move {
+                let detail = app
+                    .get_ok(&format!("/api/v1/invoices/{id}"), &app.coordinator)
+                    .await;
+                StructuredCommunication::parse(detail["structured_communication"].as_str().unwrap())
+                    .unwrap()
+            }
+        };
+        let day = today();
+        let movement =
+            |reference: &str,
+             credit: bool,
+             cents: i64,
+             structured: Option<StructuredCommunication>| Movement {
+                bank_reference: reference.into(),
+                credit,
+                amount: Money::from_cents(cents).unwrap(),
+                value_date: day,
+                entry_date: day,
+                structured,
+                communication: None,
+                counterparty_name: Some("Coöperatie betaalt cv".into()),
+                counterparty_account: Some("BE71096123456769".into()),
+            };
+        let unknown = StructuredCommunication::parse("+++010/8068/17183+++").unwrap();
+        let movements = vec![
+            movement("BANKREF0001", true, 54450, Some(ogm(&first).await)),
+            movement("BANKREF0002", true, 10000, Some(ogm(&second).await)),
+            movement("BANKREF0003", true, 5000, Some(unknown)),
+            movement("BANKREF0004", true, 1000, None),
+            movement("BANKREF0005", false, 2000, None),
+            movement("BANKREF0001", true, 54450, Some(ogm(&first).await)),
+        ];
+        let file = coda::write("BE68539007547034", day, &movements);
+
+        let r = post_statement(&app, file.clone()).await;
+        assert_eq!(r.status(), 200);
+        let report: Value = r.json().await.unwrap();
+        let outcomes: Vec<_> = report["movements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["outcome"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                "paid",
+                "partly_paid",
+                "unknown_reference",
+                "no_reference",
+                "not_a_credit",
+                "duplicate"
+            ],
+            "{report}"
+        );
+        assert_eq!(report["recorded"], 2);
+        assert_eq!(report["recorded_amount"], "644.50");
+        assert_eq!(report["unmatched"], 4);
+        let a = app
+            .get_ok(&format!("/api/v1/invoices/{first}"), &app.coordinator)
+            .await;
+        assert_eq!(a["status"], "paid");
+        assert_eq!(a["payments"][0]["method"], "coda");
+        assert_eq!(a["payments"][0]["payer"], "Coöperatie betaalt cv");
+        let b = app
+            .get_ok(&format!("/api/v1/invoices/{second}"), &app.coordinator)
+            .await;
+        assert_eq!(b["status"], "partly_paid");
+        assert_eq!(b["outstanding"], "444.50");
+
+        // The same statement again records nothing.
+        let again: Value = post_statement(&app, file).await.json().await.unwrap();
+        assert_eq!(again["recorded"], 0, "{again}");
+        assert_eq!(again["movements"][0]["outcome"], "duplicate");
+        assert_eq!(again["movements"][1]["outcome"], "duplicate");
+        let b = app
+            .get_ok(&format!("/api/v1/invoices/{second}"), &app.coordinator)
+            .await;
+        assert_eq!(b["paid"], "100.00");
+
+        let problem =
+            expect_problem(post_statement(&app, "not a statement\n".into()).await, 422).await;
+        assert_eq!(problem["errors"][0]["field"], "file");
+    }
+);
+
+on_both_backends!(
+    the_bookkeeping_export_lists_invoices_credit_notes_and_payments,
+    |app| async move {
+        let (_, _, invoice) = one_invoice(&app, "boeken").await;
+        app.post_ok(
+        &format!("/api/v1/invoices/{invoice}/credit-notes"),
+        &app.coordinator,
+        &json!({"reason": "Korting", "lines": [{"description": "Korting", "unit_price": "10.00"}]}),
+    )
+    .await;
+        app.post_ok(
+            &format!("/api/v1/invoices/{invoice}/payments"),
+            &app.coordinator,
+            &json!({"amount": "532.40", "paid_on": today().to_string(), "payer": "Boeken cv"}),
+        )
+        .await;
+        let r = app
+            .get(
+                &format!(
+                    "/api/v1/billing/exports/bookkeeping?year={}&dialect=rfc4180",
+                    year()
+                ),
+                &app.coordinator,
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let y = year();
+        assert_eq!(lines.len(), 4, "{text}");
+        assert!(lines[0].starts_with("type,number,date,due_date,cooperative"));
+        assert!(
+            lines[1].starts_with(&format!("credit_note,C{y}-00001,")),
+            "{text}"
+        );
+        assert!(
+            lines[1].contains(&format!(",10.00,2.10,12.10,F{y}-00001,")),
+            "{text}"
+        );
+        assert!(
+            lines[2].starts_with(&format!("invoice,F{y}-00001,")),
+            "{text}"
+        );
+        assert!(lines[2].contains(",450.00,94.50,544.50,"), "{text}");
+        assert!(
+            lines[3].starts_with(&format!("payment,F{y}-00001,")),
+            "{text}"
+        );
+        assert!(
+            lines[3].contains("Boeken cv") && lines[3].contains("532.40,,,manual"),
+            "{text}"
+        );
+    }
+);

@@ -41,6 +41,7 @@ mod throttling;
 mod web;
 mod web_accounts;
 mod web_audit;
+mod web_billing;
 mod web_entries;
 mod web_holder;
 mod web_holder_browser;

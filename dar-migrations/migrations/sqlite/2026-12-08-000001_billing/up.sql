@@ -115,6 +115,9 @@ CREATE UNIQUE INDEX billing_documents_yearly ON billing_documents (tenant_id, bi
 CREATE UNIQUE INDEX billing_documents_idempotency ON billing_documents (idempotency_key)
     WHERE idempotency_key IS NOT NULL;
 CREATE INDEX billing_documents_tenant ON billing_documents (tenant_id, issue_date);
+-- A payment names its invoice by the structured communication.
+CREATE UNIQUE INDEX billing_documents_communication ON billing_documents (structured_communication)
+    WHERE structured_communication IS NOT NULL;
 CREATE INDEX billing_documents_corrects ON billing_documents (corrects_id)
     WHERE corrects_id IS NOT NULL;
 
