@@ -332,6 +332,7 @@ pub fn run_population(conn: &mut DbConnection) -> ApiResult<Vec<TenantRow>> {
 /// (also when a concurrent run issued it first).
 pub fn issue_yearly(
     conn: &mut DbConnection,
+    delivery: &dyn crate::delivery::InvoiceDelivery,
     principal: &Principal,
     meta: &RequestMeta,
     tenant_key: &str,
@@ -365,6 +366,7 @@ pub fn issue_yearly(
             now: Utc::now(),
         },
     )?;
+    let sent = delivery.deliver(conn, &issued)?;
     dar_db::audit::record(
         conn,
         platform_event(
@@ -377,6 +379,7 @@ pub fn issue_yearly(
                 "tenant_id": issued.row.tenant_id,
                 "billing_year": year,
                 "gross": money(issued.row.gross_cents),
+                "sent": sent,
             }),
         ),
         Utc::now(),
@@ -411,6 +414,7 @@ impl From<LineInput> for Line {
 #[allow(clippy::too_many_arguments)]
 pub fn credit(
     conn: &mut DbConnection,
+    delivery: &dyn crate::delivery::InvoiceDelivery,
     principal: &Principal,
     meta: &RequestMeta,
     invoice_id: &str,
@@ -472,6 +476,7 @@ pub fn credit(
             now: Utc::now(),
         },
     )?;
+    let sent = delivery.deliver(conn, &issued)?;
     dar_db::audit::record(
         conn,
         platform_event(
@@ -484,6 +489,7 @@ pub fn credit(
                 "corrects": invoice.document.number,
                 "tenant_id": issued.row.tenant_id,
                 "gross": money(issued.row.gross_cents),
+                "sent": sent,
             }),
         ),
         Utc::now(),
@@ -782,10 +788,11 @@ pub async fn run_year(
     };
     for (done, tenant) in population.into_iter().enumerate() {
         let (p, m, key) = (principal.clone(), meta.clone(), tenant.id.clone());
+        let delivery = state.invoice_delivery.clone();
         let outcome = state
             .db(move |conn| {
                 dar_db::write_transaction(conn, |conn| {
-                    issue_yearly(conn, &p, &m, &key, year, today)
+                    issue_yearly(conn, delivery.as_ref(), &p, &m, &key, year, today)
                 })
             })
             .await;
@@ -823,6 +830,9 @@ pub async fn run_year(
             total,
             "billing run progress"
         );
+    }
+    if !view.created.is_empty() {
+        state.mail.wake();
     }
     tracing::info!(
         billing.year = year,

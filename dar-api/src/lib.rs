@@ -11,6 +11,7 @@ pub mod auth;
 pub mod billing;
 pub mod bootstrap;
 pub mod config;
+pub mod delivery;
 pub mod demo;
 pub mod docs;
 pub mod documents;

@@ -66,6 +66,7 @@ pub fn build_with(
         chain_checks: Default::default(),
         class_totals: Default::default(),
         mail,
+        invoice_delivery: std::sync::Arc::new(crate::delivery::MailDelivery),
         reset_throttle,
     });
     let app_state = state.clone();

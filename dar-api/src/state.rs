@@ -34,6 +34,8 @@ pub struct AppState {
     pub class_totals: crate::web::class_totals::ClassTotals,
     /// The outbox's worker: woken after a transaction that queued a mail.
     pub mail: crate::mail::Outbox,
+    /// Where issued invoices and credit notes go (the built-in one mails them).
+    pub invoice_delivery: std::sync::Arc<dyn crate::delivery::InvoiceDelivery>,
     /// Requests for a password reset link, slowed down like sign-ins but counted apart, so
     /// that asking links for someone's address cannot lock them out of signing in.
     pub reset_throttle: crate::auth::throttle::LoginThrottle,

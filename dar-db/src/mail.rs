@@ -28,13 +28,16 @@ pub enum MailKind {
     PasswordReset,
     /// A shareholder's new certificate, with the link to their page.
     CertificateReady,
+    /// An invoice or credit note of the coordinator, its PDF and UBL attached when sent.
+    Invoice,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 3] = [
+    pub const ALL: [MailKind; 4] = [
         MailKind::Invitation,
         MailKind::PasswordReset,
         MailKind::CertificateReady,
+        MailKind::Invoice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl MailKind {
             MailKind::Invitation => "invitation",
             MailKind::PasswordReset => "password_reset",
             MailKind::CertificateReady => "certificate_ready",
+            MailKind::Invoice => "invoice",
         }
     }
 
@@ -81,6 +85,8 @@ pub struct NewMail {
     pub kind: MailKind,
     pub subject: String,
     pub body_text: String,
+    /// The invoice or credit note a mail of kind [`MailKind::Invoice`] carries.
+    pub document_id: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Insertable, Clone)]
@@ -100,6 +106,7 @@ pub struct MailRow {
     pub sent_at: Option<NaiveDateTime>,
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
+    pub document_id: Option<String>,
 }
 
 crate::redact::debug_masked!(MailRow {
@@ -114,7 +121,8 @@ crate::redact::debug_masked!(MailRow {
         lease_until,
         sent_at,
         last_error,
-        created_at
+        created_at,
+        document_id
     ],
     masked: [recipient, subject, body_text],
 });
@@ -149,6 +157,7 @@ pub fn enqueue(
         sent_at: None,
         last_error: None,
         created_at: now,
+        document_id: mail.document_id,
     };
     diesel::insert_into(mail_outbox::table)
         .values(&row)

@@ -356,6 +356,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
+        document_id -> Nullable<Text>,
     }
 }
 

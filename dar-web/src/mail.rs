@@ -168,6 +168,82 @@ pub fn certificate_ready(lang: Language, m: &CertificateReady) -> Rendered {
     }
 }
 
+/// What the mail carrying an invoice or credit note says (the PDF and the UBL are attached).
+pub struct InvoiceSent<'a> {
+    pub credit_note: bool,
+    pub number: &'a str,
+    pub seller: &'a str,
+    /// Total with VAT, as written in the language (1.250,00 €).
+    pub total: &'a str,
+    pub due_date: Option<NaiveDate>,
+    /// `+++123/4567/89002+++`.
+    pub communication: Option<&'a str>,
+    pub iban: Option<&'a str>,
+}
+
+pub fn invoice_sent(lang: Language, m: &InvoiceSent) -> Rendered {
+    let (number, seller, total) = (m.number, m.seller, m.total);
+    let pay = match (m.due_date, m.communication, m.iban) {
+        (Some(due), Some(reference), Some(iban)) => {
+            let due = date(due);
+            match lang {
+                Language::Nl => format!(
+                    "\nGelieve {total} te betalen uiterlijk op {due} op rekening {iban} met de mededeling {reference}. Met de QR-code op de factuur betaalt u vanuit uw bankapp.\n"
+                ),
+                Language::Fr => format!(
+                    "\nMerci de payer {total} au plus tard le {due} sur le compte {iban} avec la communication {reference}. Le code QR de la facture vous permet de payer depuis votre application bancaire.\n"
+                ),
+                Language::En => format!(
+                    "\nPlease pay {total} by {due} to account {iban} with the reference {reference}. The QR code on the invoice pays it from your banking app.\n"
+                ),
+            }
+        }
+        _ => String::new(),
+    };
+    let (subject, body) = match (lang, m.credit_note) {
+        (Language::Nl, false) => (
+            format!("Factuur {number} van {seller}"),
+            format!(
+                "Goeddag,\n\nIn bijlage vindt u factuur {number} van {seller} voor het gebruik van DAR ({total}), als PDF en als e-factuur (UBL, Peppol BIS 3.0).\n{pay}"
+            ),
+        ),
+        (Language::Nl, true) => (
+            format!("Creditnota {number} van {seller}"),
+            format!(
+                "Goeddag,\n\nIn bijlage vindt u creditnota {number} van {seller} ({total}), als PDF en als e-factuur (UBL, Peppol BIS 3.0).\n"
+            ),
+        ),
+        (Language::Fr, false) => (
+            format!("Facture {number} de {seller}"),
+            format!(
+                "Bonjour,\n\nVous trouverez en annexe la facture {number} de {seller} pour l'utilisation de DAR ({total}), en PDF et en facture électronique (UBL, Peppol BIS 3.0).\n{pay}"
+            ),
+        ),
+        (Language::Fr, true) => (
+            format!("Note de crédit {number} de {seller}"),
+            format!(
+                "Bonjour,\n\nVous trouverez en annexe la note de crédit {number} de {seller} ({total}), en PDF et en facture électronique (UBL, Peppol BIS 3.0).\n"
+            ),
+        ),
+        (Language::En, false) => (
+            format!("Invoice {number} from {seller}"),
+            format!(
+                "Hello,\n\nAttached is invoice {number} from {seller} for the use of DAR ({total}), as a PDF and as an e-invoice (UBL, Peppol BIS 3.0).\n{pay}"
+            ),
+        ),
+        (Language::En, true) => (
+            format!("Credit note {number} from {seller}"),
+            format!(
+                "Hello,\n\nAttached is credit note {number} from {seller} ({total}), as a PDF and as an e-invoice (UBL, Peppol BIS 3.0).\n"
+            ),
+        ),
+    };
+    Rendered {
+        subject,
+        body: format!("{body}\n{}\n", signature(lang)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +285,33 @@ mod tests {
                 },
             ),
         ]
+    }
+
+    #[test]
+    fn an_invoice_mail_says_how_to_pay_and_a_credit_note_mail_does_not() {
+        for lang in Language::ALL {
+            let mail = |credit_note| {
+                invoice_sent(
+                    *lang,
+                    &InvoiceSent {
+                        credit_note,
+                        number: "F2027-00001",
+                        seller: "Netwerk vzw",
+                        total: "544,50 €",
+                        due_date: NaiveDate::from_ymd_opt(2027, 1, 31),
+                        communication: (!credit_note).then_some("+++202/7000/00197+++"),
+                        iban: Some("BE68 5390 0754 7034"),
+                    },
+                )
+            };
+            let invoice = mail(false);
+            assert!(invoice.subject.contains("F2027-00001"), "{invoice:?}");
+            assert!(invoice.body.contains("+++202/7000/00197+++"), "{invoice:?}");
+            assert!(invoice.body.contains("BE68 5390 0754 7034"), "{invoice:?}");
+            assert!(invoice.body.contains("31/01/2027"), "{invoice:?}");
+            let credit = mail(true);
+            assert!(!credit.body.contains("BE68"), "{credit:?}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use lettre::Message;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::{Body, Mailbox};
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
 
 use crate::config::{MailSettings, Settings};
 use crate::error::ApiResult;
@@ -211,7 +211,7 @@ impl Worker {
         let span = tracing::info_span!("mail", mail.id = %mail.id, mail.kind = %mail.kind, mail.attempt = mail.attempts);
         let _entered = span.enter();
         let outcome = self
-            .message(mail)
+            .message(conn, mail)
             .and_then(|message| self.transport.send(&message));
         let now = Utc::now();
         match outcome {
@@ -256,8 +256,10 @@ impl Worker {
     }
 
     /// The message as it goes out. Every attempt of one mail has the same Message-ID, by
-    /// which a receiving system can recognise a mail sent twice (see `dar_db::mail`).
-    fn message(&self, mail: &MailRow) -> Result<Message, SendError> {
+    /// which a receiving system can recognise a mail sent twice (see `dar_db::mail`). An
+    /// invoice mail carries its document's PDF and UBL, made again from the stored document
+    /// (the same bytes every time).
+    fn message(&self, conn: &mut DbConnection, mail: &MailRow) -> Result<Message, SendError> {
         let to: Mailbox = mail
             .recipient
             .parse()
@@ -268,15 +270,51 @@ impl Worker {
             ContentTransferEncoding::QuotedPrintable,
         )
         .map_err(|_| SendError::Permanent("the body cannot be encoded".into()))?;
-        Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(format!("<{}@{domain}>", mail.id)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(body)
-            .map_err(|e| SendError::Permanent(format!("building the mail: {e}")))
+            .message_id(Some(format!("<{}@{domain}>", mail.id)));
+        let built = match &mail.document_id {
+            None => builder.header(ContentType::TEXT_PLAIN).body(body),
+            Some(document) => {
+                let (pdf, ubl, number) = invoice_files(conn, document)?;
+                let text = SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(body);
+                let attach = |name: String, media: &str, bytes: Vec<u8>| {
+                    let media = ContentType::parse(media).expect("a valid media type");
+                    Attachment::new(name).body(bytes, media)
+                };
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(text)
+                        .singlepart(attach(format!("{number}.pdf"), "application/pdf", pdf))
+                        .singlepart(attach(format!("{number}.xml"), "application/xml", ubl)),
+                )
+            }
+        };
+        built.map_err(|e| SendError::Permanent(format!("building the mail: {e}")))
     }
+}
+
+/// An issued document's PDF and UBL, and its number. A database error is worth another
+/// attempt; a document that cannot be made is not.
+fn invoice_files(
+    conn: &mut DbConnection,
+    id: &str,
+) -> Result<(Vec<u8>, Vec<u8>, String), SendError> {
+    let document = dar_db::billing::documents::get(conn, id)
+        .map_err(|e| SendError::Transient(format!("reading document {id}: {e}")))?;
+    let content = crate::billing::content(conn, &document)
+        .map_err(|e| SendError::Permanent(format!("document {id}: {e}")))?;
+    let pdf = dar_documents::invoice(&content)
+        .map_err(|e| SendError::Permanent(format!("the PDF of {}: {e}", content.number)))?;
+    Ok((
+        pdf,
+        dar_documents::ubl(&content).into_bytes(),
+        content.number,
+    ))
 }
 
 /// The link to a page of DAR, from the configured public URL.
@@ -322,6 +360,7 @@ pub fn enqueue_invitation(
             kind: MailKind::Invitation,
             subject: rendered.subject,
             body_text: rendered.body,
+            document_id: None,
         },
         now,
     )
@@ -353,6 +392,7 @@ pub fn enqueue_password_reset(
             kind: MailKind::PasswordReset,
             subject: rendered.subject,
             body_text: rendered.body,
+            document_id: None,
         },
         now,
     )
@@ -400,6 +440,7 @@ pub fn enqueue_certificates_ready(
                     kind: MailKind::CertificateReady,
                     subject: rendered.subject.clone(),
                     body_text: rendered.body.clone(),
+                    document_id: None,
                 },
                 now,
             )?;

@@ -421,6 +421,7 @@ pub async fn create(
     let idem = idempotency(&req, "invoice", &body.0)?;
     let InvoiceBody { tenant, lines } = body.0;
     let lines = checked_lines(lines)?;
+    let delivery = state.invoice_delivery.clone();
     let view = state
         .db(move |conn| {
             dar_db::write_transaction(conn, |conn| {
@@ -452,6 +453,7 @@ pub async fn create(
                         now: chrono::Utc::now(),
                     },
                 )?;
+                let sent = delivery.deliver(conn, &issued)?;
                 dar_db::audit::record(
                     conn,
                     billing::platform_event(
@@ -463,6 +465,7 @@ pub async fn create(
                             "number": issued.row.number,
                             "tenant_id": issued.row.tenant_id,
                             "gross": money(issued.row.gross_cents),
+                            "sent": sent,
                         }),
                     ),
                     chrono::Utc::now(),
@@ -471,6 +474,7 @@ pub async fn create(
             })
         })
         .await?;
+    state.mail.wake();
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -504,6 +508,7 @@ pub async fn credit_note(
     let reason = dar_core::text::name(&reason, 500)
         .map_err(|e| ApiError::invalid("reason", e.to_string()))?;
     let lines = lines.map(checked_lines).transpose()?;
+    let delivery = state.invoice_delivery.clone();
     let view = state
         .db(move |conn| {
             dar_db::write_transaction(conn, |conn| {
@@ -513,6 +518,7 @@ pub async fn credit_note(
                 readable(conn, &principal, &invoice)?;
                 let issued = billing::credit(
                     conn,
+                    delivery.as_ref(),
                     &principal,
                     &meta,
                     &invoice,
@@ -525,6 +531,7 @@ pub async fn credit_note(
             })
         })
         .await?;
+    state.mail.wake();
     Ok(HttpResponse::Created().json(view))
 }
 

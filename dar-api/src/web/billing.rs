@@ -486,6 +486,7 @@ async fn issue_credit_note(
     if let (Some(reason), true) = (reason, errors.is_empty()) {
         let principal = user.principal.clone();
         let key = id.clone();
+        let delivery = state.invoice_delivery.clone();
         let outcome = state
             .db(move |conn| {
                 dar_db::write_transaction(conn, |conn| {
@@ -509,6 +510,7 @@ async fn issue_credit_note(
                     };
                     billing::credit(
                         conn,
+                        delivery.as_ref(),
                         &principal,
                         &meta,
                         &key,
@@ -521,7 +523,10 @@ async fn issue_credit_note(
             })
             .await;
         match outcome {
-            Ok(_) => return Ok(see_other(&format!("/billing/invoices/{id}?done=credit"))),
+            Ok(_) => {
+                state.mail.wake();
+                return Ok(see_other(&format!("/billing/invoices/{id}?done=credit")));
+            }
             Err(ApiError::Validation { .. }) => {
                 errors.add("credit_amount", t(lang, BillingText::CreditTooMuch));
             }

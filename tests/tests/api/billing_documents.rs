@@ -197,3 +197,44 @@ on_both_backends!(
         assert!(text.contains("Erreur de tarif"), "{text}");
     }
 );
+
+on_both_backends!(
+    an_issued_invoice_is_mailed_with_its_pdf_and_e_invoice,
+    smtp,
+    |app| async move {
+        let (_, _, invoice) = one_invoice(&app, "post").await;
+        let mails = app.smtp().wait_for("bestuur@coop.test", 1).await;
+        let mail = &mails[0];
+        let number = format!("F{}-00001", year());
+        assert_eq!(
+            mail.subject(),
+            format!("Factuur {number} van Netwerk Coöperaties vzw")
+        );
+        assert!(
+            mail.data.contains(&format!("filename=\"{number}.pdf\"")),
+            "{}",
+            mail.data
+        );
+        assert!(
+            mail.data.contains(&format!("filename=\"{number}.xml\"")),
+            "{}",
+            mail.data
+        );
+        // The PDF's first bytes, "%PDF-", in base64.
+        assert!(mail.data.contains("JVBERi0"), "the PDF is attached");
+
+        app.post_ok(
+            &format!("/api/v1/invoices/{invoice}/credit-notes"),
+            &app.coordinator,
+            &json!({"reason": "Vergissing"}),
+        )
+        .await;
+        let mails = app.smtp().wait_for("bestuur@coop.test", 2).await;
+        assert!(
+            mails.iter().any(|m| m.subject()
+                == format!("Creditnota C{}-00001 van Netwerk Coöperaties vzw", year())),
+            "{:?}",
+            mails.iter().map(|m| m.subject()).collect::<Vec<_>>()
+        );
+    }
+);
