@@ -15,7 +15,7 @@ use dar_core::billing::yearly::{self, YearlyBill};
 use dar_core::billing::{Balance, DocumentKind, Terms, VatRate};
 use dar_core::ids::TenantId;
 use dar_core::money::Money;
-use dar_core::types::{Role, TenantStatus};
+use dar_core::types::{Language, Role, TenantStatus};
 use dar_db::DbConnection;
 use dar_db::audit::NewAuditEvent;
 use dar_db::billing::documents::{self, Document, NewDocument};
@@ -129,11 +129,105 @@ pub struct PreviewItem {
 /// The lines the rule bills, in the cooperative's language.
 struct Planned {
     outcome: RunOutcome,
-    reason: String,
+    why: Why,
     active: Option<u32>,
     counted_on: Option<NaiveDate>,
     lines: Vec<Line>,
     existing: Option<(String, String)>,
+}
+
+/// Why the run bills a cooperative what it does; said in a language by [`Why::text`].
+enum Why {
+    Covered {
+        number: String,
+        issued: NaiveDate,
+        year: i32,
+    },
+    Archived,
+    NoProfile,
+    StartsLater(NaiveDate),
+    Billed {
+        plan: String,
+        tier: usize,
+        tiers: usize,
+        active: u32,
+        counted_on: NaiveDate,
+        member: bool,
+        months: u32,
+        billing_start: NaiveDate,
+        own_fee: bool,
+        first: bool,
+    },
+}
+
+impl Why {
+    /// The sentence in `lang`; dates as Belgians write them, ISO in English (the API's).
+    fn text(&self, lang: Language) -> String {
+        use Language::{En, Fr, Nl};
+        let day = |d: &NaiveDate| match lang {
+            En => d.to_string(),
+            Nl | Fr => d.format("%d/%m/%Y").to_string(),
+        };
+        match self {
+            Why::Covered { number, issued, year } => match lang {
+                Nl => format!("factuur {number} van {} dekt {year}", day(issued)),
+                Fr => format!("la facture {number} du {} couvre {year}", day(issued)),
+                En => format!("invoice {number} of {} covers {year}", day(issued)),
+            },
+            Why::Archived => match lang {
+                Nl => "gearchiveerde coöperaties worden niet gefactureerd".into(),
+                Fr => "les coopératives archivées ne sont pas facturées".into(),
+                En => "archived cooperatives are not billed".into(),
+            },
+            Why::NoProfile => match lang {
+                Nl => "geen facturatieprofiel: stel eerst de formule en de facturatiegegevens in".into(),
+                Fr => "pas de profil de facturation : définissez d'abord la formule et les données de facturation".into(),
+                En => "no billing profile: set its plan and billing details first".into(),
+            },
+            Why::StartsLater(start) => match lang {
+                Nl => format!("facturatie begint op {}", day(start)),
+                Fr => format!("la facturation commence le {}", day(start)),
+                En => format!("billing starts on {}", day(start)),
+            },
+            Why::Billed { plan, tier, tiers, active, counted_on, member, months, billing_start, own_fee, first } => {
+                let (on, member_text) = match (lang, member) {
+                    (Nl, true) => (day(counted_on), "lid"),
+                    (Nl, false) => (day(counted_on), "geen lid"),
+                    (Fr, true) => (day(counted_on), "membre"),
+                    (Fr, false) => (day(counted_on), "non-membre"),
+                    (En, true) => (day(counted_on), "member"),
+                    (En, false) => (day(counted_on), "non-member"),
+                };
+                let mut text = match lang {
+                    Nl => format!("formule {plan}, schijf {tier} van {tiers}, {active} actieve aandeelhouders op {on}, {member_text}"),
+                    Fr => format!("formule {plan}, tranche {tier} sur {tiers}, {active} actionnaires actifs au {on}, {member_text}"),
+                    En => format!("plan {plan}, tier {tier} of {tiers}, {active} active shareholders on {on}, {member_text}"),
+                };
+                if *months < 12 {
+                    text.push_str(&match lang {
+                        Nl => format!(", {months}/12 van het jaar (facturatie vanaf {})", day(billing_start)),
+                        Fr => format!(", {months}/12 de l'année (facturation à partir du {})", day(billing_start)),
+                        En => format!(", {months}/12 of the year (billing starts on {})", day(billing_start)),
+                    });
+                }
+                if *own_fee {
+                    text.push_str(match lang {
+                        Nl => ", eigen jaarbijdrage van het profiel",
+                        Fr => ", cotisation annuelle propre du profil",
+                        En => ", the profile's own yearly fee",
+                    });
+                }
+                if *first {
+                    text.push_str(match lang {
+                        Nl => ", eerste factuur: eenmalige kosten",
+                        Fr => ", première facture : frais uniques",
+                        En => ", first invoice: one-off fees",
+                    });
+                }
+                text
+            }
+        }
+    }
 }
 
 fn plan_year(
@@ -143,9 +237,9 @@ fn plan_year(
     today: NaiveDate,
 ) -> ApiResult<Planned> {
     let id: TenantId = tenant.id.parse().map_err(ApiError::internal)?;
-    let nothing = |outcome, reason: String| Planned {
+    let nothing = |outcome, why: Why| Planned {
         outcome,
-        reason,
+        why,
         active: None,
         counted_on: None,
         lines: vec![],
@@ -154,30 +248,25 @@ fn plan_year(
     if let Some(invoice) = documents::yearly_invoice(conn, &id, year)? {
         let mut planned = nothing(
             RunOutcome::InvoicedAlready,
-            format!(
-                "invoice {} of {} covers {year}",
-                invoice.number, invoice.issue_date
-            ),
+            Why::Covered {
+                number: invoice.number.clone(),
+                issued: invoice.issue_date,
+                year,
+            },
         );
         planned.existing = Some((invoice.id, invoice.number));
         return Ok(planned);
     }
     if tenant.status == TenantStatus::Archived.as_str() {
-        return Ok(nothing(
-            RunOutcome::Archived,
-            "archived cooperatives are not billed".into(),
-        ));
+        return Ok(nothing(RunOutcome::Archived, Why::Archived));
     }
     let Some(profile) = profiles::get(conn, &id)? else {
-        return Ok(nothing(
-            RunOutcome::NoProfile,
-            "no billing profile: set its plan and billing details first".into(),
-        ));
+        return Ok(nothing(RunOutcome::NoProfile, Why::NoProfile));
     };
     let Some(counting_date) = yearly::counting_date(profile.billing_start, year) else {
         return Ok(nothing(
             RunOutcome::NotYetBillable,
-            format!("billing starts on {}", profile.billing_start),
+            Why::StartsLater(profile.billing_start),
         ));
     };
     // A day still ahead is counted as it is today (next year's run made in December).
@@ -197,7 +286,7 @@ fn plan_year(
     match yearly::yearly_bill(&terms, year, active, counted_on) {
         YearlyBill::NotYetBillable { billing_start } => Ok(nothing(
             RunOutcome::NotYetBillable,
-            format!("billing starts on {billing_start}"),
+            Why::StartsLater(billing_start),
         )),
         YearlyBill::Bill(charges) => {
             let lang = profile.language();
@@ -212,32 +301,21 @@ fn plan_year(
                 })
                 .collect();
             let (index, _) = terms.plan.tier(active);
-            let mut reason = format!(
-                "plan {}, tier {} of {}, {active} active shareholders on {counted_on}, {}",
-                plan.row.code,
-                index + 1,
-                terms.plan.tiers().len(),
-                if profile.member {
-                    "member"
-                } else {
-                    "non-member"
-                },
-            );
-            if months < 12 {
-                reason.push_str(&format!(
-                    ", {months}/12 of the year (billing starts on {})",
-                    profile.billing_start
-                ));
-            }
-            if profile.yearly_fee_cents.is_some() {
-                reason.push_str(", the profile's own yearly fee");
-            }
-            if terms.first_invoice {
-                reason.push_str(", first invoice: one-off fees");
-            }
+            let why = Why::Billed {
+                plan: plan.row.code.clone(),
+                tier: index + 1,
+                tiers: terms.plan.tiers().len(),
+                active,
+                counted_on,
+                member: profile.member,
+                months,
+                billing_start: profile.billing_start,
+                own_fee: profile.yearly_fee_cents.is_some(),
+                first: terms.first_invoice,
+            };
             Ok(Planned {
                 outcome: RunOutcome::Invoice,
-                reason,
+                why,
                 active: Some(active),
                 counted_on: Some(counted_on),
                 lines,
@@ -271,7 +349,7 @@ fn line_views(lines: &[Line]) -> ApiResult<(Vec<LineView>, [String; 3])> {
     ))
 }
 
-fn preview_item(tenant: &TenantRow, planned: Planned) -> ApiResult<PreviewItem> {
+fn preview_item(tenant: &TenantRow, planned: Planned, lang: Language) -> ApiResult<PreviewItem> {
     let (lines, [net, vat, gross]) = line_views(&planned.lines)?;
     let (invoice_id, invoice_number) = planned.existing.unzip();
     Ok(PreviewItem {
@@ -279,7 +357,7 @@ fn preview_item(tenant: &TenantRow, planned: Planned) -> ApiResult<PreviewItem> 
         slug: tenant.slug.clone(),
         legal_name: tenant.legal_name.clone(),
         outcome: planned.outcome,
-        reason: planned.reason,
+        reason: planned.why.text(lang),
         active_shareholders: planned.active,
         counted_on: planned.counted_on,
         lines,
@@ -298,16 +376,18 @@ fn all_tenants(conn: &mut DbConnection) -> ApiResult<Vec<TenantRow>> {
     Ok(rows)
 }
 
-/// What a run for `year` would do, cooperative by cooperative. Writes nothing.
+/// What a run for `year` would do, cooperative by cooperative, the reasons in `lang`.
+/// Writes nothing.
 pub fn preview(
     conn: &mut DbConnection,
     year: i32,
     today: NaiveDate,
+    lang: Language,
 ) -> ApiResult<Vec<PreviewItem>> {
     check_run_year(year, today)?;
     all_tenants(conn)?
         .iter()
-        .map(|tenant| preview_item(tenant, plan_year(conn, tenant, year, today)?))
+        .map(|tenant| preview_item(tenant, plan_year(conn, tenant, year, today)?, lang))
         .collect()
 }
 
@@ -319,7 +399,11 @@ pub fn preview_one(
     today: NaiveDate,
 ) -> ApiResult<PreviewItem> {
     let tenant = tenants::find(conn, tenant_key)?;
-    preview_item(&tenant, plan_year(conn, &tenant, year, today)?)
+    preview_item(
+        &tenant,
+        plan_year(conn, &tenant, year, today)?,
+        Language::En,
+    )
 }
 
 /// The cooperatives a run for `year` looks at, in order.
@@ -342,7 +426,7 @@ pub fn issue_yearly(
     let tenant = tenants::find(conn, tenant_key)?;
     let planned = plan_year(conn, &tenant, year, today)?;
     if planned.outcome != RunOutcome::Invoice {
-        return Ok((preview_item(&tenant, planned)?, None));
+        return Ok((preview_item(&tenant, planned, Language::En)?, None));
     }
     let seller = require_identity(conn)?;
     let id: TenantId = tenant.id.parse().map_err(ApiError::internal)?;
@@ -366,28 +450,46 @@ pub fn issue_yearly(
             now: Utc::now(),
         },
     )?;
-    let sent = delivery.deliver(conn, &issued)?;
-    dar_db::audit::record(
+    send_issued(
         conn,
-        platform_event(
-            principal,
-            meta,
-            "billing.invoice_issued",
-            ("invoice", &issued.row.id),
-            serde_json::json!({
-                "number": issued.row.number,
-                "tenant_id": issued.row.tenant_id,
-                "billing_year": year,
-                "gross": money(issued.row.gross_cents),
-                "sent": sent,
-            }),
-        ),
-        Utc::now(),
+        delivery,
+        principal,
+        meta,
+        &issued,
+        serde_json::json!({ "billing_year": year }),
     )?;
-    let mut item = preview_item(&tenant, planned)?;
+    let mut item = preview_item(&tenant, planned, Language::En)?;
     item.invoice_id = Some(issued.row.id.clone());
     item.invoice_number = Some(issued.row.number.clone());
     Ok((item, Some(issued)))
+}
+
+/// Sends a document just issued on its way and records its audit event (`details` plus its
+/// number, cooperative, total and where it went), on the issuing transaction.
+pub fn send_issued(
+    conn: &mut DbConnection,
+    delivery: &dyn crate::delivery::InvoiceDelivery,
+    principal: &Principal,
+    meta: &RequestMeta,
+    issued: &Document,
+    mut details: serde_json::Value,
+) -> ApiResult<()> {
+    let sent = delivery.deliver(conn, issued)?;
+    let row = &issued.row;
+    details["number"] = row.number.clone().into();
+    details["tenant_id"] = row.tenant_id.clone().into();
+    details["gross"] = money(row.gross_cents).into();
+    details["sent"] = sent.into();
+    let (action, object) = match row.kind()? {
+        DocumentKind::Invoice => ("billing.invoice_issued", "invoice"),
+        DocumentKind::CreditNote => ("billing.credit_note_issued", "credit_note"),
+    };
+    dar_db::audit::record(
+        conn,
+        platform_event(principal, meta, action, (object, &row.id), details),
+        Utc::now(),
+    )?;
+    Ok(())
 }
 
 /// The amounts of a line a client sent.
@@ -476,23 +578,13 @@ pub fn credit(
             now: Utc::now(),
         },
     )?;
-    let sent = delivery.deliver(conn, &issued)?;
-    dar_db::audit::record(
+    send_issued(
         conn,
-        platform_event(
-            principal,
-            meta,
-            "billing.credit_note_issued",
-            ("credit_note", &issued.row.id),
-            serde_json::json!({
-                "number": issued.row.number,
-                "corrects": invoice.document.number,
-                "tenant_id": issued.row.tenant_id,
-                "gross": money(issued.row.gross_cents),
-                "sent": sent,
-            }),
-        ),
-        Utc::now(),
+        delivery,
+        principal,
+        meta,
+        &issued,
+        serde_json::json!({ "corrects": invoice.document.number }),
     )?;
     Ok(issued)
 }

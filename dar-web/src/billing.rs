@@ -483,6 +483,9 @@ pub fn invoices(frame: &Frame, p: &InvoicesPage) -> String {
             p.actions {
                 a.button href=(format!("/billing/run?year={}", p.year)) { (t(lang, BillingText::YearlyRun)) }
                 a.button href=(format!("/billing/usage?year={}", p.year)) { (t(lang, BillingText::Usage)) }
+                a.button href="/billing/profiles" { (t(lang, crate::billing_setup::SetupText::Profiles)) }
+                a.button href="/billing/plans" { (t(lang, crate::billing_setup::SetupText::Plans)) }
+                a.button href="/billing/identity" { (t(lang, crate::billing_setup::SetupText::Identity)) }
             }
             nav aria-label=(t(lang, BillingText::Status)) {
                 p {

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod billing;
+pub mod billing_setup;
 pub mod classes;
 pub mod entries;
 pub mod forms;

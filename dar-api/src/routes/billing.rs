@@ -185,6 +185,24 @@ pub fn checked_identity(b: IdentityInput) -> ApiResult<IdentityRow> {
     })
 }
 
+/// Stores the identity with its audit event (the caller's write records it).
+pub(crate) fn save_identity(
+    conn: &mut dar_db::DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    row: IdentityRow,
+) -> ApiResult<Audited<IdentityRow>> {
+    let row = identity::put(conn, row)?;
+    let event = platform_event(
+        principal,
+        meta,
+        "billing.identity_changed",
+        ("billing_identity", "1"),
+        serde_json::json!({ "name": row.name, "vat_number": row.vat_number }),
+    );
+    Ok(Audited { value: row, event })
+}
+
 /// The coordinator's invoicing identity.
 #[utoipa::path(get, operation_id = "get_billing_identity", path = "/api/v1/billing/identity", tag = "billing",
     responses((status = 200, body = IdentityView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
@@ -213,17 +231,7 @@ pub async fn put_identity(
     authorize_billing(&principal, BillingNeed::Manage)?;
     let row = checked_identity(body.0)?;
     let row = state
-        .write(move |conn| {
-            let row = identity::put(conn, row)?;
-            let event = platform_event(
-                &principal,
-                &meta,
-                "billing.identity_changed",
-                ("billing_identity", "1"),
-                serde_json::json!({ "name": row.name, "vat_number": row.vat_number }),
-            );
-            Ok(Audited { value: row, event })
-        })
+        .write(move |conn| save_identity(conn, &principal, &meta, row))
         .await?;
     Ok(HttpResponse::Ok().json(IdentityView::from(&row)))
 }
@@ -335,6 +343,58 @@ fn checked_plan(id: String, code: String, b: PlanInput) -> ApiResult<StoredPlan>
     })
 }
 
+/// A new plan `b` describes, checked (its code included).
+pub(crate) fn new_plan(b: PlanInput) -> ApiResult<StoredPlan> {
+    let code = b.code.clone().unwrap_or_default();
+    if let Err(message) = crate::routes::tenants::check_slug(&code) {
+        return Err(ApiError::invalid("code", message));
+    }
+    checked_plan(uuid::Uuid::now_v7().to_string(), code, b)
+}
+
+/// Stores a new plan with its audit event.
+pub(crate) fn create_in(
+    conn: &mut dar_db::DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    plan: StoredPlan,
+) -> ApiResult<Audited<StoredPlan>> {
+    let plan = plans::create(conn, plan)?;
+    let event = platform_event(
+        principal,
+        meta,
+        "billing.plan_created",
+        ("plan", &plan.row.id),
+        serde_json::json!({ "code": plan.row.code }),
+    );
+    Ok(Audited { value: plan, event })
+}
+
+/// Replaces the plan `key` (id or code) with what `input` describes; its code stays.
+pub(crate) fn replace_in(
+    conn: &mut dar_db::DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    key: &str,
+    input: PlanInput,
+) -> ApiResult<Audited<StoredPlan>> {
+    let current = plans::get(conn, key)?;
+    if input.code.as_ref().is_some_and(|c| *c != current.row.code) {
+        return Err(ApiError::invalid("code", "a plan's code cannot change"));
+    }
+    let mut plan = checked_plan(current.row.id.clone(), current.row.code.clone(), input)?;
+    plan.row.created_at = current.row.created_at;
+    let plan = plans::replace(conn, plan)?;
+    let event = platform_event(
+        principal,
+        meta,
+        "billing.plan_changed",
+        ("plan", &plan.row.id),
+        serde_json::json!({ "code": plan.row.code }),
+    );
+    Ok(Audited { value: plan, event })
+}
+
 fn plan_view(p: &StoredPlan) -> ApiResult<PlanView> {
     PlanView::try_from(p)
 }
@@ -370,23 +430,9 @@ pub async fn create_plan(
     body: StrictJson<PlanInput>,
 ) -> ApiResult<HttpResponse> {
     authorize_billing(&principal, BillingNeed::Manage)?;
-    let code = body.0.code.clone().unwrap_or_default();
-    if let Err(message) = crate::routes::tenants::check_slug(&code) {
-        return Err(ApiError::invalid("code", message));
-    }
-    let plan = checked_plan(uuid::Uuid::now_v7().to_string(), code, body.0)?;
+    let plan = new_plan(body.0)?;
     let plan = state
-        .write(move |conn| {
-            let plan = plans::create(conn, plan)?;
-            let event = platform_event(
-                &principal,
-                &meta,
-                "billing.plan_created",
-                ("plan", &plan.row.id),
-                serde_json::json!({ "code": plan.row.code }),
-            );
-            Ok(Audited { value: plan, event })
-        })
+        .write(move |conn| create_in(conn, &principal, &meta, plan))
         .await?;
     Ok(HttpResponse::Created().json(plan_view(&plan)?))
 }
@@ -423,23 +469,7 @@ pub async fn put_plan(
     let key = path.into_inner();
     let input = body.0;
     let plan = state
-        .write(move |conn| {
-            let current = plans::get(conn, &key)?;
-            if input.code.as_ref().is_some_and(|c| *c != current.row.code) {
-                return Err(ApiError::invalid("code", "a plan's code cannot change"));
-            }
-            let mut plan = checked_plan(current.row.id.clone(), current.row.code.clone(), input)?;
-            plan.row.created_at = current.row.created_at;
-            let plan = plans::replace(conn, plan)?;
-            let event = platform_event(
-                &principal,
-                &meta,
-                "billing.plan_changed",
-                ("plan", &plan.row.id),
-                serde_json::json!({ "code": plan.row.code }),
-            );
-            Ok(Audited { value: plan, event })
-        })
+        .write(move |conn| replace_in(conn, &principal, &meta, &key, input))
         .await?;
     Ok(HttpResponse::Ok().json(plan_view(&plan)?))
 }
@@ -529,6 +559,95 @@ fn profile_view(r: &ProfileRow, plan_code: &str) -> ProfileView {
     }
 }
 
+/// Sets the billing profile of the cooperative `key` (id or slug) from `b`, checked, with
+/// its audit event.
+pub(crate) fn save_profile(
+    conn: &mut dar_db::DbConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    key: &str,
+    b: ProfileInput,
+) -> ApiResult<Audited<ProfileView>> {
+    let tenant = tenants::find(conn, key)?;
+    let mut problems = Problems::new();
+    let plan = match plans::get(conn, &b.plan) {
+        Ok(plan) => Some(plan),
+        Err(dar_db::StoreError::NotFound) => {
+            problems.add("plan", "there is no plan with this code");
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let address = b.address.clone().unwrap_or_else(|| Address {
+        street: tenant.street.clone(),
+        postal_code: tenant.postal_code.clone(),
+        city: tenant.city.clone(),
+        country: Some(tenant.country.clone()),
+    });
+    let [street, postal_code, city, country] = full_address(&mut problems, "address", &address);
+    let enterprise_number = b
+        .enterprise_number
+        .as_ref()
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_else(|| tenant.enterprise_number.clone());
+    let vat = b
+        .vat_number
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| vat_number(&mut problems, "vat_number", v));
+    if let Some(vat) = &vat
+        && vat[2..] != *enterprise_number
+    {
+        problems.add("vat_number", "must be BE and the enterprise number");
+    }
+    let peppol = participant(&mut problems, "peppol_id", b.peppol_id.as_deref());
+    let email = validate::email(&mut problems, "email", Some(&b.email));
+    if email.is_none() && b.email.trim().is_empty() {
+        problems.add("email", "is needed: invoices are mailed to it");
+    }
+    problems.finish()?;
+    let plan = plan.expect("checked above");
+    let row = ProfileRow {
+        tenant_id: tenant.id.clone(),
+        plan_id: plan.row.id.clone(),
+        member: b.member,
+        billing_start: b.billing_start,
+        migration: b.migration.unwrap_or(false),
+        name: b
+            .name
+            .map(Name::into_string)
+            .unwrap_or_else(|| tenant.legal_name.clone()),
+        street,
+        postal_code,
+        city,
+        country,
+        enterprise_number,
+        vat_number: vat,
+        peppol_id: peppol,
+        email: email.unwrap_or_default(),
+        language: b
+            .language
+            .map(|l| l.as_str().to_string())
+            .unwrap_or_else(|| tenant.default_language.clone()),
+        yearly_fee_cents: b.yearly_fee.map(Money::cents),
+        onboarding_fee_cents: b.onboarding_fee.map(Money::cents),
+        migration_fee_cents: b.migration_fee.map(Money::cents),
+        updated_at: dar_db::to_db_time(Utc::now()),
+    };
+    let row = profiles::put(conn, row)?;
+    let event = platform_event(
+        principal,
+        meta,
+        "billing.profile_changed",
+        ("tenant", &tenant.id),
+        serde_json::json!({ "plan": plan.row.code, "member": row.member, "billing_start": row.billing_start }),
+    );
+    Ok(Audited {
+        value: profile_view(&row, &plan.row.code),
+        event,
+    })
+}
+
 /// A cooperative's billing profile.
 #[utoipa::path(get, operation_id = "get_billing_profile", path = "/api/v1/tenants/{tenant}/billing-profile", tag = "billing",
     params(("tenant" = String, Path, description = "id or slug")),
@@ -569,87 +688,7 @@ pub async fn put_profile(
     let key = path.into_inner();
     let b = body.0;
     let view = state
-        .write(move |conn| {
-            let tenant = tenants::find(conn, &key)?;
-            let mut problems = Problems::new();
-            let plan = match plans::get(conn, &b.plan) {
-                Ok(plan) => Some(plan),
-                Err(dar_db::StoreError::NotFound) => {
-                    problems.add("plan", "there is no plan with this code");
-                    None
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let address = b.address.clone().unwrap_or_else(|| Address {
-                street: tenant.street.clone(),
-                postal_code: tenant.postal_code.clone(),
-                city: tenant.city.clone(),
-                country: Some(tenant.country.clone()),
-            });
-            let [street, postal_code, city, country] =
-                full_address(&mut problems, "address", &address);
-            let enterprise_number = b
-                .enterprise_number
-                .as_ref()
-                .map(|n| n.as_str().to_string())
-                .unwrap_or_else(|| tenant.enterprise_number.clone());
-            let vat = b
-                .vat_number
-                .as_deref()
-                .filter(|v| !v.trim().is_empty())
-                .and_then(|v| vat_number(&mut problems, "vat_number", v));
-            if let Some(vat) = &vat
-                && vat[2..] != *enterprise_number
-            {
-                problems.add("vat_number", "must be BE and the enterprise number");
-            }
-            let peppol = participant(&mut problems, "peppol_id", b.peppol_id.as_deref());
-            let email = validate::email(&mut problems, "email", Some(&b.email));
-            if email.is_none() && b.email.trim().is_empty() {
-                problems.add("email", "is needed: invoices are mailed to it");
-            }
-            problems.finish()?;
-            let plan = plan.expect("checked above");
-            let row = ProfileRow {
-                tenant_id: tenant.id.clone(),
-                plan_id: plan.row.id.clone(),
-                member: b.member,
-                billing_start: b.billing_start,
-                migration: b.migration.unwrap_or(false),
-                name: b
-                    .name
-                    .map(Name::into_string)
-                    .unwrap_or_else(|| tenant.legal_name.clone()),
-                street,
-                postal_code,
-                city,
-                country,
-                enterprise_number,
-                vat_number: vat,
-                peppol_id: peppol,
-                email: email.unwrap_or_default(),
-                language: b
-                    .language
-                    .map(|l| l.as_str().to_string())
-                    .unwrap_or_else(|| tenant.default_language.clone()),
-                yearly_fee_cents: b.yearly_fee.map(Money::cents),
-                onboarding_fee_cents: b.onboarding_fee.map(Money::cents),
-                migration_fee_cents: b.migration_fee.map(Money::cents),
-                updated_at: dar_db::to_db_time(Utc::now()),
-            };
-            let row = profiles::put(conn, row)?;
-            let event = platform_event(
-                &principal,
-                &meta,
-                "billing.profile_changed",
-                ("tenant", &tenant.id),
-                serde_json::json!({ "plan": plan.row.code, "member": row.member, "billing_start": row.billing_start }),
-            );
-            Ok(Audited {
-                value: profile_view(&row, &plan.row.code),
-                event,
-            })
-        })
+        .write(move |conn| save_profile(conn, &principal, &meta, &key, b))
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
@@ -713,7 +752,7 @@ pub async fn preview_run(
     authorize_billing(&principal, BillingNeed::Manage)?;
     let year = body.0.year;
     let items = state
-        .db(move |conn| billing::preview(conn, year, billing::today()))
+        .db(move |conn| billing::preview(conn, year, billing::today(), Language::En))
         .await?;
     Ok(HttpResponse::Ok().json(items))
 }

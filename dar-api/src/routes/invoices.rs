@@ -453,22 +453,13 @@ pub async fn create(
                         now: chrono::Utc::now(),
                     },
                 )?;
-                let sent = delivery.deliver(conn, &issued)?;
-                dar_db::audit::record(
+                billing::send_issued(
                     conn,
-                    billing::platform_event(
-                        &principal,
-                        &meta,
-                        "billing.invoice_issued",
-                        ("invoice", &issued.row.id),
-                        serde_json::json!({
-                            "number": issued.row.number,
-                            "tenant_id": issued.row.tenant_id,
-                            "gross": money(issued.row.gross_cents),
-                            "sent": sent,
-                        }),
-                    ),
-                    chrono::Utc::now(),
+                    delivery.as_ref(),
+                    &principal,
+                    &meta,
+                    &issued,
+                    serde_json::json!({}),
                 )?;
                 detail(conn, &issued.row.id)
             })

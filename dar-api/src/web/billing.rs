@@ -151,7 +151,7 @@ async fn run_page(
         return Err(PageError::NotFound { lang });
     }
     let items = state
-        .db(move |conn| billing::preview(conn, year, today))
+        .db(move |conn| billing::preview(conn, year, today, lang))
         .await
         .map_err(|e| PageError::from_api(e, lang))?;
     let lines = items

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit_log;
 pub mod billing;
+pub mod billing_setup;
 pub mod chain_checks;
 pub mod class_totals;
 pub mod classes;
@@ -66,7 +67,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(audit_log::configure)
         .configure(exports::configure)
         .configure(imports::configure)
-        .configure(billing::configure);
+        .configure(billing::configure)
+        .configure(billing_setup::configure);
 }
 
 /// Why a page could not be shown. Rendered as a page in the user's language; a request

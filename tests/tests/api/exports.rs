@@ -144,22 +144,7 @@ on_both_backends!(
 
 /// A Python with openpyxl (CI's test venv), or `None` to skip.
 fn openpyxl() -> Option<std::path::PathBuf> {
-    let python = dar_tests::tool("DAR_TEST_PYTHON", "python3", "DAR_TEST_REQUIRE_PYTHON")?;
-    let has = std::process::Command::new(&python)
-        .args(["-c", "import openpyxl"])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if has {
-        return Some(python);
-    }
-    assert!(
-        !std::env::var("DAR_TEST_REQUIRE_PYTHON").is_ok_and(|v| v == "1"),
-        "DAR_TEST_REQUIRE_PYTHON=1 but {} has no openpyxl",
-        python.display()
-    );
-    eprintln!("skipped: openpyxl is not installed (set DAR_TEST_PYTHON to a Python that has it)");
-    None
+    dar_tests::python_with(&["openpyxl"])
 }
 
 on_both_backends!(

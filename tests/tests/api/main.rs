@@ -10,6 +10,7 @@ mod bounded;
 mod breaking;
 mod browser;
 mod browser_accounts;
+mod browser_billing;
 mod browser_first_year;
 mod browser_imports;
 mod browser_onboarding;

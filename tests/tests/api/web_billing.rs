@@ -7,7 +7,8 @@ use dar_tests::{COORDINATOR_EMAIL, PASSWORD, TestApp, on_both_backends};
 use super::billing::{
     cooperative_with_holders, invoices, profile, put_profile, set_up_billing, year,
 };
-use crate::web::{Browser, csrf_field, location};
+use crate::web::{Browser, location};
+use crate::web_people::submit;
 
 async fn coordinator(app: &TestApp) -> Browser<'_> {
     let mut b = Browser::new(app);
@@ -15,19 +16,6 @@ async fn coordinator(app: &TestApp) -> Browser<'_> {
     let r = b.sign_in(COORDINATOR_EMAIL, PASSWORD).await;
     assert_eq!(r.status(), 303);
     b
-}
-
-async fn submit(
-    b: &mut Browser<'_>,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let html = b.get(page).await.text().await.unwrap();
-    let csrf = csrf_field(&html);
-    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
-    form.extend_from_slice(fields);
-    b.post(action, &form).await
 }
 
 on_both_backends!(
@@ -47,6 +35,11 @@ on_both_backends!(
         let preview = b.get(&run_path).await.text().await.unwrap();
         assert!(preview.contains("Coöperatie pagina cv"), "{preview}");
         assert!(preview.contains("544,50 €"), "{preview}");
+        assert!(
+            preview
+                .contains("formule standard, schijf 1 van 2, 1 actieve aandeelhouders op 01/01/"),
+            "the reason is said in the page's language: {preview}"
+        );
         assert!(
             invoices(&app, "").await.is_empty(),
             "a preview issues nothing"
@@ -187,5 +180,123 @@ on_both_backends!(
                 .status(),
             404
         );
+    }
+);
+
+on_both_backends!(
+    the_coordinator_sets_up_billing_on_the_pages,
+    |app| async move {
+        let tenant = app.create_tenant("opzet").await;
+        let mut b = coordinator(&app).await;
+        let billing = b.get("/billing").await.text().await.unwrap();
+        for link in ["/billing/identity", "/billing/plans", "/billing/profiles"] {
+            assert!(billing.contains(&format!("href=\"{link}\"")), "{link}");
+        }
+
+        // The identity: a wrong VAT number is refused beside its field, in Dutch.
+        let identity = [
+            ("name", "Netwerk Coöperaties vzw"),
+            ("street", "Vooruitgangstraat 50"),
+            ("postal_code", "1210"),
+            ("city", "Brussel"),
+            ("country", "BE"),
+            ("enterprise_number", "0403.019.261"),
+            ("vat_number", "BE0403019262"),
+            ("iban", "BE68 5390 0754 7034"),
+            ("bic", "GKCCBEBB"),
+            ("peppol_id", ""),
+            ("email", "facturen@netwerk.test"),
+            ("footer", ""),
+            ("payment_term_days", "30"),
+        ];
+        let r = submit(&mut b, "/billing/identity", "/billing/identity", &identity).await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Een btw-nummer is BE en het ondernemingsnummer")
+        );
+        let mut good = identity;
+        good[6] = ("vat_number", "BE 0403.019.261");
+        let r = submit(&mut b, "/billing/identity", "/billing/identity", &good).await;
+        assert_eq!(r.status(), 303);
+        let saved = app
+            .get_ok("/api/v1/billing/identity", &app.coordinator)
+            .await;
+        assert_eq!(saved["vat_number"], "BE0403019261");
+
+        // A plan with two tiers typed as Belgians write amounts.
+        let plan = [
+            ("code", "basis"),
+            ("name", "Basis"),
+            ("onboarding_fee", "250,00"),
+            ("migration_fee", "1.000,00"),
+            ("vat_rate", "21"),
+            ("up_to_0", "100"),
+            ("member_0", "120,00"),
+            ("non_member_0", "180,50"),
+            ("up_to_1", ""),
+            ("member_1", "400"),
+            ("non_member_1", "600"),
+        ];
+        let r = submit(&mut b, "/billing/plans", "/billing/plans", &plan).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        let stored = app.get_ok("/api/v1/plans/basis", &app.coordinator).await;
+        assert_eq!(stored["tiers"][0]["non_member_fee"], "180.50");
+        assert_eq!(stored["migration_fee"], "1000.00");
+        let again = submit(&mut b, "/billing/plans", "/billing/plans", &plan).await;
+        assert_eq!(again.status(), 422);
+        assert!(
+            again
+                .text()
+                .await
+                .unwrap()
+                .contains("Er is al een formule met deze code.")
+        );
+
+        // The cooperative's profile, prefilled from the cooperative.
+        let form = b.get("/billing/profiles/opzet").await.text().await.unwrap();
+        assert!(form.contains("Korenmarkt 1"), "{form}");
+        let profile = [
+            ("plan", "basis"),
+            ("member", "no"),
+            ("billing_start", "01/03/2026"),
+            ("migration", "yes"),
+            ("name", "Coöperatie opzet cv"),
+            ("street", "Korenmarkt 1"),
+            ("postal_code", "9000"),
+            ("city", "Gent"),
+            ("country", "BE"),
+            ("enterprise_number", "0403019261"),
+            ("vat_number", ""),
+            ("peppol_id", ""),
+            ("email", "bestuur@opzet.test"),
+            ("language", "fr"),
+            ("yearly_fee", ""),
+            ("onboarding_fee", "0,00"),
+            ("migration_fee", ""),
+        ];
+        let r = submit(
+            &mut b,
+            "/billing/profiles/opzet",
+            "/billing/profiles/opzet",
+            &profile,
+        )
+        .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        let stored = app
+            .get_ok(
+                &format!("/api/v1/tenants/{tenant}/billing-profile"),
+                &app.coordinator,
+            )
+            .await;
+        assert_eq!(stored["plan"], "basis");
+        assert_eq!(stored["billing_start"], "2026-03-01");
+        assert_eq!(stored["language"], "fr");
+        assert_eq!(stored["onboarding_fee"], "0.00");
+        assert_eq!(stored["migration"], true);
+        let list = b.get("/billing/profiles").await.text().await.unwrap();
+        assert!(list.contains("bestuur@opzet.test"), "{list}");
     }
 );

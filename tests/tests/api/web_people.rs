@@ -26,7 +26,7 @@ async fn coordinator(app: &TestApp) -> Browser<'_> {
     b
 }
 
-async fn submit(
+pub(crate) async fn submit(
     b: &mut Browser<'_>,
     page: &str,
     action: &str,
