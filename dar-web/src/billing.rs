@@ -83,6 +83,20 @@ pub enum BillingText {
     YourInvoices,
     YourInvoicesIntro,
     Communication,
+    Statements,
+    StatementsIntro,
+    File,
+    ReadStatement,
+    StatementRead,
+    Counterparty,
+    OutcomePaid,
+    OutcomePartlyPaid,
+    OutcomeOverpaid,
+    OutcomeUnknownReference,
+    OutcomeNoReference,
+    OutcomeNotACredit,
+    OutcomeDuplicate,
+    NotAStatement,
 }
 
 impl Localized for BillingText {
@@ -330,6 +344,54 @@ impl Localized for BillingText {
             (YourInvoicesIntro, En) => {
                 "The invoices and credit notes the coordinator sent your cooperative for its use of DAR."
             }
+            (Statements, Nl) => "Bankafschriften",
+            (Statements, Fr) => "Relevés bancaires",
+            (Statements, En) => "Bank statements",
+            (StatementsIntro, Nl) => {
+                "Laad het CODA-bestand van de bank op. Betalingen met de gestructureerde mededeling van een factuur worden geboekt; wat niet overeenkomt, wordt opgelijst. Hetzelfde afschrift twee keer inlezen boekt niets dubbel."
+            }
+            (StatementsIntro, Fr) => {
+                "Chargez le fichier CODA de la banque. Les paiements portant la communication structurée d'une facture sont enregistrés ; ce qui ne correspond pas est listé. Relire le même relevé n'enregistre rien deux fois."
+            }
+            (StatementsIntro, En) => {
+                "Upload the bank's CODA file. Payments carrying an invoice's structured communication are recorded; what does not match is listed. Reading the same statement twice records nothing twice."
+            }
+            (File, Nl) => "CODA-bestand",
+            (File, Fr) => "Fichier CODA",
+            (File, En) => "CODA file",
+            (ReadStatement, Nl) => "Inlezen",
+            (ReadStatement, Fr) => "Lire",
+            (ReadStatement, En) => "Read",
+            (StatementRead, Nl) => "Het afschrift is ingelezen.",
+            (StatementRead, Fr) => "Le relevé a été lu.",
+            (StatementRead, En) => "The statement was read.",
+            (Counterparty, Nl) => "Van",
+            (Counterparty, Fr) => "De",
+            (Counterparty, En) => "From",
+            (OutcomePaid, Nl) => "Geboekt: betaald",
+            (OutcomePaid, Fr) => "Enregistré : payée",
+            (OutcomePaid, En) => "Recorded: paid",
+            (OutcomePartlyPaid, Nl) => "Geboekt: deels betaald",
+            (OutcomePartlyPaid, Fr) => "Enregistré : payée en partie",
+            (OutcomePartlyPaid, En) => "Recorded: partly paid",
+            (OutcomeOverpaid, Nl) => "Geboekt: te veel betaald",
+            (OutcomeOverpaid, Fr) => "Enregistré : payée en trop",
+            (OutcomeOverpaid, En) => "Recorded: overpaid",
+            (OutcomeUnknownReference, Nl) => "Niet geboekt: onbekende mededeling",
+            (OutcomeUnknownReference, Fr) => "Non enregistré : communication inconnue",
+            (OutcomeUnknownReference, En) => "Not recorded: unknown reference",
+            (OutcomeNoReference, Nl) => "Niet geboekt: geen gestructureerde mededeling",
+            (OutcomeNoReference, Fr) => "Non enregistré : pas de communication structurée",
+            (OutcomeNoReference, En) => "Not recorded: no structured communication",
+            (OutcomeNotACredit, Nl) => "Niet geboekt: uitgaande betaling",
+            (OutcomeNotACredit, Fr) => "Non enregistré : paiement sortant",
+            (OutcomeNotACredit, En) => "Not recorded: money out",
+            (OutcomeDuplicate, Nl) => "Niet geboekt: al eerder ingelezen",
+            (OutcomeDuplicate, Fr) => "Non enregistré : déjà lu",
+            (OutcomeDuplicate, En) => "Not recorded: read before",
+            (NotAStatement, Nl) => "Dit bestand is geen CODA-afschrift dat DAR kan lezen",
+            (NotAStatement, Fr) => "Ce fichier n'est pas un relevé CODA que DAR peut lire",
+            (NotAStatement, En) => "This file is not a CODA statement DAR can read",
             (Communication, Nl) => "Mededeling",
             (Communication, Fr) => "Communication",
             (Communication, En) => "Reference",
@@ -483,6 +545,7 @@ pub fn invoices(frame: &Frame, p: &InvoicesPage) -> String {
             p.actions {
                 a.button href=(format!("/billing/run?year={}", p.year)) { (t(lang, BillingText::YearlyRun)) }
                 a.button href=(format!("/billing/usage?year={}", p.year)) { (t(lang, BillingText::Usage)) }
+                a.button href="/billing/statements" { (t(lang, BillingText::Statements)) }
                 a.button href="/billing/profiles" { (t(lang, crate::billing_setup::SetupText::Profiles)) }
                 a.button href="/billing/plans" { (t(lang, crate::billing_setup::SetupText::Plans)) }
                 a.button href="/billing/identity" { (t(lang, crate::billing_setup::SetupText::Identity)) }
@@ -828,6 +891,95 @@ pub fn own_invoices(frame: &Frame, p: &OwnInvoicesPage) -> String {
             h1 { (t(lang, BillingText::YourInvoices)) }
             p { (t(lang, BillingText::YourInvoicesIntro)) }
             (documents_table(lang, &p.lines, None, "/invoices"))
+        },
+    )
+}
+
+/// One movement of a statement that was read.
+pub struct MovementLine {
+    pub value_date: NaiveDate,
+    pub amount_cents: i64,
+    pub credit: bool,
+    pub communication: Option<String>,
+    pub counterparty: Option<String>,
+    /// `paid`, `partly_paid`, `overpaid`, `unknown_reference`, `no_reference`,
+    /// `not_a_credit`, `duplicate`.
+    pub outcome: String,
+    pub invoice: Option<(String, String)>,
+}
+
+fn movement_text(outcome: &str) -> BillingText {
+    match outcome {
+        "paid" => BillingText::OutcomePaid,
+        "partly_paid" => BillingText::OutcomePartlyPaid,
+        "overpaid" => BillingText::OutcomeOverpaid,
+        "unknown_reference" => BillingText::OutcomeUnknownReference,
+        "not_a_credit" => BillingText::OutcomeNotACredit,
+        "duplicate" => BillingText::OutcomeDuplicate,
+        _ => BillingText::OutcomeNoReference,
+    }
+}
+
+pub struct StatementsPage<'a> {
+    pub csrf: &'a str,
+    /// Why the file was refused.
+    pub problem: Option<String>,
+    /// The movements of the statement just read.
+    pub movements: Option<Vec<MovementLine>>,
+}
+
+/// Bank statements: the upload form and what the last one read did.
+pub fn statements(frame: &Frame, p: &StatementsPage) -> String {
+    let lang = frame.lang;
+    page(
+        frame,
+        html! {
+            @if p.movements.is_some() { p.status.ok role="status" { (t(lang, BillingText::StatementRead)) } }
+            p.context { a href="/billing" { (t(lang, BillingText::Billing)) } }
+            h1 { (t(lang, BillingText::Statements)) }
+            p { (t(lang, BillingText::StatementsIntro)) }
+            form method="post" action="/billing/statements" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(p.csrf);
+                div.field.invalid[p.problem.is_some()] {
+                    label for="file" { (t(lang, BillingText::File)) }
+                    @if let Some(problem) = &p.problem {
+                        span.field-error id="file-error" { (problem) }
+                    }
+                    input id="file" name="file" type="file" required
+                        aria-describedby=[p.problem.as_ref().map(|_| "file-error")]
+                        aria-invalid=[p.problem.as_ref().map(|_| "true")];
+                }
+                button type="submit" { (t(lang, BillingText::ReadStatement)) }
+            }
+            @if let Some(movements) = &p.movements {
+                div.scroll tabindex="0" role="region" aria-label=(t(lang, BillingText::Statements)) {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t(lang, BillingText::PaidOn)) }
+                            th scope="col" class="num" { (t(lang, BillingText::Amount)) }
+                            th scope="col" { (t(lang, BillingText::Communication)) }
+                            th scope="col" { (t(lang, BillingText::Counterparty)) }
+                            th scope="col" { (t(lang, BillingText::Outcome)) }
+                        } }
+                        tbody {
+                            @for m in movements {
+                                tr {
+                                    td.nowrap { (date(m.value_date)) }
+                                    td.num.nowrap { @if !m.credit { "-" } (money(lang, m.amount_cents)) }
+                                    td { @if let Some(c) = &m.communication { (c) } }
+                                    td { @if let Some(c) = &m.counterparty { (c) } }
+                                    td {
+                                        (t(lang, movement_text(&m.outcome)))
+                                        @if let Some((id, number)) = &m.invoice {
+                                            " " a href=(format!("/billing/invoices/{id}")) { (number) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         },
     )
 }

@@ -64,6 +64,7 @@ const LOGINS: [(&str, &str, Role); 3] = [
     ),
 ];
 
+mod billing;
 mod history;
 mod people;
 
@@ -109,6 +110,7 @@ fn build(conn: &mut DbConnection, today: NaiveDate, holders: usize) -> anyhow::R
         .showcase()
         .context("no member to show to the shareholder login")?;
     let created = create_logins(conn, tenant, member.id)?;
+    billing::set_up(conn, &tenant, today)?;
     Ok(summary(&register, member, &created))
 }
 

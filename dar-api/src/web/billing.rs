@@ -35,7 +35,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(issue_credit_note)
         .service(pdf_file)
         .service(ubl_file)
-        .service(own_invoices);
+        .service(own_invoices)
+        .service(statements_form)
+        .service(read_statement);
 }
 
 fn coordinator(user: &WebUser) -> Result<(), PageError> {
@@ -631,4 +633,107 @@ async fn own_invoices(
             &page,
         ),
     ))
+}
+
+fn statements_page(
+    user: &WebUser,
+    problem: Option<String>,
+    movements: Option<Vec<pages::MovementLine>>,
+    status: StatusCode,
+) -> PageResult {
+    let lang = user.lang;
+    let page = pages::StatementsPage {
+        csrf: &user.csrf,
+        problem,
+        movements,
+    };
+    Ok(html_response(
+        status,
+        pages::statements(
+            &frame(
+                user,
+                t(lang, BillingText::Statements),
+                "/billing/statements",
+            ),
+            &page,
+        ),
+    ))
+}
+
+#[get("/billing/statements")]
+async fn statements_form(user: WebUser) -> PageResult {
+    coordinator(&user)?;
+    statements_page(&user, None, None, StatusCode::OK)
+}
+
+/// A bank statement is a few hundred kilobytes at most.
+const MAX_STATEMENT_BYTES: usize = 2 * 1024 * 1024;
+
+#[post("/billing/statements")]
+async fn read_statement(
+    state: web::Data<AppState>,
+    user: WebUser,
+    meta: RequestMeta,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> PageResult {
+    coordinator(&user)?;
+    let lang = user.lang;
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = super::multipart::boundary(content_type).ok_or(PageError::BadForm { lang })?;
+    let body = crate::request::read_body(&req, payload, MAX_STATEMENT_BYTES)
+        .await
+        .map_err(|_| PageError::BadForm { lang })?;
+    let parts = super::multipart::parse(&body, &boundary).ok_or(PageError::BadForm { lang })?;
+    let csrf = parts
+        .iter()
+        .find(|p| p.name == "csrf" && p.filename.is_none())
+        .and_then(|p| std::str::from_utf8(&p.data).ok())
+        .unwrap_or("");
+    if !user.csrf_matches(csrf) {
+        return Err(PageError::Forbidden { lang });
+    }
+    let file = parts
+        .into_iter()
+        .find(|p| p.name == "file" && p.filename.is_some())
+        .map(|p| p.data)
+        .unwrap_or_default();
+    let (text, _) = dar_import::decode::decode(&file);
+    let statement = match dar_core::billing::coda::parse(&text) {
+        Ok(statement) => statement,
+        Err(e) => {
+            let problem = format!("{}: {e}", t(lang, BillingText::NotAStatement));
+            return statements_page(&user, Some(problem), None, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let principal = user.principal.clone();
+    let report = state
+        .db(move |conn| {
+            dar_db::write_transaction(conn, |conn| {
+                billing::import_statement(conn, &principal, &meta, &statement, "coda")
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_api(e, lang))?;
+    let movements = report
+        .movements
+        .into_iter()
+        .map(|m| pages::MovementLine {
+            value_date: m.value_date,
+            amount_cents: Money::parse(&m.amount).map(Money::cents).unwrap_or(0),
+            credit: m.credit,
+            communication: m.structured_communication.or(m.communication),
+            counterparty: m.counterparty,
+            outcome: serde_json::to_value(m.outcome)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            invoice: m.invoice_id.zip(m.invoice_number),
+        })
+        .collect();
+    statements_page(&user, None, Some(movements), StatusCode::OK)
 }

@@ -48,6 +48,7 @@ on_both_backends!(
             check(&browser, &app, "/billing/plans", "plans").await;
             check(&browser, &app, "/billing/profiles/scherm", "profile").await;
             check(&browser, &app, "/billing/identity", "identity").await;
+            check(&browser, &app, "/billing/statements", "statements").await;
             check(
                 &browser,
                 &app,

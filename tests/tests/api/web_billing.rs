@@ -300,3 +300,76 @@ on_both_backends!(
         assert!(list.contains("bestuur@opzet.test"), "{list}");
     }
 );
+
+on_both_backends!(
+    a_bank_statement_read_on_the_page_records_the_payments_it_can_match,
+    |app| async move {
+        use dar_core::billing::coda::{self, Movement};
+        use dar_core::identifiers::StructuredCommunication;
+        use dar_core::money::Money;
+
+        let (_, _, invoice) = crate::billing::one_invoice(&app, "afschrift").await;
+        let detail = app
+            .get_ok(&format!("/api/v1/invoices/{invoice}"), &app.coordinator)
+            .await;
+        let ogm =
+            StructuredCommunication::parse(detail["structured_communication"].as_str().unwrap())
+                .unwrap();
+        let day = dar_tests::today();
+        let movement = |reference: &str, structured| Movement {
+            bank_reference: reference.into(),
+            credit: true,
+            amount: Money::from_cents(54450).unwrap(),
+            value_date: day,
+            entry_date: day,
+            structured,
+            communication: None,
+            counterparty_name: Some("Afschrift cv".into()),
+            counterparty_account: None,
+        };
+        let file = coda::write(
+            "BE68539007547034",
+            day,
+            &[movement("REF1", Some(ogm)), movement("REF2", None)],
+        );
+
+        let mut b = coordinator(&app).await;
+        let form = b.get("/billing/statements").await.text().await.unwrap();
+        let csrf = crate::web::csrf_field(&form);
+        let r = crate::web_imports::post_multipart(
+            &b,
+            &app,
+            "/billing/statements",
+            &[("csrf", &csrf)],
+            Some(("afschrift.cod", file.as_bytes())),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Geboekt: betaald"), "{html}");
+        assert!(
+            html.contains(&format!("/billing/invoices/{invoice}")),
+            "{html}"
+        );
+        assert!(
+            html.contains("Niet geboekt: geen gestructureerde mededeling"),
+            "{html}"
+        );
+        let got = app
+            .get_ok(&format!("/api/v1/invoices/{invoice}"), &app.coordinator)
+            .await;
+        assert_eq!(got["status"], "paid");
+
+        let r = crate::web_imports::post_multipart(
+            &b,
+            &app,
+            "/billing/statements",
+            &[("csrf", &csrf)],
+            Some(("foto.jpg", b"\xff\xd8\xff")),
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("geen CODA-afschrift"));
+        let _ = &mut b;
+    }
+);

@@ -15,6 +15,17 @@ pub(crate) async fn upload(
     fields: &[(&str, &str)],
     file: Option<(&str, &[u8])>,
 ) -> reqwest::Response {
+    post_multipart(b, app, &format!("/c/{slug}/imports"), fields, file).await
+}
+
+/// Posts a form with a file to `path` as a browser does (multipart).
+pub(crate) async fn post_multipart(
+    b: &Browser<'_>,
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> reqwest::Response {
     let boundary = "----darimportboundary9QxZ";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -38,7 +49,7 @@ pub(crate) async fn upload(
     }
     body.extend(format!("--{boundary}--\r\n").bytes());
     app.client
-        .post(app.url(&format!("/c/{slug}/imports")))
+        .post(app.url(path))
         .header("cookie", b.cookie_header())
         .header(
             "content-type",
