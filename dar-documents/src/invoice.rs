@@ -366,3 +366,70 @@ pub fn invoice(doc: &InvoiceContent) -> Result<Vec<u8>, DocumentError> {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dar_core::billing::amounts::{Line, Quantity, totals};
+    use dar_core::money::Money;
+
+    fn party(name: &str) -> Party {
+        Party {
+            name: name.into(),
+            street: "Korenmarkt 1".into(),
+            postal_code: "9000".into(),
+            city: "Gent".into(),
+            country: "BE".into(),
+            enterprise_number: "0403019261".into(),
+            vat_number: Some("BE0403019261".into()),
+            peppol_id: None,
+            email: Some("facturen@netwerk.test".into()),
+            iban: Some("BE68539007547034".into()),
+            bic: Some("GKCCBEBB".into()),
+            footer: Some("Vragen? facturen@netwerk.test".into()),
+        }
+    }
+
+    fn content(lang: Language, kind: DocumentKind) -> InvoiceContent {
+        let lines = vec![Line {
+            description: "Jaarbijdrage DAR 2027: 0 tot 100 actieve aandeelhouders".into(),
+            quantity: Quantity::ONE,
+            unit_price: Money::parse("150.00").unwrap(),
+            vat: VatRate::Standard,
+        }];
+        let totals = totals(&lines).unwrap();
+        InvoiceContent {
+            kind,
+            number: "F2027-00001".into(),
+            issue_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap(),
+            due_date: (kind == DocumentKind::Invoice)
+                .then(|| chrono::NaiveDate::from_ymd_opt(2027, 2, 4).unwrap()),
+            corrects: (kind == DocumentKind::CreditNote).then(|| {
+                (
+                    "F2026-00009".into(),
+                    chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                )
+            }),
+            language: lang,
+            seller: party("Netwerk Coöperaties vzw"),
+            buyer: party("Coöperatie Zon cv"),
+            lines,
+            totals,
+            payment_reference: (kind == DocumentKind::Invoice)
+                .then(|| dar_core::identifiers::StructuredCommunication::from_base(2_027_000_001)),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn every_language_and_kind_renders_the_same_bytes_twice() {
+        for lang in Language::ALL {
+            for kind in [DocumentKind::Invoice, DocumentKind::CreditNote] {
+                let doc = content(*lang, kind);
+                let first = invoice(&doc).unwrap();
+                assert!(first.starts_with(b"%PDF-"));
+                assert_eq!(first, invoice(&doc).unwrap(), "{lang:?} {kind:?}");
+            }
+        }
+    }
+}

@@ -299,14 +299,14 @@ mod tests {
                         seller: "Netwerk vzw",
                         total: "544,50 €",
                         due_date: NaiveDate::from_ymd_opt(2027, 1, 31),
-                        communication: (!credit_note).then_some("+++202/7000/00197+++"),
+                        communication: (!credit_note).then_some("+++202/7000/00122+++"),
                         iban: Some("BE68 5390 0754 7034"),
                     },
                 )
             };
             let invoice = mail(false);
             assert!(invoice.subject.contains("F2027-00001"), "{invoice:?}");
-            assert!(invoice.body.contains("+++202/7000/00197+++"), "{invoice:?}");
+            assert!(invoice.body.contains("+++202/7000/00122+++"), "{invoice:?}");
             assert!(invoice.body.contains("BE68 5390 0754 7034"), "{invoice:?}");
             assert!(invoice.body.contains("31/01/2027"), "{invoice:?}");
             let credit = mail(true);

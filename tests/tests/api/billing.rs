@@ -188,7 +188,7 @@ on_both_backends!(
         set_up_billing(&app).await;
         let (small, _) = cooperative_with_holders(&app, "klein", 1).await;
         let (large, _) = cooperative_with_holders(&app, "groot", 3).await;
-        let unprofiled = app.create_tenant("zonder").await;
+        app.create_tenant("zonder").await;
         put_profile(&app, &small, &profile(true, "2020-01-01")).await;
         let mut joining = profile(false, &format!("{}-03-15", year()));
         joining["migration"] = json!(true);
@@ -245,7 +245,6 @@ on_both_backends!(
         let second = billing_run(&app, year()).await;
         assert!(second["created"].as_array().unwrap().is_empty(), "{second}");
         assert_eq!(invoices(&app, "").await.len(), 2);
-        let _ = unprofiled;
 
         let invoice = &invoices(&app, &format!("tenant={small}")).await[0];
         assert_eq!(invoice["status"], "issued");
