@@ -105,6 +105,19 @@ pub enum RunOutcome {
     Archived,
 }
 
+impl RunOutcome {
+    /// The wire name (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunOutcome::Invoice => "invoice",
+            RunOutcome::InvoicedAlready => "invoiced_already",
+            RunOutcome::NotYetBillable => "not_yet_billable",
+            RunOutcome::NoProfile => "no_profile",
+            RunOutcome::Archived => "archived",
+        }
+    }
+}
+
 /// Who is billed what for a year, and why.
 #[derive(Serialize, ToSchema, Clone, Debug)]
 pub struct PreviewItem {

@@ -716,11 +716,11 @@ pub fn invoice(frame: &Frame, p: &InvoicePage) -> String {
             }
             p.context { a href="/billing" { (t(lang, BillingText::Billing)) } }
             h1 { (t(lang, kind)) " " (d.number) }
-            dl {
+            dl.facts {
                 dt { (t(lang, BillingText::Cooperative)) } dd { (d.cooperative) }
                 dt { (t(lang, BillingText::IssueDate)) } dd { (date(d.issue_date)) }
                 @if let Some(due) = d.due_date { dt { (t(lang, BillingText::DueDate)) } dd { (date(due)) } }
-                @if let Some(c) = &p.communication { dt { (t(lang, BillingText::Communication)) } dd.nowrap { (c) } }
+                @if let Some(c) = &p.communication { dt { (t(lang, BillingText::Communication)) } dd { (c) } }
                 @if let Some(note) = &p.note { dt { (t(lang, BillingText::Reason)) } dd { (note) } }
                 dt { (t(lang, BillingText::Total)) } dd { (money(lang, d.gross_cents)) }
                 @if !d.credit_note {

@@ -198,13 +198,7 @@ impl From<&PaymentRow> for PaymentView {
 
 fn document_view(listed: &Listed, today: NaiveDate) -> DocumentView {
     let d = &listed.document;
-    let balance = listed.balance();
-    let invoice = d.kind == DocumentKind::Invoice.as_str();
-    let outstanding = if invoice {
-        balance.outstanding_cents()
-    } else {
-        0
-    };
+    let standing = listed.standing(today);
     DocumentView {
         id: d.id.clone(),
         kind: d.kind.clone(),
@@ -225,13 +219,9 @@ fn document_view(listed: &Listed, today: NaiveDate) -> DocumentView {
         gross: money(d.gross_cents),
         credited: money(listed.credited_cents),
         paid: money(listed.paid_cents),
-        outstanding: money(outstanding),
-        status: if invoice {
-            balance.status().as_str().into()
-        } else {
-            "issued".into()
-        },
-        overdue: outstanding > 0 && d.due_date.is_some_and(|due| due < today),
+        outstanding: money(standing.outstanding_cents),
+        status: standing.status.into(),
+        overdue: standing.overdue,
         language: d.language.clone(),
         note: d.note.clone(),
         links: DocumentLinks {

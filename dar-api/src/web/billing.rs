@@ -47,24 +47,18 @@ fn coordinator(user: &WebUser) -> Result<(), PageError> {
 
 fn line(listed: &Listed, today: chrono::NaiveDate) -> pages::DocumentLine {
     let d = &listed.document;
-    let balance = listed.balance();
-    let credit_note = d.kind == DocumentKind::CreditNote.as_str();
-    let outstanding = if credit_note {
-        0
-    } else {
-        balance.outstanding_cents()
-    };
+    let standing = listed.standing(today);
     pages::DocumentLine {
         id: d.id.clone(),
-        credit_note,
+        credit_note: d.kind == DocumentKind::CreditNote.as_str(),
         number: d.number.clone(),
         cooperative: d.buyer().map(|b| b.name).unwrap_or_default(),
         issue_date: d.issue_date,
         due_date: d.due_date,
         gross_cents: d.gross_cents,
-        outstanding_cents: outstanding,
-        status: balance.status().as_str().into(),
-        overdue: outstanding > 0 && d.due_date.is_some_and(|due| due < today),
+        outstanding_cents: standing.outstanding_cents,
+        status: standing.status.into(),
+        overdue: standing.overdue,
     }
 }
 
@@ -160,10 +154,7 @@ async fn run_page(
         .into_iter()
         .map(|i| pages::PreviewLine {
             cooperative: i.legal_name,
-            outcome: serde_json::to_value(i.outcome)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            outcome: i.outcome.as_str().into(),
             reason: i.reason,
             active: i.active_shareholders,
             gross_cents: Money::parse(&i.gross).map(Money::cents).unwrap_or(0),
@@ -728,10 +719,7 @@ async fn read_statement(
             credit: m.credit,
             communication: m.structured_communication.or(m.communication),
             counterparty: m.counterparty,
-            outcome: serde_json::to_value(m.outcome)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            outcome: m.outcome.as_str().into(),
             invoice: m.invoice_id.zip(m.invoice_number),
         })
         .collect();

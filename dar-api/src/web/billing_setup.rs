@@ -368,13 +368,16 @@ impl PlanForm {
     }
 }
 
+/// An amount as a form shows it for editing: the language's digits, no currency sign.
+fn typed(lang: Language, cents: i64) -> String {
+    money(lang, cents)
+        .trim_end_matches(" €")
+        .trim_start_matches('€')
+        .to_string()
+}
+
 fn plan_values(lang: Language, plan: &dar_db::billing::plans::StoredPlan) -> Values {
-    let amount = |cents: i64| {
-        money(lang, cents)
-            .trim_end_matches(" €")
-            .trim_start_matches('€')
-            .to_string()
-    };
+    let amount = |cents: i64| typed(lang, cents);
     let mut values: Values = vec![
         ("code", plan.row.code.clone()),
         ("name", plan.row.name.clone()),
@@ -710,16 +713,7 @@ async fn profile_view(
             let tenant = dar_db::tenants::find(conn, &slug)?;
             let id: TenantId = tenant.id.parse().map_err(ApiError::internal)?;
             let all = plans::list(conn)?;
-            let amount = |cents: Option<i64>| {
-                cents
-                    .map(|c| {
-                        money(lang, c)
-                            .trim_end_matches(" €")
-                            .trim_start_matches('€')
-                            .to_string()
-                    })
-                    .unwrap_or_default()
-            };
+            let amount = |cents: Option<i64>| cents.map(|c| typed(lang, c)).unwrap_or_default();
             let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
             let form = match profiles::get(conn, &id)? {
                 Some(p) => ProfileForm {

@@ -26,6 +26,19 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The wire name (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Paid => "paid",
+            Outcome::PartlyPaid => "partly_paid",
+            Outcome::Overpaid => "overpaid",
+            Outcome::UnknownReference => "unknown_reference",
+            Outcome::NoReference => "no_reference",
+            Outcome::NotACredit => "not_a_credit",
+            Outcome::Duplicate => "duplicate",
+        }
+    }
+
     /// Whether the movement is recorded as a payment.
     pub fn records_payment(self) -> bool {
         matches!(
@@ -76,6 +89,21 @@ mod tests {
             duplicate: false,
             has_reference: true,
             outstanding_cents: outstanding,
+        }
+    }
+
+    #[test]
+    fn the_wire_name_is_the_serialised_one() {
+        for o in [
+            Outcome::Paid,
+            Outcome::PartlyPaid,
+            Outcome::Overpaid,
+            Outcome::UnknownReference,
+            Outcome::NoReference,
+            Outcome::NotACredit,
+            Outcome::Duplicate,
+        ] {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
         }
     }
 

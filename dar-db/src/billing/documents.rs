@@ -343,6 +343,37 @@ impl Listed {
     }
 }
 
+/// Where a document stands on a day: what is left to pay, its status, whether it is late.
+/// A credit note owes nothing and stays `issued`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub outstanding_cents: i64,
+    /// `issued`, `partly_paid`, `paid` or `credited`.
+    pub status: &'static str,
+    /// Something is left to pay and the due date has passed.
+    pub overdue: bool,
+}
+
+impl Listed {
+    pub fn standing(&self, today: NaiveDate) -> Standing {
+        let d = &self.document;
+        if d.kind != DocumentKind::Invoice.as_str() {
+            return Standing {
+                outstanding_cents: 0,
+                status: dar_core::billing::InvoiceStatus::Issued.as_str(),
+                overdue: false,
+            };
+        }
+        let balance = self.balance();
+        let outstanding_cents = balance.outstanding_cents();
+        Standing {
+            outstanding_cents,
+            status: balance.status().as_str(),
+            overdue: outstanding_cents > 0 && d.due_date.is_some_and(|due| due < today),
+        }
+    }
+}
+
 /// Which documents a list shows.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {

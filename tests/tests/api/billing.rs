@@ -492,8 +492,18 @@ on_both_backends!(
     the_coordinator_sees_counts_never_a_shareholders_name,
     |app| async move {
         set_up_billing(&app).await;
-        let (tenant, _) = cooperative_with_holders(&app, "prive", 2).await;
+        let (tenant, admin) = cooperative_with_holders(&app, "prive", 2).await;
         put_profile(&app, &tenant, &profile(true, "2020-01-01")).await;
+        let holders = app
+            .get_ok(&format!("/api/v1/tenants/{tenant}/shareholders"), &admin)
+            .await;
+        let holder = holders["items"][0]["id"].as_str().unwrap().to_string();
+        app.post_ok(
+            &format!("/api/v1/tenants/{tenant}/certificates"),
+            &admin,
+            &json!({ "shareholder_id": holder }),
+        )
+        .await;
         let usage = app
             .get_ok(
                 &format!("/api/v1/billing/usage?year={}", year()),
@@ -538,6 +548,7 @@ on_both_backends!(
             .find(|m| m["month"] == month.as_str())
             .unwrap();
         assert_eq!(this_month["entries"], 2, "{usage}");
+        assert_eq!(this_month["certificates"], 1, "{usage}");
         assert_eq!(
             this_month["active_shareholders"],
             Value::Null,
