@@ -102,6 +102,7 @@ pub(super) fn post(
     reqs: &[AppendRequest],
     now: DateTime<Utc>,
 ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    prefer_generic_plans(conn)?;
     let today = dar_core::time::brussels_date(now);
     let mut snap = Snapshot::read(conn, reqs, today)?;
     let mut results: Vec<Result<Appended, StoreError>> = Vec::with_capacity(reqs.len());
@@ -151,6 +152,21 @@ pub(super) fn post(
     }
     insert_entries(conn, &rows)?;
     Ok(results)
+}
+
+/// Makes PostgreSQL keep one plan per statement for the rest of the transaction.
+///
+/// The group's statements are key lookups over arrays of keys, and PostgreSQL, left to choose,
+/// planned the positions read anew on every call: it compares its generic plan, costed for
+/// arrays of unknown length, with plans made for each call's arrays, and kept the custom ones.
+/// That planning was 0.29 ms a group, more than running the statement (0.20 ms; measured with
+/// `pg_stat_statements` on 32 tenants). `SET LOCAL` ends with the transaction, so a bulk load
+/// that posts inside its own transaction ([`append_within`]) keeps generic plans until it ends.
+fn prefer_generic_plans(conn: &mut DbConnection) -> Result<(), StoreError> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan").execute(pg)?;
+    }
+    Ok(())
 }
 
 /// (tenant, entry id) → an entry a reversal cancels, and whether it is reversed.
