@@ -375,3 +375,69 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic without a message".into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shards(n: usize) -> Arc<Vec<Shard>> {
+        Arc::new(
+            (0..n)
+                .map(|_| Shard {
+                    queue: mpsc::channel(1).0,
+                    alive: Arc::new(AtomicBool::new(true)),
+                    in_flight: AtomicUsize::new(0),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn busy_tenants_are_spread_evenly_over_the_writers() {
+        let (shards, routes) = (shards(2), Arc::new(Routes::default()));
+        let held: Vec<Routed> = (0..32)
+            .map(|_| Routed::new(&shards, &routes, TenantId::new()))
+            .collect();
+        let on_first = held.iter().filter(|r| r.shard == 0).count();
+        assert_eq!((on_first, held.len() - on_first), (16, 16));
+    }
+
+    #[test]
+    fn a_tenant_stays_on_its_writer_while_it_has_requests_in_flight() {
+        let (shards, routes) = (shards(2), Arc::new(Routes::default()));
+        let (busy, other) = (TenantId::new(), TenantId::new());
+        let first = Routed::new(&shards, &routes, busy);
+        let _other = Routed::new(&shards, &routes, other);
+        // The busy tenant's thread now has more in flight than the other, yet its next
+        // request follows the first, so the two are posted in order.
+        let second = Routed::new(&shards, &routes, busy);
+        assert_eq!(second.shard, first.shard);
+        assert_eq!(shards[first.shard].in_flight.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn a_tenant_with_nothing_in_flight_moves_to_the_least_busy_writer() {
+        let (shards, routes) = (shards(2), Arc::new(Routes::default()));
+        let in_flight = |i: usize| shards[i].in_flight.load(Ordering::Relaxed);
+        let (tenant, a, c) = (TenantId::new(), TenantId::new(), TenantId::new());
+        let first = Routed::new(&shards, &routes, tenant);
+        assert_eq!(first.shard, 0);
+        let _a = [
+            Routed::new(&shards, &routes, a),
+            Routed::new(&shards, &routes, a),
+        ];
+        let mut _c = vec![
+            Routed::new(&shards, &routes, c),
+            Routed::new(&shards, &routes, c),
+        ];
+        assert_eq!((in_flight(0), in_flight(1)), (3, 2));
+        drop(first);
+        assert!(
+            routes.lock().unwrap().get(&tenant).is_none(),
+            "forgotten when idle"
+        );
+        _c.push(Routed::new(&shards, &routes, c));
+        assert_eq!((in_flight(0), in_flight(1)), (3, 2));
+        assert_eq!(Routed::new(&shards, &routes, tenant).shard, 1);
+    }
+}
