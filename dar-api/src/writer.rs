@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -43,17 +43,30 @@ struct Job {
 struct Shard {
     queue: mpsc::Sender<Job>,
     alive: Arc<AtomicBool>,
-    /// Requests sent to this thread and not yet answered.
-    in_flight: AtomicUsize,
 }
 
-/// Which thread each tenant with requests in flight is bound to, and how many it has there.
-type Routes = Mutex<HashMap<TenantId, (usize, usize)>>;
+/// Which thread each tenant with requests in flight is bound to, and how many requests each
+/// thread has in flight (sent and not yet answered). One lock guards both, so a choice of
+/// thread and the counts it is based on cannot drift apart.
+struct Routes {
+    /// Tenant → (its thread, its requests in flight there).
+    tenants: HashMap<TenantId, (usize, usize)>,
+    /// Per thread.
+    in_flight: Vec<usize>,
+}
+
+impl Routes {
+    fn new(threads: usize) -> Routes {
+        Routes {
+            tenants: HashMap::new(),
+            in_flight: vec![0; threads],
+        }
+    }
+}
 
 /// A request counted in flight for its tenant and thread until it is dropped.
 struct Routed {
-    shards: Arc<Vec<Shard>>,
-    routes: Arc<Routes>,
+    routes: Arc<Mutex<Routes>>,
     tenant: TenantId,
     shard: usize,
 }
@@ -61,19 +74,19 @@ struct Routed {
 impl Routed {
     /// Binds `tenant`'s request to the thread its other requests in flight are on, or, when
     /// it has none, to the thread with the fewest requests in flight.
-    fn new(shards: &Arc<Vec<Shard>>, routes: &Arc<Routes>, tenant: TenantId) -> Routed {
-        let mut table = routes.lock().unwrap_or_else(|e| e.into_inner());
-        let (shard, count) = table.entry(tenant).or_insert_with(|| {
-            let least = (0..shards.len())
-                .min_by_key(|&i| shards[i].in_flight.load(Ordering::Relaxed))
+    fn new(routes: &Arc<Mutex<Routes>>, tenant: TenantId) -> Routed {
+        let mut guard = routes.lock().unwrap_or_else(|e| e.into_inner());
+        let Routes { tenants, in_flight } = &mut *guard;
+        let (shard, count) = tenants.entry(tenant).or_insert_with(|| {
+            let least = (0..in_flight.len())
+                .min_by_key(|&i| in_flight[i])
                 .expect("at least one writer");
             (least, 0)
         });
         *count += 1;
         let shard = *shard;
-        shards[shard].in_flight.fetch_add(1, Ordering::Relaxed);
+        in_flight[shard] += 1;
         Routed {
-            shards: shards.clone(),
             routes: routes.clone(),
             tenant,
             shard,
@@ -83,23 +96,21 @@ impl Routed {
 
 impl Drop for Routed {
     fn drop(&mut self) {
-        let mut table = self.routes.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, count)) = table.get_mut(&self.tenant) {
+        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, count)) = routes.tenants.get_mut(&self.tenant) {
             *count -= 1;
             if *count == 0 {
-                table.remove(&self.tenant);
+                routes.tenants.remove(&self.tenant);
             }
         }
-        self.shards[self.shard]
-            .in_flight
-            .fetch_sub(1, Ordering::Relaxed);
+        routes.in_flight[self.shard] -= 1;
     }
 }
 
 #[derive(Clone)]
 pub struct LedgerWriter {
     shards: Arc<Vec<Shard>>,
-    routes: Arc<Routes>,
+    routes: Arc<Mutex<Routes>>,
     #[cfg(feature = "test-faults")]
     faults: Arc<faults::Faults>,
 }
@@ -120,16 +131,12 @@ impl LedgerWriter {
                     faults: faults.clone(),
                 };
                 worker.spawn(rx);
-                Shard {
-                    queue,
-                    alive,
-                    in_flight: AtomicUsize::new(0),
-                }
+                Shard { queue, alive }
             })
-            .collect();
+            .collect::<Vec<_>>();
         LedgerWriter {
+            routes: Arc::new(Mutex::new(Routes::new(shards.len()))),
             shards: Arc::new(shards),
-            routes: Arc::new(Mutex::new(HashMap::new())),
             #[cfg(feature = "test-faults")]
             faults,
         }
@@ -137,7 +144,7 @@ impl LedgerWriter {
 
     /// Posts a request and waits for its outcome.
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, StoreError> {
-        let routed = Routed::new(&self.shards, &self.routes, request.tenant_id);
+        let routed = Routed::new(&self.routes, request.tenant_id);
         let shard = &self.shards[routed.shard];
         let (reply, answer) = oneshot::channel();
         shard
@@ -380,23 +387,19 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
 
-    fn shards(n: usize) -> Arc<Vec<Shard>> {
-        Arc::new(
-            (0..n)
-                .map(|_| Shard {
-                    queue: mpsc::channel(1).0,
-                    alive: Arc::new(AtomicBool::new(true)),
-                    in_flight: AtomicUsize::new(0),
-                })
-                .collect(),
-        )
+    fn routes(threads: usize) -> Arc<Mutex<Routes>> {
+        Arc::new(Mutex::new(Routes::new(threads)))
+    }
+
+    fn in_flight(routes: &Mutex<Routes>) -> Vec<usize> {
+        routes.lock().unwrap().in_flight.clone()
     }
 
     #[test]
     fn busy_tenants_are_spread_evenly_over_the_writers() {
-        let (shards, routes) = (shards(2), Arc::new(Routes::default()));
+        let routes = routes(2);
         let held: Vec<Routed> = (0..32)
-            .map(|_| Routed::new(&shards, &routes, TenantId::new()))
+            .map(|_| Routed::new(&routes, TenantId::new()))
             .collect();
         let on_first = held.iter().filter(|r| r.shard == 0).count();
         assert_eq!((on_first, held.len() - on_first), (16, 16));
@@ -404,40 +407,33 @@ mod tests {
 
     #[test]
     fn a_tenant_stays_on_its_writer_while_it_has_requests_in_flight() {
-        let (shards, routes) = (shards(2), Arc::new(Routes::default()));
+        let routes = routes(2);
         let (busy, other) = (TenantId::new(), TenantId::new());
-        let first = Routed::new(&shards, &routes, busy);
-        let _other = Routed::new(&shards, &routes, other);
+        let first = Routed::new(&routes, busy);
+        let _other = Routed::new(&routes, other);
         // The busy tenant's thread now has more in flight than the other, yet its next
         // request follows the first, so the two are posted in order.
-        let second = Routed::new(&shards, &routes, busy);
+        let second = Routed::new(&routes, busy);
         assert_eq!(second.shard, first.shard);
-        assert_eq!(shards[first.shard].in_flight.load(Ordering::Relaxed), 2);
+        assert_eq!(in_flight(&routes)[first.shard], 2);
     }
 
     #[test]
     fn a_tenant_with_nothing_in_flight_moves_to_the_least_busy_writer() {
-        let (shards, routes) = (shards(2), Arc::new(Routes::default()));
-        let in_flight = |i: usize| shards[i].in_flight.load(Ordering::Relaxed);
+        let routes = routes(2);
         let (tenant, a, c) = (TenantId::new(), TenantId::new(), TenantId::new());
-        let first = Routed::new(&shards, &routes, tenant);
+        let first = Routed::new(&routes, tenant);
         assert_eq!(first.shard, 0);
-        let _a = [
-            Routed::new(&shards, &routes, a),
-            Routed::new(&shards, &routes, a),
-        ];
-        let mut _c = vec![
-            Routed::new(&shards, &routes, c),
-            Routed::new(&shards, &routes, c),
-        ];
-        assert_eq!((in_flight(0), in_flight(1)), (3, 2));
+        let _a = [Routed::new(&routes, a), Routed::new(&routes, a)];
+        let mut _c = vec![Routed::new(&routes, c), Routed::new(&routes, c)];
+        assert_eq!(in_flight(&routes), [3, 2]);
         drop(first);
         assert!(
-            routes.lock().unwrap().get(&tenant).is_none(),
+            !routes.lock().unwrap().tenants.contains_key(&tenant),
             "forgotten when idle"
         );
-        _c.push(Routed::new(&shards, &routes, c));
-        assert_eq!((in_flight(0), in_flight(1)), (3, 2));
-        assert_eq!(Routed::new(&shards, &routes, tenant).shard, 1);
+        _c.push(Routed::new(&routes, c));
+        assert_eq!(in_flight(&routes), [3, 2]);
+        assert_eq!(Routed::new(&routes, tenant).shard, 1);
     }
 }
