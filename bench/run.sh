@@ -147,25 +147,43 @@ field() { sed -n "s/.*\"$2\":\([0-9.eE+-]*\).*/\1/p" "$WORK/$1.json"; }
 
 TRANSFERS=(--clients "$CLIENTS" --seconds "$SECONDS_PER_RUN" --holders-per-tenant "$HOLDERS")
 
-# CPU seconds used so far by a process (utime + stime), and by every PostgreSQL process.
+# CPU seconds used so far by a process (utime + stime), and by PostgreSQL: every live
+# process plus what the exited ones used (a backend's time goes to the postmaster's cutime
+# and cstime when it exits, as pgbench's and the analyser's connections do).
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 cpu_of_postgres() {
-  local total=0 pid
-  for pid in $(pgrep -u postgres); do total=$(echo "$total + $(cpu_of "$pid")" | bc); done
-  echo "$total"
+  local pid
+  for pid in $(pgrep -u postgres); do cat "/proc/$pid/stat" 2>/dev/null || true; done |
+    awk -v hz="$(getconf CLK_TCK)" '{ t += $14 + $15 + $16 + $17 } END { printf "%.2f", t / hz }'
 }
-# Runs dar-bench like run_dar and also reports where the CPU went meanwhile: dar, the
-# PostgreSQL processes, the load generator (whatever else ran on the machine is not counted).
-run_dar_profiled() {
-  local name=$1 dar0 pg0 t0
-  dar0=$(cpu_of "$SERVER_PID"); pg0=$(cpu_of_postgres); t0=$(date +%s.%N)
-  run_dar "$@"
-  local secs dar pg
-  secs=$(echo "$(date +%s.%N) - $t0" | bc)
+# Runs dar-bench like run_dar and also reports the CPU that dar, the PostgreSQL processes
+# and the load generator used per transfer, sampled over the measured window only (between
+# dar-bench's "measure:" marks): the set-up of 32 tenants and their holders costs as much CPU
+# as a 15 s load, so counting it made a transfer look twice as dear as it is. Whatever else
+# ran on the machine is not counted.
+run_dar_profiled() { # name, then dar-bench arguments -> prints "tps errors"
+  local name=$1 marks="$WORK/$1.marks"
+  : >"$marks"
+  run_dar "$@" >"$WORK/$name.tps" 2> >(tee "$marks" >&2) &
+  local job=$! dar0 pg0
+  until grep -q '^measure: from' "$marks" || ! kill -0 "$job" 2>/dev/null; do sleep 0.05; done
+  dar0=$(cpu_of "$SERVER_PID"); pg0=$(cpu_of_postgres)
+  until grep -q '^measure: to' "$marks" || ! kill -0 "$job" 2>/dev/null; do sleep 0.05; done
+  local dar pg
   dar=$(echo "$(cpu_of "$SERVER_PID") - $dar0" | bc)
   pg=$(echo "$(cpu_of_postgres) - $pg0" | bc)
-  printf '%s: %.1f s wall (set-up and load), dar %.1f CPU-s (%.2f cores), PostgreSQL %.1f CPU-s (%.2f cores)\n' \
-    "$name" "$secs" "$dar" "$(echo "$dar / $secs" | bc -l)" "$pg" "$(echo "$pg / $secs" | bc -l)" >>"$WORK/cpu.txt"
+  wait "$job"
+  cat "$WORK/$name.tps"
+  # dar-bench measures its own CPU over the window (it exits right after it).
+  local ok load
+  ok="$(field "$name" ok)"
+  load="$(field "$name" load_cpu_s)"
+  load="${load:-0}"
+  [[ -n "$ok" && "$ok" -gt 0 ]] || return 0
+  printf '%s: per transfer %.0f µs of dar, %.0f µs of PostgreSQL, %.0f µs of the load generator (%d transfers; cores: dar %.2f, PostgreSQL %.2f, load %.2f)\n' \
+    "$name" "$(echo "$dar * 1000000 / $ok" | bc -l)" "$(echo "$pg * 1000000 / $ok" | bc -l)" \
+    "$(echo "$load * 1000000 / $ok" | bc -l)" "$ok" "$(echo "$dar / $SECONDS_PER_RUN" | bc -l)" \
+    "$(echo "$pg / $SECONDS_PER_RUN" | bc -l)" "$(echo "$load / $SECONDS_PER_RUN" | bc -l)" >>"$WORK/cpu.txt"
 }
 
 # 3. DAR on a fresh PostgreSQL database: 32 tenants, 1 tenant, and 1 tenant for 5× as long.
@@ -174,7 +192,8 @@ start_dar "$PG_URL"
 start_analyzer "$DAR_DB"
 run_dar_profiled pg-32 --tenants 32 "${TRANSFERS[@]}" >"$WORK/pg-32.result"
 read -r DAR32 ERR32 <"$WORK/pg-32.result"
-read -r DAR1 ERR1 <<<"$(run_dar pg-1 --tenants 1 "${TRANSFERS[@]}")"
+run_dar_profiled pg-1 --tenants 1 "${TRANSFERS[@]}" >"$WORK/pg-1.result"
+read -r DAR1 ERR1 <"$WORK/pg-1.result"
 LONG=""
 if [[ "${BENCH_LONG:-1}" == 1 ]]; then
   read -r LONG ERRLONG <<<"$(run_dar pg-1-long --tenants 1 --clients "$CLIENTS" \
@@ -232,14 +251,26 @@ log "pgbench -i -s 32 …"
 pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -i -s 32 -q "$PGB_DB" >"$WORK/pgbench-init.log" 2>&1 \
   || { cat "$WORK/pgbench-init.log" >&2; exit 1; }
 log "pgbench -b tpcb-like -c $CLIENTS -j 2 -T $SECONDS_PER_RUN -n …"
-timeout "$((SECONDS_PER_RUN + 120))" \
+# CPU per transaction, as for dar's transfers: PostgreSQL's, and pgbench's own (bash's
+# `time` reports what the command and its children used).
+PGB_PG0=$(cpu_of_postgres)
+TIMEFORMAT='%U %S'
+{ time timeout "$((SECONDS_PER_RUN + 120))" \
   pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -b tpcb-like -c "$CLIENTS" -j 2 -T "$SECONDS_PER_RUN" -n "$PGB_DB" \
-  >"$WORK/pgbench.log" 2>&1 || { cat "$WORK/pgbench.log" >&2; exit 1; }
+  >"$WORK/pgbench.log" 2>&1 || { cat "$WORK/pgbench.log" >&2; exit 1; } ; } 2>"$WORK/pgbench.time"
+PGB_PG=$(echo "$(cpu_of_postgres) - $PGB_PG0" | bc)
 sed 's/^/    /' "$WORK/pgbench.log" >&2
 PGB_FAILED="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$WORK/pgbench.log")"
 PGB="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' "$WORK/pgbench.log")"
 [[ -n "$PGB" ]] || PGB="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench.log" | tail -n 1)"
 [[ -n "$PGB" ]] || { log "could not read pgbench's tps"; exit 1; }
+PGB_TX="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/pgbench.log")"
+if [[ -n "$PGB_TX" && "$PGB_TX" -gt 0 ]]; then
+  read -r PGB_USER_S PGB_SYS_S <"$WORK/pgbench.time"
+  printf 'pgbench: per transaction %.0f µs of PostgreSQL, %.0f µs of pgbench (%d transactions, connections included)\n' \
+    "$(echo "$PGB_PG * 1000000 / $PGB_TX" | bc -l)" "$(echo "($PGB_USER_S + $PGB_SYS_S) * 1000000 / $PGB_TX" | bc -l)" \
+    "$PGB_TX" >>"$WORK/cpu.txt"
+fi
 
 # 7. Report.
 log "where the CPU went:"; sed 's/^/    /' "$WORK/cpu.txt" >&2

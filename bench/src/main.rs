@@ -258,6 +258,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "p50_ms": result.p50_ms,
             "p90_ms": result.p90_ms,
             "p99_ms": result.p99_ms,
+            "load_cpu_s": result.load_cpu_s,
             "max_ms": result.max_ms,
             "tenants": args.tenants,
             "clients": args.clients,
@@ -468,6 +469,19 @@ struct Outcome {
     p90_ms: f64,
     p99_ms: f64,
     max_ms: f64,
+    /// CPU seconds this process used inside the measured window (Linux only).
+    load_cpu_s: Option<f64>,
+}
+
+/// CPU seconds (user and system) this process has used, from `/proc/self/stat`.
+fn own_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; the kernel
+    // counts them in USER_HZ, which is 100 on every Linux architecture we build for.
+    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 /// What one client saw inside the measured window.
@@ -506,6 +520,18 @@ async fn load(api: &Api, tenants: Arc<Vec<Tenant>>, args: &Args) -> Outcome {
         "load: {} client(s), warm-up {}s (discarded), then {}s measured …",
         args.clients, args.warmup_seconds, args.seconds
     );
+    // Marks for a caller that samples CPU over the measured window only: bench/run.sh reads
+    // them to tell the cost of a request apart from the set-up's (creating tenants and
+    // holders took as much CPU as a 15 s load of 32 tenants).
+    // The load generator's own CPU over the window is reported with the result.
+    let window = tokio::spawn(async move {
+        tokio::time::sleep_until(measure_from.into()).await;
+        eprintln!("measure: from");
+        let before = own_cpu_seconds();
+        tokio::time::sleep_until(measure_to.into()).await;
+        eprintln!("measure: to");
+        Some(own_cpu_seconds()? - before?)
+    });
 
     let tasks: Vec<_> = (0..args.clients)
         .map(|c| {
@@ -632,7 +658,9 @@ async fn load(api: &Api, tenants: Arc<Vec<Tenant>>, args: &Args) -> Outcome {
         latencies[idx] as f64 / 1000.0
     };
     let errors = errors_by_status.values().sum();
+    let load_cpu_s = window.await.ok().flatten();
     Outcome {
+        load_cpu_s,
         tps: ok as f64 / args.seconds as f64,
         ok,
         errors,
