@@ -301,3 +301,92 @@ on_both_backends!(every_documented_operation_is_routed, |app| async move {
     }
     assert!(checked >= 48, "only {checked} operations");
 });
+
+/// Every query parameter called `name`, with the path of the operation that takes it.
+fn query_parameters(doc: &Value, name: &str) -> Vec<(String, Value)> {
+    operations(doc)
+        .into_iter()
+        .flat_map(|(_, path, operation)| {
+            operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| p["in"] == "query" && p["name"] == name)
+                .map(move |p| (path.clone(), p["schema"].clone()))
+        })
+        .collect()
+}
+
+/// The values an `enum` anywhere in `schema` lists (an optional parameter's schema also
+/// allows null, beside the enum).
+fn enum_values(schema: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if let Some(values) = schema["enum"].as_array() {
+        out.extend(values.iter().filter_map(|v| v.as_str().map(String::from)));
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for option in schema[key].as_array().into_iter().flatten() {
+            out.extend(enum_values(option));
+        }
+    }
+    out
+}
+
+#[test]
+fn page_sizes_are_documented_with_the_bounds_the_service_enforces() {
+    let doc = document();
+    let limits = query_parameters(&doc, "limit");
+    assert!(limits.len() >= 8, "{limits:?}");
+    for (path, schema) in limits {
+        assert_eq!(schema["minimum"], 1, "{path}: {schema}");
+        assert_eq!(
+            schema["maximum"],
+            dar_api::routes::PAGE_MAX,
+            "{path}: {schema}"
+        );
+    }
+}
+
+#[test]
+fn download_formats_are_documented_as_the_values_the_service_takes() {
+    let doc = document();
+    for (name, expected) in [
+        ("format", ["csv", "xlsx"]),
+        ("dialect", ["excel", "rfc4180"]),
+    ] {
+        let parameters = query_parameters(&doc, name);
+        assert!(parameters.len() >= 5, "{name}: {parameters:?}");
+        for (path, schema) in parameters {
+            assert_eq!(
+                enum_values(&schema),
+                BTreeSet::from(expected.map(String::from)),
+                "{path} {name}: {schema}"
+            );
+        }
+    }
+}
+
+on_both_backends!(
+    every_documented_download_format_is_accepted,
+    |app| async move {
+        let doc = document();
+        let (t, admin) = app.tenant_with_admin("documented-formats").await;
+        let path = "/api/v1/tenants/{tenant}/exports/ledger";
+        for name in ["format", "dialect"] {
+            let (_, schema) = query_parameters(&doc, name)
+                .into_iter()
+                .find(|(p, _)| p == path)
+                .expect("the ledger export takes it");
+            for value in enum_values(&schema) {
+                let r = app
+                    .get(
+                        &format!("/api/v1/tenants/{t}/exports/ledger?{name}={value}"),
+                        &admin,
+                    )
+                    .await;
+                assert_eq!(r.status(), 200, "{name}={value}");
+            }
+        }
+    }
+);
