@@ -244,11 +244,29 @@ fn problem_response(status: &str, description: &str) -> RefOr<Response> {
 }
 
 /// A decimal amount of euros as the API reads it (`dar_core::money::Money::parse`).
-const MONEY_PATTERN: &str = r"^[0-9]+(\.[0-9]{1,2})?$";
+pub const MONEY_PATTERN: &str = r"^[0-9]+(\.[0-9]{1,2})?$";
+
+/// How the document shows a `Money` field: `#[schema(value_type = crate::openapi::Amount,
+/// inline)]` (or `Option<…>`). The pattern comes with the type, so an amount field is not
+/// documented without it.
+pub struct Amount;
+
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> RefOr<Schema> {
+        let mut object = Object::with_type(Type::String);
+        object.pattern = Some(MONEY_PATTERN.to_string());
+        object.description =
+            Some("An amount in euros: digits with at most two decimals, e.g. \"250.00\".".into());
+        object.examples = vec!["250.00".into()];
+        RefOr::T(Schema::Object(object))
+    }
+}
+
+impl utoipa::ToSchema for Amount {}
 
 /// The values the API accepts for its coded fields, taken from the `dar-core` enums that
-/// parse them, and the format of money strings: so the document states them (clients get
-/// enums, a fuzzer generates requests that reach the handlers) without a second list.
+/// parse them: so the document states them (clients get enums, a fuzzer generates requests
+/// that reach the handlers) without a second list.
 struct WireFormats;
 
 fn values<T: 'static>(all: &'static [T], wire: fn(&T) -> &'static str) -> Vec<&'static str> {
@@ -278,6 +296,7 @@ impl Modify for WireFormats {
             ("UpdateShareholder", "language", language.clone()),
             ("UpdateShareholder", "status", holder_status.clone()),
             ("CreateTenant", "default_language", language.clone()),
+            ("ProfileInput", "language", language.clone()),
             (
                 "CreateTenant",
                 "voting_rule",
@@ -317,24 +336,10 @@ impl Modify for WireFormats {
             ("PaymentInput", "kind", vec![EntryKind::Payment.as_str()]),
             ("ReversalInput", "kind", vec![EntryKind::Reversal.as_str()]),
         ];
-        let money = [
-            ("CreateShareClass", "nominal_value"),
-            ("CreateShareClass", "issue_price"),
-            ("IssueInput", "paid"),
-            ("IssueInput", "price_per_share"),
-            ("TransferInput", "price_per_share"),
-            ("RedemptionInput", "amount"),
-            ("PaymentInput", "amount"),
-        ];
         let components = openapi.components.get_or_insert_with(Default::default);
         for (schema, property, allowed) in enums {
             if let Some(object) = property_of(&mut components.schemas, schema, property) {
                 set_enum(object, &allowed);
-            }
-        }
-        for (schema, property) in money {
-            if let Some(object) = property_of(&mut components.schemas, schema, property) {
-                object.pattern = Some(MONEY_PATTERN.to_string());
             }
         }
         let parameters: [(&str, &str, Vec<&str>); 4] = [

@@ -245,9 +245,9 @@ pub async fn put_identity(
 pub struct TierInput {
     /// The highest number of active shareholders of the tier; absent for the last tier.
     pub up_to: Option<u32>,
-    #[schema(value_type = String, example = "150.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub member_fee: Money,
-    #[schema(value_type = String, example = "250.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub non_member_fee: Money,
 }
 
@@ -260,9 +260,9 @@ pub struct PlanInput {
     pub name: Name,
     /// Yearly fees by number of active shareholders, rising; the last tier has no `up_to`.
     pub tiers: Vec<TierInput>,
-    #[schema(value_type = String, example = "300.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub onboarding_fee: Money,
-    #[schema(value_type = String, example = "500.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub migration_fee: Money,
     /// `21` (default), `12`, `6` or `exempt`.
     #[schema(value_type = Option<String>, example = "21")]
@@ -507,11 +507,11 @@ pub struct ProfileInput {
     #[schema(value_type = Option<String>)]
     pub language: Option<Language>,
     /// Prices of its own, replacing the plan's.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::openapi::Amount>, inline)]
     pub yearly_fee: Option<Money>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::openapi::Amount>, inline)]
     pub onboarding_fee: Option<Money>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::openapi::Amount>, inline)]
     pub migration_fee: Option<Money>,
 }
 

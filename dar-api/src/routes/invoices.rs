@@ -32,7 +32,7 @@ pub struct LineBody {
     /// Decimal string, default `"1"`.
     #[schema(value_type = Option<String>, example = "1")]
     pub quantity: Option<Quantity>,
-    #[schema(value_type = String, example = "250.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub unit_price: Money,
     /// `21` (default), `12`, `6` or `exempt`.
     #[schema(value_type = Option<String>, example = "21")]
@@ -521,7 +521,7 @@ pub async fn credit_note(
 #[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
-    #[schema(value_type = String, example = "121.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub amount: Money,
     #[serde(deserialize_with = "crate::request::iso_date")]
     #[schema(value_type = String, format = Date)]

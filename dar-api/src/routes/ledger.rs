@@ -39,10 +39,10 @@ pub struct IssueInput {
     #[schema(value_type = i64, minimum = 1)]
     pub quantity: ShareCount,
     /// Defaults to the class's issue price.
-    #[schema(value_type = Option<String>, example = "250.00")]
+    #[schema(value_type = Option<crate::openapi::Amount>, inline)]
     pub price_per_share: Option<Money>,
     /// Amount paid up at issue; defaults to the full subscription.
-    #[schema(value_type = Option<String>, example = "250.00")]
+    #[schema(value_type = Option<crate::openapi::Amount>, inline)]
     pub paid: Option<Money>,
     #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,
@@ -64,7 +64,7 @@ pub struct TransferInput {
     #[schema(value_type = i64, minimum = 1)]
     pub quantity: ShareCount,
     /// What the buyer paid per share, if the register should show it.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::openapi::Amount>, inline)]
     pub price_per_share: Option<Money>,
     #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,
@@ -84,7 +84,7 @@ pub struct RedemptionInput {
     pub from: HolderRef,
     #[schema(value_type = i64, minimum = 1)]
     pub quantity: ShareCount,
-    #[schema(value_type = String, example = "250.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub amount: Money,
     #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,
@@ -102,7 +102,7 @@ pub struct PaymentInput {
     pub share_class: String,
     #[schema(schema_with = holder_ref_schema)]
     pub to: HolderRef,
-    #[schema(value_type = String, example = "125.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub amount: Money,
     #[serde(deserialize_with = "crate::request::iso_date")]
     pub effective_date: NaiveDate,

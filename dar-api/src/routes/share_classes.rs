@@ -21,10 +21,10 @@ pub struct CreateShareClass {
     /// 1 to 8 upper-case letters or digits, e.g. `A`.
     pub code: String,
     pub name: String,
-    #[schema(value_type = String, example = "250.00")]
+    #[schema(value_type = crate::openapi::Amount, inline)]
     pub nominal_value: Money,
     /// Default price per share at issue; defaults to the nominal value.
-    #[schema(value_type = Option<String>, example = "250.00")]
+    #[schema(value_type = Option<crate::openapi::Amount>, inline)]
     pub issue_price: Option<Money>,
     /// Votes per share (when the cooperative votes per share); default 1.
     pub votes_per_share: Option<i32>,

@@ -390,3 +390,79 @@ on_both_backends!(
         }
     }
 );
+
+/// Every property of the document's schemas, with the schema that has it.
+fn properties(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+        for (property, value) in schema["properties"].as_object().into_iter().flatten() {
+            out.push((name.clone(), property.clone(), value.clone()));
+        }
+    }
+    out
+}
+
+/// The amounts a client sends are documented with the format the service reads (without it,
+/// generated clients and fuzzers send amounts the service refuses). An amount is named like
+/// one: `paid`, a price, or ending in `amount`, `_fee` or `_value`.
+#[test]
+fn every_amount_a_client_sends_is_documented_with_the_format_the_service_reads() {
+    let doc = document();
+    let is_amount = |name: &str| {
+        name == "paid"
+            || name.contains("price")
+            || ["amount", "_fee", "_value"]
+                .iter()
+                .any(|end| name.ends_with(end))
+    };
+    let mut amounts = 0;
+    for (schema, property, value) in properties(&doc) {
+        let is_input = ["Create", "Update", "Input", "Body"]
+            .iter()
+            .any(|marker| schema.contains(marker));
+        if !is_input || !is_amount(&property) {
+            continue;
+        }
+        amounts += 1;
+        assert!(
+            patterns(&value).contains(dar_api::openapi::MONEY_PATTERN),
+            "{schema}.{property}: {value}"
+        );
+    }
+    assert!(amounts >= 16, "only {amounts} amounts found");
+}
+
+/// The `pattern` of a schema, or of any of its `oneOf`/`anyOf` options.
+fn patterns(schema: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if let Some(p) = schema["pattern"].as_str() {
+        out.insert(p.to_string());
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for option in schema[key].as_array().into_iter().flatten() {
+            out.extend(patterns(option));
+        }
+    }
+    out
+}
+
+/// The coded fields a client sends are documented with the values the service takes.
+#[test]
+fn every_language_a_client_sends_is_documented_with_its_values() {
+    let doc = document();
+    let mut found = 0;
+    for (schema, property, value) in properties(&doc) {
+        let is_input = ["Create", "Update", "Input"]
+            .iter()
+            .any(|marker| schema.contains(marker));
+        if is_input && property.ends_with("language") {
+            found += 1;
+            assert_eq!(
+                enum_values(&value),
+                BTreeSet::from(["en", "fr", "nl"].map(String::from)),
+                "{schema}.{property}: {value}"
+            );
+        }
+    }
+    assert!(found >= 5, "only {found} language fields found");
+}
