@@ -59,6 +59,22 @@ pub fn mail_dir(url: &DatabaseUrl) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("{name}-mail"))
 }
 
+/// `url` with TLS and GSSAPI encryption off unless it asks for them: the tests' server is on
+/// loopback and needs neither, and libpq's clean-up of each at process exit races with
+/// connections other threads still open or are opening (OpenSSL's crashed a run once, and
+/// Kerberos' aborted one with "k5_mutex_lock: Received error 22" after every test had passed:
+/// libpq asks Kerberos for credentials on each connect while `gssencmode` is `prefer`).
+fn loopback(url: &str) -> String {
+    let mut url = url.to_string();
+    for (key, value) in [("sslmode", "disable"), ("gssencmode", "disable")] {
+        if !url.contains(&format!("{key}=")) {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&format!("{key}={value}"));
+        }
+    }
+    url
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(mail_dir(&self.url));
@@ -101,6 +117,7 @@ impl TestDb {
                     eprintln!("skipped: PostgreSQL test (set DAR_TEST_PG_URL to run it)");
                     return None;
                 };
+                let admin_url = loopback(&admin_url);
                 let mut conn = diesel::pg::PgConnection::establish(&admin_url)
                     .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at DAR_TEST_PG_URL: {e}"));
                 diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
@@ -110,15 +127,6 @@ impl TestDb {
                 let base = without_query
                     .rsplit_once('/')
                     .map_or(without_query, |(base, _)| base);
-                // Loopback needs no TLS, and libpq's OpenSSL clean-up at process exit races
-                // with pooled connections still open on other threads.
-                let query = if query.contains("sslmode=") {
-                    query.to_string()
-                } else if query.is_empty() {
-                    "sslmode=disable".to_string()
-                } else {
-                    format!("{query}&sslmode=disable")
-                };
                 let url = format!("{base}/{name}?{query}");
                 Some(TestDb {
                     url: DatabaseUrl::Postgres(url),
