@@ -275,10 +275,12 @@ fn values<T: 'static>(all: &'static [T], wire: fn(&T) -> &'static str) -> Vec<&'
 
 impl Modify for WireFormats {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use dar_core::billing::numbering::DocumentKind;
         use dar_core::types::{
             EntryKind, Language, Role, ShareholderKind, ShareholderStatus, TenantStatus,
             TransferRule, VotingRule,
         };
+        use dar_import::plan::Mode as ImportMode;
         let language = values(Language::ALL, Language::as_str);
         let holder_status = values(ShareholderStatus::ALL, ShareholderStatus::as_str);
         let enums: Vec<(&str, &str, Vec<&str>)> = vec![
@@ -342,8 +344,20 @@ impl Modify for WireFormats {
                 set_enum(object, &allowed);
             }
         }
-        let parameters: [(&str, &str, Vec<&str>); 4] = [
+        let parameters: [(&str, &str, Vec<&str>); 6] = [
             ("list_shareholders", "status", holder_status),
+            (
+                "list_invoices",
+                "kind",
+                values(&[DocumentKind::Invoice, DocumentKind::CreditNote], |k| {
+                    k.as_str()
+                }),
+            ),
+            (
+                "upload_import",
+                "mode",
+                values(&[ImportMode::Current, ImportMode::History], |m| m.as_str()),
+            ),
             (
                 "list_ledger_entries",
                 "kind",

@@ -466,3 +466,26 @@ fn every_language_a_client_sends_is_documented_with_its_values() {
     }
     assert!(found >= 5, "only {found} language fields found");
 }
+
+#[test]
+fn the_invoice_kinds_and_import_modes_are_documented_with_their_values() {
+    let doc = document();
+    for (path, name, expected) in [
+        ("/api/v1/invoices", "kind", ["credit_note", "invoice"]),
+        (
+            "/api/v1/tenants/{tenant}/imports",
+            "mode",
+            ["current", "history"],
+        ),
+    ] {
+        let (_, schema) = query_parameters(&doc, name)
+            .into_iter()
+            .find(|(p, _)| p == path)
+            .unwrap_or_else(|| panic!("{path} takes {name}"));
+        assert_eq!(
+            enum_values(&schema),
+            BTreeSet::from(expected.map(String::from)),
+            "{path} {name}: {schema}"
+        );
+    }
+}
