@@ -318,19 +318,34 @@ fn query_parameters(doc: &Value, name: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
-/// The values an `enum` anywhere in `schema` lists (an optional parameter's schema also
-/// allows null, beside the enum).
-fn enum_values(schema: &Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    if let Some(values) = schema["enum"].as_array() {
-        out.extend(values.iter().filter_map(|v| v.as_str().map(String::from)));
-    }
+/// `schema` and every schema nested in its `oneOf`, `anyOf` and `allOf` (an optional value's
+/// schema is often a `oneOf` of null and the value's own).
+fn with_options(schema: &Value) -> Vec<&Value> {
+    let mut out = vec![schema];
     for key in ["oneOf", "anyOf", "allOf"] {
         for option in schema[key].as_array().into_iter().flatten() {
-            out.extend(enum_values(option));
+            out.extend(with_options(option));
         }
     }
     out
+}
+
+/// The values an `enum` anywhere in `schema` lists (null aside).
+fn enum_values(schema: &Value) -> BTreeSet<String> {
+    with_options(schema)
+        .into_iter()
+        .filter_map(|s| s["enum"].as_array())
+        .flatten()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect()
+}
+
+/// The `pattern` of `schema` or of any of its options.
+fn patterns(schema: &Value) -> BTreeSet<String> {
+    with_options(schema)
+        .into_iter()
+        .filter_map(|s| s["pattern"].as_str().map(String::from))
+        .collect()
 }
 
 #[test]
@@ -430,20 +445,6 @@ fn every_amount_a_client_sends_is_documented_with_the_format_the_service_reads()
         );
     }
     assert!(amounts >= 16, "only {amounts} amounts found");
-}
-
-/// The `pattern` of a schema, or of any of its `oneOf`/`anyOf` options.
-fn patterns(schema: &Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    if let Some(p) = schema["pattern"].as_str() {
-        out.insert(p.to_string());
-    }
-    for key in ["oneOf", "anyOf", "allOf"] {
-        for option in schema[key].as_array().into_iter().flatten() {
-            out.extend(patterns(option));
-        }
-    }
-    out
 }
 
 /// The coded fields a client sends are documented with the values the service takes.
