@@ -522,8 +522,8 @@ async fn load(api: &Api, tenants: Arc<Vec<Tenant>>, args: &Args) -> Outcome {
     );
     // Marks for a caller that samples CPU over the measured window only: bench/run.sh reads
     // them to tell the cost of a request apart from the set-up's (creating tenants and
-    // holders took as much CPU as a 15 s load of 32 tenants).
-    // The load generator's own CPU over the window is reported with the result.
+    // holders took as much CPU as a 15 s load of 32 tenants). This process's own CPU over
+    // the window is reported with the result.
     let window = tokio::spawn(async move {
         tokio::time::sleep_until(measure_from.into()).await;
         eprintln!("measure: from");

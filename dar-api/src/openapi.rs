@@ -280,6 +280,7 @@ impl Modify for WireFormats {
             EntryKind, Language, Role, ShareholderKind, ShareholderStatus, TenantStatus,
             TransferRule, VotingRule,
         };
+        use dar_documents::tabular::CsvDialect;
         use dar_import::plan::Mode as ImportMode;
         let language = values(Language::ALL, Language::as_str);
         let holder_status = values(ShareholderStatus::ALL, ShareholderStatus::as_str);
@@ -349,14 +350,12 @@ impl Modify for WireFormats {
             (
                 "list_invoices",
                 "kind",
-                values(&[DocumentKind::Invoice, DocumentKind::CreditNote], |k| {
-                    k.as_str()
-                }),
+                values(DocumentKind::ALL, |k| k.as_str()),
             ),
             (
                 "upload_import",
                 "mode",
-                values(&[ImportMode::Current, ImportMode::History], |m| m.as_str()),
+                values(ImportMode::ALL, |m| m.as_str()),
             ),
             (
                 "list_ledger_entries",
@@ -366,19 +365,27 @@ impl Modify for WireFormats {
             ("get_register_pdf", "language", language.clone()),
             ("get_shareholder_history_pdf", "language", language),
         ];
+        // Every download takes its format and CSV dialect by these names, whatever the operation.
+        let downloads: [(&str, Vec<&str>); 2] = [
+            ("format", crate::routes::exports::FORMATS.to_vec()),
+            ("dialect", values(CsvDialect::ALL, |d| d.as_str())),
+        ];
         for item in openapi.paths.paths.values_mut() {
             for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
-                for (id, name, allowed) in &parameters {
-                    if operation.operation_id.as_deref() != Some(*id) {
-                        continue;
-                    }
-                    let parameter = operation
-                        .parameters
-                        .iter_mut()
-                        .flatten()
-                        .find(|p| p.name == *name);
-                    if let Some(RefOr::T(Schema::Object(object))) =
-                        parameter.and_then(|p| p.schema.as_mut())
+                let id = operation.operation_id.clone();
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    let allowed = parameters
+                        .iter()
+                        .find(|(op, name, _)| id.as_deref() == Some(*op) && parameter.name == *name)
+                        .map(|(_, _, allowed)| allowed)
+                        .or_else(|| {
+                            downloads
+                                .iter()
+                                .find(|(name, _)| parameter.name == *name)
+                                .map(|(_, allowed)| allowed)
+                        });
+                    if let (Some(allowed), Some(RefOr::T(Schema::Object(object)))) =
+                        (allowed, parameter.schema.as_mut())
                     {
                         set_enum(object, allowed);
                     }

@@ -41,13 +41,19 @@ pub enum CsvDialect {
 }
 
 impl CsvDialect {
+    pub const ALL: &'static [CsvDialect] = &[CsvDialect::Excel, CsvDialect::Rfc4180];
+
+    /// The name a request gives the dialect by.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CsvDialect::Excel => "excel",
+            CsvDialect::Rfc4180 => "rfc4180",
+        }
+    }
+
     /// `excel` or `rfc4180`.
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "excel" => Some(CsvDialect::Excel),
-            "rfc4180" => Some(CsvDialect::Rfc4180),
-            _ => None,
-        }
+        CsvDialect::ALL.iter().copied().find(|d| d.as_str() == text)
     }
 
     fn separator(self) -> char {

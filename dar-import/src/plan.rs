@@ -52,12 +52,10 @@ impl Mode {
         }
     }
 
+    pub const ALL: &'static [Mode] = &[Mode::Current, Mode::History];
+
     pub fn parse(s: &str) -> Option<Mode> {
-        match s {
-            "current" => Some(Mode::Current),
-            "history" => Some(Mode::History),
-            _ => None,
-        }
+        Mode::ALL.iter().copied().find(|m| m.as_str() == s)
     }
 }
 

@@ -49,10 +49,8 @@ pub async fn import(
 pub struct BookkeepingQuery {
     pub year: i32,
     /// `csv` (the default) or `xlsx`.
-    #[param(value_type = Option<crate::routes::exports::ExportFormat>, inline)]
     pub format: Option<String>,
     /// For CSV: `excel` (the default) or `rfc4180`.
-    #[param(value_type = Option<crate::routes::exports::ExportDialect>, inline)]
     pub dialect: Option<String>,
 }
 

@@ -15,40 +15,14 @@ use crate::routes::holdings::moment;
 use crate::state::{AppState, Change};
 use dar_documents::tabular::{CsvDialect, Format};
 
-// The values of `format` and `dialect`, for the OpenAPI document only: the query keeps them
-// as text, so that a wrong value is refused by `format()` with the parameter named, like
-// every other rule (tests/tests/api/openapi.rs checks that the two lists agree).
-
-/// A download's file format: `csv` (the default) or `xlsx`.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub enum ExportFormat {
-    Csv,
-    Xlsx,
-}
-
-/// How a CSV download is written: `excel` (the default: UTF-8 with a byte order mark, `;`,
-/// decimal comma, dd/mm/yyyy, as Excel opens it in Belgium) or `rfc4180` (`,`, decimal
-/// point, ISO dates).
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub enum ExportDialect {
-    Excel,
-    Rfc4180,
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `csv` (the default) or `xlsx`.
-    #[param(value_type = Option<ExportFormat>, inline)]
     pub format: Option<String>,
     /// For CSV: `excel` (the default: UTF-8 with a byte order mark, `;`, decimal comma,
     /// dd/mm/yyyy, as Excel opens it in Belgium) or `rfc4180` (`,`, decimal point, ISO dates).
-    #[param(value_type = Option<ExportDialect>, inline)]
     pub dialect: Option<String>,
 }
 
@@ -57,10 +31,8 @@ pub struct ExportQuery {
 #[serde(deny_unknown_fields)]
 pub struct RegisterExportQuery {
     /// `csv` (the default) or `xlsx`.
-    #[param(value_type = Option<ExportFormat>, inline)]
     pub format: Option<String>,
     /// For CSV: `excel` (the default) or `rfc4180`.
-    #[param(value_type = Option<ExportDialect>, inline)]
     pub dialect: Option<String>,
     /// The register at the end of this date; default today.
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
@@ -80,12 +52,13 @@ pub struct PeriodExportQuery {
     #[serde(deserialize_with = "crate::request::iso_date")]
     pub to: NaiveDate,
     /// `csv` (the default) or `xlsx`.
-    #[param(value_type = Option<ExportFormat>, inline)]
     pub format: Option<String>,
     /// For CSV: `excel` (the default) or `rfc4180`.
-    #[param(value_type = Option<ExportDialect>, inline)]
     pub dialect: Option<String>,
 }
+
+/// The names a download's `format` takes (the OpenAPI document lists them).
+pub(crate) const FORMATS: [&str; 2] = ["csv", "xlsx"];
 
 pub(crate) fn format(format: Option<&str>, dialect: Option<&str>) -> ApiResult<Format> {
     match (format.unwrap_or("csv"), dialect) {

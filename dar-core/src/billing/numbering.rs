@@ -26,10 +26,10 @@ impl DocumentKind {
         }
     }
 
+    pub const ALL: &'static [DocumentKind] = &[DocumentKind::Invoice, DocumentKind::CreditNote];
+
     pub fn parse(s: &str) -> Option<DocumentKind> {
-        [DocumentKind::Invoice, DocumentKind::CreditNote]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        DocumentKind::ALL.iter().copied().find(|k| k.as_str() == s)
     }
 
     /// The letter that starts the number, so the two series never share a number.
