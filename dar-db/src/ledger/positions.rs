@@ -374,7 +374,9 @@ struct TotalNow {
     paid_cents: i64,
 }
 
-/// Every class's totals at `moment`, from each holding's last row up to the date.
+/// Every class's totals at `moment`, from each holding's last row up to the date: one walk
+/// of the tenant's positions by their key, summed per class (the positions have no index
+/// by class; a second one cost every write more than it saved this read).
 pub(super) fn class_totals_now(
     conn: &mut DbConnection,
     tenant: &TenantId,
@@ -382,18 +384,21 @@ pub(super) fn class_totals_now(
 ) -> Result<Option<Vec<super::ClassTotal>>, StoreError> {
     let sql = format!(
         "SELECT t.ledger_head_seq AS head_seq, c.code AS code, c.name AS name,
-                CAST(COALESCE(SUM(p.quantity), 0) AS BIGINT) AS quantity,
-                CAST(COALESCE(SUM(p.capital_cents), 0) AS BIGINT) AS capital_cents,
-                CAST(COALESCE(SUM(p.paid_cents), 0) AS BIGINT) AS paid_cents
+                CAST(COALESCE(x.quantity, 0) AS BIGINT) AS quantity,
+                CAST(COALESCE(x.capital_cents, 0) AS BIGINT) AS capital_cents,
+                CAST(COALESCE(x.paid_cents, 0) AS BIGINT) AS paid_cents
            FROM tenants t
            JOIN share_classes c ON c.tenant_id = t.id
-           LEFT JOIN holding_positions p
-             ON p.tenant_id = c.tenant_id AND p.share_class_id = c.id AND {LAST_ROW_UP_TO}
+           LEFT JOIN (SELECT p.share_class_id, SUM(p.quantity) AS quantity,
+                             SUM(p.capital_cents) AS capital_cents, SUM(p.paid_cents) AS paid_cents
+                        FROM holding_positions p
+                       WHERE p.tenant_id = ? AND {LAST_ROW_UP_TO}
+                       GROUP BY p.share_class_id) x ON x.share_class_id = c.id
           WHERE t.id = ?
-          GROUP BY t.ledger_head_seq, c.code, c.name
           ORDER BY c.code"
     );
     let rows: Vec<TotalNow> = diesel::sql_query(placeholders(conn.backend(), &sql))
+        .bind::<Text, _>(tenant.to_string())
         .bind::<Date, _>(moment.as_of)
         .bind::<Text, _>(tenant.to_string())
         .load(conn)?;

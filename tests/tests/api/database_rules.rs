@@ -134,6 +134,133 @@ on_both_backends!(
     }
 );
 
+/// Inserts `rows` (kind, date, from, to, quantity) straight into the ledger with one
+/// statement, as the next entries of the chain; returns the database's error, if any.
+fn insert_statement(
+    app: &TestApp,
+    f: &Fixture,
+    rows: &[(&str, &str, Option<&str>, Option<&str>, i64)],
+) -> Option<String> {
+    let head = {
+        let mut conn = app.db.conn().unwrap();
+        dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap()
+    };
+    let quote = |v: Option<&str>| v.map_or("NULL".to_string(), |v| format!("'{v}'"));
+    let mut prev_hash = head.ledger_head_hash.clone();
+    let values: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (kind, date, from, to, quantity))| {
+            let seq = head.ledger_head_seq + 1 + i as i64;
+            let hash = format!("{:064x}", seq);
+            let value = format!(
+                "('{t}', {seq}, '{id}', '{kind}', '{date}', '{date}', '2024-06-01 10:00:00', \
+                 '{class}', {quantity}, {cents}, {cents}, {from}, {to}, 1, 'intruder', {prev}, \
+                 '{prev_hash}', '{hash}')",
+                t = f.tenant,
+                id = uuid::Uuid::now_v7(),
+                class = f.class,
+                cents = quantity * 5000,
+                from = quote(*from),
+                to = quote(*to),
+                prev = seq - 1,
+            );
+            prev_hash = hash;
+            value
+        })
+        .collect();
+    execute(
+        app,
+        &format!(
+            "INSERT INTO ledger_entries (tenant_id, seq, id, kind, effective_date, movement_date, \
+             recorded_at, share_class_id, quantity, capital_cents, paid_cents, \
+             from_shareholder_id, to_shareholder_id, sign, actor, prev_seq, prev_hash, hash) \
+             VALUES {}",
+            values.join(", ")
+        ),
+    )
+}
+
+on_both_backends!(
+    one_statement_with_appended_and_back_dated_legs_is_checked_on_every_date,
+    |app| async move {
+        // The ledger trigger writes a holding whose legs fall on one date after its last row
+        // straight away, and every other holding through the general upsert; a statement
+        // holds both kinds, and one bad holding refuses all of it.
+        let f = fixture(&app, "db-two-paths").await;
+        let carl = app
+            .create_person(&f.tenant, &f.admin, "Carl", "Peeters")
+            .await;
+        let dora = app.create_person(&f.tenant, &f.admin, "Dora", "Maes").await;
+        // Anna: 10 from 10 January, 4 from 1 March.
+        app.post_entry_ok(&f.tenant, &f.admin, &json!({"kind": "transfer", "share_class": "B", "from": f.anna, "to": f.bram, "quantity": 6, "effective_date": "2024-03-01"})).await;
+        let holdings = |holder: String, date: &'static str| {
+            let app = &app;
+            let f = &f;
+            async move {
+                app.get_ok(
+                    &format!(
+                        "/api/v1/tenants/{}/shareholders/{holder}/holdings?as_of={date}",
+                        f.tenant
+                    ),
+                    &f.admin,
+                )
+                .await
+                .as_array()
+                .expect("a list of holdings")
+                .iter()
+                .map(|p| p["quantity"].as_i64().unwrap())
+                .sum::<i64>()
+            }
+        };
+
+        // Dora's issue is appended; 5 out of Anna on 1 February leaves her at -1 on 1 March.
+        refused(
+            insert_statement(
+                &app,
+                &f,
+                &[
+                    ("issue", "2024-04-01", None, Some(&dora), 1),
+                    ("transfer", "2024-02-01", Some(&f.anna), Some(&carl), 5),
+                ],
+            ),
+            "holding_invariant",
+        );
+        assert_eq!(holdings(dora.clone(), "2024-04-01").await, 0);
+
+        // Four fit: Anna has 6 from 1 February and none from 1 March; Bram gets one more on
+        // his last date (the same row); Carl and Dora are new.
+        assert_eq!(
+            insert_statement(
+                &app,
+                &f,
+                &[
+                    ("issue", "2024-04-01", None, Some(&dora), 1),
+                    ("transfer", "2024-02-01", Some(&f.anna), Some(&carl), 4),
+                    ("issue", "2024-03-01", None, Some(&f.bram), 1),
+                ],
+            ),
+            None
+        );
+        for (holder, date, expected) in [
+            (f.anna.clone(), "2024-02-01", 6),
+            (f.anna.clone(), "2024-03-01", 0),
+            (f.bram.clone(), "2024-03-01", 7),
+            (carl.clone(), "2024-02-01", 4),
+            (dora.clone(), "2024-03-31", 0),
+            (dora.clone(), "2024-04-01", 1),
+        ] {
+            assert_eq!(holdings(holder, date).await, expected, "{date}");
+        }
+        let mut conn = app.db.conn().unwrap();
+        assert!(
+            dar_db::ledger::verify_positions(&mut conn, &f.tenant.parse().unwrap())
+                .unwrap()
+                .ok
+        );
+    }
+);
+
 on_both_backends!(
     the_database_refuses_a_gap_or_a_fork_in_the_chain,
     |app| async move {
