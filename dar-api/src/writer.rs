@@ -32,9 +32,15 @@ pub const QUEUE_MAX: usize = 4096;
 
 struct Job {
     request: AppendRequest,
+    waiter: Waiter,
+}
+
+/// Who waits for a job's answer, kept apart from its request so that a group's requests can
+/// be handed to the append path without copying them (a batch holds a thousand entries).
+struct Waiter {
     reply: oneshot::Sender<Result<Appended, StoreError>>,
     span: tracing::Span,
-    /// Dropped with the job, once it is answered (or failed): the tenant's request is no
+    /// Dropped with the waiter, once it is answered (or failed): the tenant's request is no
     /// longer in flight.
     _routed: Routed,
 }
@@ -151,9 +157,11 @@ impl LedgerWriter {
             .queue
             .try_send(Job {
                 request,
-                reply,
-                span: tracing::Span::current(),
-                _routed: routed,
+                waiter: Waiter {
+                    reply,
+                    span: tracing::Span::current(),
+                    _routed: routed,
+                },
             })
             .map_err(|e| match e {
                 mpsc::error::TrySendError::Full(_) => {
@@ -276,16 +284,17 @@ impl Worker {
     /// Posts groups until the queue closes (`None`), or until a group panics: then its
     /// requests are answered and the queue is handed back for a new thread.
     fn run(&self, mut rx: mpsc::Receiver<Job>) -> Option<mpsc::Receiver<Job>> {
-        let mut jobs: Vec<Job> = Vec::with_capacity(GROUP_MAX);
+        let mut waiters: Vec<Waiter> = Vec::with_capacity(GROUP_MAX);
+        let mut requests: Vec<AppendRequest> = Vec::with_capacity(GROUP_MAX);
         while let Some(first) = rx.blocking_recv() {
-            jobs.push(first);
-            while jobs.len() < GROUP_MAX {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
+            let mut next = Some(first);
+            while let Some(job) = next.take() {
+                requests.push(job.request);
+                waiters.push(job.waiter);
+                if waiters.len() < GROUP_MAX {
+                    next = rx.try_recv().ok();
                 }
             }
-            let requests: Vec<AppendRequest> = jobs.iter().map(|j| j.request.clone()).collect();
             let mut phase = Phase::Preparing;
             let posted = catch_unwind(AssertUnwindSafe(|| self.post(&requests, &mut phase)));
             let results = match posted {
@@ -295,7 +304,7 @@ impl Worker {
                     crate::metrics::count_writer_panic();
                     tracing::error!(
                         writer = self.index,
-                        group.size = jobs.len(),
+                        group.size = waiters.len(),
                         panic = %message,
                         "ledger writer panicked; answering its group and replacing the thread"
                     );
@@ -307,24 +316,25 @@ impl Worker {
                             "the ledger writer failed while posting".into(),
                         ),
                     };
-                    for job in jobs.drain(..) {
-                        let _ = job.reply.send(Err(error.same_again()));
+                    for waiter in waiters.drain(..) {
+                        let _ = waiter.reply.send(Err(error.same_again()));
                     }
                     return Some(rx);
                 }
             };
-            debug_assert_eq!(results.len(), jobs.len());
-            tracing::debug!(group.size = jobs.len(), "ledger group posted");
-            for (job, result) in jobs.drain(..).zip(results) {
-                let _entered = job.span.enter();
+            debug_assert_eq!(results.len(), waiters.len());
+            tracing::debug!(group.size = waiters.len(), "ledger group posted");
+            for (waiter, result) in waiters.drain(..).zip(results) {
+                let _entered = waiter.span.enter();
                 if let Err(e) = &result
                     && matches!(e, StoreError::Database(_) | StoreError::Corrupt(_))
                 {
                     tracing::error!(error = ?e, "ledger append failed");
                 }
                 // The caller may have gone away; the entry stands either way.
-                let _ = job.reply.send(result);
+                let _ = waiter.reply.send(result);
             }
+            requests.clear();
         }
         None
     }
