@@ -134,13 +134,12 @@ on_both_backends!(
     }
 );
 
-/// Inserts `rows` (kind, date, from, to, quantity) straight into the ledger with one
-/// statement, as the next entries of the chain; returns the database's error, if any.
-fn insert_statement(
-    app: &TestApp,
-    f: &Fixture,
-    rows: &[(&str, &str, Option<&str>, Option<&str>, i64)],
-) -> Option<String> {
+/// An entry row for [`insert_statement`]: kind, date, from, to, quantity.
+type Row<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
+
+/// Inserts `rows` straight into the ledger with one statement, as the next entries of the
+/// chain; returns the database's error, if any.
+fn insert_statement(app: &TestApp, f: &Fixture, rows: &[Row]) -> Option<String> {
     let head = {
         let mut conn = app.db.conn().unwrap();
         dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap()
