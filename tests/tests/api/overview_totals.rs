@@ -57,5 +57,25 @@ on_both_backends!(
         app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "B", "to": anna, "quantity": 2, "effective_date": "2024-01-15"})).await;
         app.post_entry_ok(&t, &admin, &json!({"kind": "issue", "share_class": "B", "to": anna, "quantity": 5, "effective_date": "2024-07-15"})).await;
         both(&app, &kept, &tenant, march);
+        // On 1 March: Anna's 10 A of 1 February; Bert's 3 B of 15 February and Anna's 2 of
+        // 15 January (her 5 of 15 July come later), each holding's row up to that date.
+        let mut conn = app.db.conn().unwrap();
+        let head = dar_db::tenants::get(&mut conn, &tenant)
+            .unwrap()
+            .ledger_head_seq;
+        let moment = dar_db::ledger::Moment {
+            as_of: march,
+            as_of_seq: head,
+        };
+        let totals: Vec<(String, i64, i64)> =
+            dar_db::ledger::class_totals(&mut conn, &tenant, moment)
+                .unwrap()
+                .into_iter()
+                .map(|t| (t.code, t.quantity, t.capital_cents))
+                .collect();
+        assert_eq!(
+            totals,
+            [("A".to_string(), 10, 100_000), ("B".to_string(), 5, 25_000)]
+        );
     }
 );
