@@ -265,7 +265,7 @@ impl utoipa::PartialSchema for Amount {
 impl utoipa::ToSchema for Amount {}
 
 /// The values the API accepts for its coded fields, taken from the `dar-core` enums that
-/// parse them: so the document states them (clients get enums, a fuzzer generates requests
+/// parse them, and the page sizes from `routes::page_limit`'s bounds: so the document states them (clients get enums, a fuzzer generates requests
 /// that reach the handlers) without a second list.
 struct WireFormats;
 
@@ -374,6 +374,10 @@ impl Modify for WireFormats {
             for operation in [&mut item.get, &mut item.post].into_iter().flatten() {
                 let id = operation.operation_id.clone();
                 for parameter in operation.parameters.iter_mut().flatten() {
+                    if parameter.name == "limit" {
+                        page_size(parameter);
+                        continue;
+                    }
                     let allowed = parameters
                         .iter()
                         .find(|(op, name, _)| id.as_deref() == Some(*op) && parameter.name == *name)
@@ -392,6 +396,18 @@ impl Modify for WireFormats {
                 }
             }
         }
+    }
+}
+
+/// Every list takes its page size as `limit`, bounded by `routes::page_limit`.
+fn page_size(parameter: &mut utoipa::openapi::path::Parameter) {
+    use crate::routes::{PAGE_DEFAULT, PAGE_MAX};
+    parameter.description = Some(format!(
+        "Items per page: 1 to {PAGE_MAX}, default {PAGE_DEFAULT}."
+    ));
+    if let Some(RefOr::T(Schema::Object(object))) = parameter.schema.as_mut() {
+        object.minimum = Some(utoipa::Number::Int(1));
+        object.maximum = Some(utoipa::Number::Int(PAGE_MAX as isize));
     }
 }
 

@@ -22,8 +22,6 @@ pub struct AuditQuery {
     pub action: Option<String>,
     pub actor_user_id: Option<String>,
     pub cursor: Option<String>,
-    /// Items per page: 1 to 1,000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

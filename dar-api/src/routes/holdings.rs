@@ -89,8 +89,6 @@ pub struct RegisterQuery {
     pub as_of: Option<NaiveDate>,
     pub as_of_seq: Option<i64>,
     pub cursor: Option<String>,
-    /// Items per page: 1 to 1,000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -165,8 +163,6 @@ pub struct ClassRegisterQuery {
     #[serde(default, deserialize_with = "crate::request::iso_date_opt")]
     pub as_of: Option<NaiveDate>,
     pub cursor: Option<String>,
-    /// Items per page: 1 to 1,000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

@@ -291,8 +291,6 @@ pub struct InvoiceQuery {
     /// Only open invoices past their due date.
     pub overdue: Option<bool>,
     pub cursor: Option<String>,
-    /// Items per page: 1 to 1,000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

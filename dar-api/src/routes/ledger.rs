@@ -622,8 +622,6 @@ pub async fn post_batch(
 #[serde(deny_unknown_fields)]
 pub struct LedgerQuery {
     pub cursor: Option<String>,
-    /// Items per page: 1 to 1,000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Entries to or from this shareholder: their id or their register number.
     pub shareholder: Option<String>,

@@ -279,8 +279,6 @@ pub async fn create(
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     pub cursor: Option<String>,
-    /// Items per page: 1 to 1,000, default 100.
-    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// `active`, `exited`, `excluded` or `deceased`.
     #[param(value_type = Option<String>)]

@@ -417,6 +417,13 @@ fn properties(doc: &Value) -> Vec<(String, String, Value)> {
     out
 }
 
+/// Whether the schema named `schema` is a request body's (by the names the routes give them).
+fn client_sends(schema: &str) -> bool {
+    ["Create", "Update", "Input", "Body"]
+        .iter()
+        .any(|marker| schema.contains(marker))
+}
+
 /// The amounts a client sends are documented with the format the service reads (without it,
 /// generated clients and fuzzers send amounts the service refuses). An amount is named like
 /// one: `paid`, a price, or ending in `amount`, `_fee` or `_value`.
@@ -432,10 +439,7 @@ fn every_amount_a_client_sends_is_documented_with_the_format_the_service_reads()
     };
     let mut amounts = 0;
     for (schema, property, value) in properties(&doc) {
-        let is_input = ["Create", "Update", "Input", "Body"]
-            .iter()
-            .any(|marker| schema.contains(marker));
-        if !is_input || !is_amount(&property) {
+        if !client_sends(&schema) || !is_amount(&property) {
             continue;
         }
         amounts += 1;
@@ -453,10 +457,7 @@ fn every_language_a_client_sends_is_documented_with_its_values() {
     let doc = document();
     let mut found = 0;
     for (schema, property, value) in properties(&doc) {
-        let is_input = ["Create", "Update", "Input"]
-            .iter()
-            .any(|marker| schema.contains(marker));
-        if is_input && property.ends_with("language") {
+        if client_sends(&schema) && property.ends_with("language") {
             found += 1;
             assert_eq!(
                 enum_values(&value),
