@@ -23,7 +23,7 @@ use diesel::prelude::*;
 
 use super::positions::{self, HoldingKey};
 use super::{AppendRequest, Appended, EntryRow, replay, requests};
-use crate::connection::DbConnection;
+use crate::connection::{Backend, DbConnection};
 use crate::error::StoreError;
 use crate::parse_id;
 use crate::schema::{ledger_entries, share_classes};
@@ -104,9 +104,103 @@ pub(super) fn post(
 ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
     prefer_generic_plans(conn)?;
     let today = dar_core::time::brussels_date(now);
-    let mut snap = Snapshot::read(conn, reqs, today)?;
-    let mut results: Vec<Result<Appended, StoreError>> = Vec::with_capacity(reqs.len());
-    let mut rows: Vec<EntryRow> = Vec::new();
+    let snap = Snapshot::read(conn, reqs, today)?;
+    let entries: usize = reqs.iter().map(|r| r.drafts.len()).sum();
+    let mut planned = if conn.backend() == Backend::Postgres && entries >= PIPELINE_MIN_ENTRIES {
+        plan_while_inserting(conn, snap, reqs, today, now)?
+    } else {
+        let planned = plan_group(snap, reqs, today, now, |_| true);
+        insert_entries(conn, &planned.rows)?;
+        planned
+    };
+    // Keys stored before this group are answered last: the database is busy inserting
+    // while the group is planned, and what this group wrote does not change their answer.
+    for (index, key) in std::mem::take(&mut planned.replays) {
+        let req = &reqs[index];
+        planned.results[index] = Some(
+            replay(conn, &req.tenant_id, &key, &req.request_hash)
+                .and_then(|r| r.ok_or(StoreError::NotFound)),
+        );
+    }
+    Ok(planned
+        .results
+        .into_iter()
+        .map(|r| r.expect("every request is answered"))
+        .collect())
+}
+
+/// A group at least this large is inserted a part at a time while the rest is planned.
+const PIPELINE_MIN_ENTRIES: usize = 2 * BATCH_MAX_ENTRIES;
+/// Entries per insert when a group is pipelined (whole requests, so at least this many).
+const PIPELINE_CHUNK: usize = BATCH_MAX_ENTRIES;
+
+/// Plans a large group on this thread while another thread inserts the parts already
+/// planned, on the group's connection and in its transaction. Without this, a group of
+/// batches (one busy tenant's, all on one writer thread) was planned whole (~8 µs an entry)
+/// before PostgreSQL began its insert (~46 µs an entry), so the two never overlapped. The
+/// parts still reach the database in order on one connection, so each part's checks see
+/// the parts before it.
+fn plan_while_inserting(
+    conn: &mut DbConnection,
+    snap: Snapshot,
+    reqs: &[AppendRequest],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Planned, StoreError> {
+    // One part waits while another is inserted: the planner stays at most two parts ahead.
+    let (parts, received) = std::sync::mpsc::sync_channel::<Vec<EntryRow>>(1);
+    std::thread::scope(|scope| {
+        let inserter = std::thread::Builder::new()
+            .name("ledger-inserter".into())
+            .spawn_scoped(scope, move || -> Result<(), StoreError> {
+                for part in received {
+                    insert_entries(conn, &part)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| StoreError::Unavailable(format!("no thread to insert with: {e}")))?;
+        // A send fails once the inserter has stopped on an error: planning stops too, and
+        // the inserter's error is the group's.
+        let mut planned = plan_group(snap, reqs, today, now, |rows| {
+            rows.len() < PIPELINE_CHUNK || parts.send(std::mem::take(rows)).is_ok()
+        });
+        if !planned.rows.is_empty() {
+            let _ = parts.send(std::mem::take(&mut planned.rows));
+        }
+        drop(parts);
+        match inserter.join() {
+            Ok(inserted) => inserted.map(|()| planned),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// A group's answers as planned, and the rows to insert.
+struct Planned {
+    /// Per request; `None` for a key stored before the group, answered by [`replay`].
+    results: Vec<Option<Result<Appended, StoreError>>>,
+    /// Requests whose Idempotency-Key was stored before this group.
+    replays: Vec<(usize, String)>,
+    /// Rows planned and not yet taken by `flush`.
+    rows: Vec<EntryRow>,
+}
+
+/// Plans every request of the group in order, each seeing the ones before it. After each
+/// request but the last, `flush` may take the rows planned so far; it returns false to stop
+/// the planning (the group will be rolled back).
+fn plan_group(
+    mut snap: Snapshot,
+    reqs: &[AppendRequest],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    mut flush: impl FnMut(&mut Vec<EntryRow>) -> bool,
+) -> Planned {
+    let mut planned = Planned {
+        results: Vec::with_capacity(reqs.len()),
+        replays: Vec::new(),
+        rows: Vec::new(),
+    };
+    let results = &mut planned.results;
     // (tenant, key) → index of the request of this group that used it.
     let mut keys_in_group: HashMap<(TenantId, String), usize> = HashMap::new();
     for (index, req) in reqs.iter().enumerate() {
@@ -116,23 +210,19 @@ pub(super) fn post(
             // changed since (the cooperative suspended, the period closed): the retry asks
             // what became of that request, not to post again.
             if let Some(&first) = keys_in_group.get(&k) {
-                results.push(if reqs[first].request_hash == req.request_hash {
-                    Ok(Appended::Replayed(
-                        results[first]
-                            .as_ref()
-                            .map(|a| a.entries().to_vec())
-                            .unwrap_or_default(),
-                    ))
+                results.push(Some(if reqs[first].request_hash == req.request_hash {
+                    Ok(Appended::Replayed(match &results[first] {
+                        Some(Ok(a)) => a.entries().to_vec(),
+                        _ => Vec::new(),
+                    }))
                 } else {
                     Err(StoreError::IdempotencyMismatch)
-                });
+                }));
                 continue;
             }
             if snap.seen_keys.contains(&k) {
-                results.push(
-                    replay(conn, &req.tenant_id, key, &req.request_hash)
-                        .and_then(|r| r.ok_or(StoreError::NotFound)),
-                );
+                planned.replays.push((index, key.clone()));
+                results.push(None);
                 continue;
             }
         }
@@ -141,17 +231,23 @@ pub(super) fn post(
                 if let Some(key) = &req.idempotency_key {
                     keys_in_group.insert((req.tenant_id, key.clone()), index);
                 }
-                rows.extend(records.iter().map(EntryRow::from_record));
-                rows.last_mut()
+                planned
+                    .rows
+                    .extend(records.iter().map(EntryRow::from_record));
+                planned
+                    .rows
+                    .last_mut()
                     .expect("a request posts at least one entry")
                     .close_request(req, &records);
-                results.push(Ok(Appended::Posted(records)));
+                results.push(Some(Ok(Appended::Posted(records))));
             }
-            Err(e) => results.push(Err(e)),
+            Err(e) => results.push(Some(Err(e))),
+        }
+        if index + 1 < reqs.len() && !flush(&mut planned.rows) {
+            break;
         }
     }
-    insert_entries(conn, &rows)?;
-    Ok(results)
+    planned
 }
 
 /// Makes PostgreSQL keep one plan per statement for the rest of the transaction.
