@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date, Text};
 
-use crate::connection::{Backend, DbConnection, placeholders};
+use crate::connection::{DbConnection, placeholders};
 use crate::error::StoreError;
 use dar_core::ids::TenantId;
 
@@ -50,7 +50,10 @@ struct Monthly {
     n: i64,
 }
 
-/// `(YYYY-MM, count)` of a table's rows per month of a timestamp column, for `year`.
+/// `(YYYY-MM, count)` of a table's rows per month of `year` in Brussels, by a column that
+/// holds UTC times. A month is Brussels' calendar month: an entry recorded at 00:30 on
+/// 1 December in Brussels is December's, although it is still 30 November in UTC. SQLite has
+/// no time zones, so the months' first moments are computed here and compared in SQL.
 fn per_month(
     conn: &mut DbConnection,
     table: &str,
@@ -58,29 +61,35 @@ fn per_month(
     tenant: &TenantId,
     year: i32,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    let month = match conn.backend() {
-        Backend::Postgres => format!("to_char({column}, 'YYYY-MM')"),
-        Backend::Sqlite => format!("strftime('%Y-%m', {column})"),
+    let month_start = |year: i32, month: u32| {
+        let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
+        dar_core::time::brussels_day_start(first).naive_utc()
     };
+    // Literals from dates computed here, in the text form both backends compare correctly
+    // with the stored timestamps (SQLite stores them as that text).
+    let mut month = String::from("CASE");
+    for m in 1..12 {
+        let next = month_start(year, m + 1).format("%Y-%m-%d %H:%M:%S");
+        month.push_str(&format!(" WHEN {column} < '{next}' THEN '{year}-{m:02}'"));
+    }
+    month.push_str(&format!(" ELSE '{year}-12' END"));
     let sql = placeholders(
         conn.backend(),
         &format!(
             "SELECT {month} AS month, COUNT(*) AS n FROM {table}
               WHERE tenant_id = ? AND {column} >= ? AND {column} < ?
-              GROUP BY {month} ORDER BY 1"
+              GROUP BY 1 ORDER BY 1"
         ),
     );
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-    let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or_default();
     let rows: Vec<Monthly> = diesel::sql_query(sql)
         .bind::<Text, _>(tenant.to_string())
-        .bind::<diesel::sql_types::Timestamp, _>(start.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .bind::<diesel::sql_types::Timestamp, _>(end.and_hms_opt(0, 0, 0).unwrap_or_default())
+        .bind::<diesel::sql_types::Timestamp, _>(month_start(year, 1))
+        .bind::<diesel::sql_types::Timestamp, _>(month_start(year + 1, 1))
         .load(conn)?;
     Ok(rows.into_iter().map(|r| (r.month, r.n)).collect())
 }
 
-/// Ledger entries recorded per month of `year` (UTC).
+/// Ledger entries recorded per month of `year` (Brussels months).
 pub fn entries_per_month(
     conn: &mut DbConnection,
     tenant: &TenantId,
@@ -89,7 +98,7 @@ pub fn entries_per_month(
     per_month(conn, "ledger_entries", "recorded_at", tenant, year)
 }
 
-/// Certificates issued per month of `year` (UTC).
+/// Certificates issued per month of `year` (Brussels months).
 pub fn certificates_per_month(
     conn: &mut DbConnection,
     tenant: &TenantId,

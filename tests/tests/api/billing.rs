@@ -826,3 +826,35 @@ on_both_backends!(
         );
     }
 );
+
+on_both_backends!(
+    usage_counts_an_entry_by_the_month_it_was_recorded_in_brussels,
+    |app| async move {
+        // 23:30 UTC on 30 November and on 31 December is already the next month (and, the
+        // second time, the next year) in Brussels.
+        use crate::ledger_engine::{issue, register, request};
+        use chrono::TimeZone;
+        let (tenant, _admin, h) = register(&app, "usage-months").await;
+        let mut conn = app.db.conn().unwrap();
+        for (at, date) in [
+            ((2025, 11, 30, 22, 30), "2025-11-30"),
+            ((2025, 11, 30, 23, 30), "2025-11-30"),
+            ((2025, 12, 31, 23, 30), "2025-12-31"),
+        ] {
+            let (y, m, d, hh, mm) = at;
+            let now = chrono::Utc.with_ymd_and_hms(y, m, d, hh, mm, 0).unwrap();
+            let req = request(&tenant, None, vec![issue(&h[0], 1, date)]);
+            dar_db::ledger::append(&mut conn, &req, now).unwrap();
+        }
+        let id = tenant.parse().unwrap();
+        let mut months =
+            |year| dar_db::billing::usage::entries_per_month(&mut conn, &id, year).unwrap();
+        let in_2025 = months(2025);
+        assert_eq!(
+            in_2025,
+            [("2025-11".to_string(), 1), ("2025-12".to_string(), 1)]
+        );
+        let in_2026 = months(2026);
+        assert_eq!(in_2026, [("2026-01".to_string(), 1)]);
+    }
+);
