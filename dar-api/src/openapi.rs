@@ -265,8 +265,9 @@ impl utoipa::PartialSchema for Amount {
 impl utoipa::ToSchema for Amount {}
 
 /// The values the API accepts for its coded fields, taken from the `dar-core` enums that
-/// parse them, and the page sizes from `routes::page_limit`'s bounds: so the document states them (clients get enums, a fuzzer generates requests
-/// that reach the handlers) without a second list.
+/// parse them, and the page sizes from `routes::page_limit`'s bounds: so the document
+/// states them (clients get enums, a fuzzer generates requests that reach the handlers)
+/// without a second list.
 struct WireFormats;
 
 fn values<T: 'static>(all: &'static [T], wire: fn(&T) -> &'static str) -> Vec<&'static str> {

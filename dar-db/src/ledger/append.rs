@@ -8,9 +8,11 @@
 //!    positions from the earliest date the group can affect (see [`positions`]).
 //! 2. **Plan** every request in memory, in order, each seeing the ones before it; a request
 //!    that breaks a rule is refused alone, and a refused batch leaves nothing behind.
-//! 3. **Write** the planned entries, their Idempotency-Keys and audit events with one
-//!    multi-row insert each. The database checks every row again (triggers and the CHECK
-//!    constraints of `holding_positions`) and keeps the positions current.
+//! 3. **Write** the planned entries with one multi-row insert (a request's closing entry
+//!    carries its Idempotency-Key and audit event); on PostgreSQL a group of 2,000 entries
+//!    or more is inserted about 1,000 at a time while the rest is planned
+//!    ([`plan_while_inserting`]). The database checks every row again (triggers and the
+//!    CHECK constraints of `holding_positions`) and keeps the positions current.
 //!
 //! The cost of a request is therefore the number of stored positions its holdings have on
 //! or after its date (one row for an entry dated today), not the length of the ledger or of
