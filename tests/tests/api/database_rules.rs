@@ -497,6 +497,82 @@ on_both_backends!(
     }
 );
 
+/// Inserts three transfers of one share from Anna to Bram in one statement, the first
+/// extending the head and each later one its predecessor, except where `break_link` changes
+/// the third entry's columns; returns the database's error, if any.
+fn insert_three(app: &TestApp, f: &Fixture, break_link: &[(&str, String)]) -> Option<String> {
+    let head = {
+        let mut conn = app.db.conn().unwrap();
+        dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap()
+    };
+    let mut prev_hash = head.ledger_head_hash.clone();
+    let values: Vec<String> = (1..=3)
+        .map(|i| {
+            let mut seq = head.ledger_head_seq + i;
+            let hash = format!("{:064x}", seq);
+            let mut prev = format!("'{prev_hash}'");
+            if i == 3 {
+                for (name, value) in break_link {
+                    match *name {
+                        "seq" => seq = value.parse().unwrap(),
+                        "prev_hash" => prev = value.clone(),
+                        other => panic!("insert_three does not change {other}"),
+                    }
+                }
+            }
+            prev_hash = hash.clone();
+            format!(
+                "('{t}', {seq}, '{id}', 'transfer', '2024-02-01', '2024-02-01', \
+                 '2024-02-01 10:00:00', '{class}', 1, 5000, 5000, '{anna}', '{bram}', 1, \
+                 'intruder', {prev_seq}, {prev}, '{hash}')",
+                t = f.tenant,
+                id = uuid::Uuid::now_v7(),
+                class = f.class,
+                anna = f.anna,
+                bram = f.bram,
+                prev_seq = seq - 1,
+            )
+        })
+        .collect();
+    execute(
+        app,
+        &format!(
+            "INSERT INTO ledger_entries (tenant_id, seq, id, kind, effective_date, movement_date, \
+             recorded_at, share_class_id, quantity, capital_cents, paid_cents, \
+             from_shareholder_id, to_shareholder_id, sign, actor, prev_seq, prev_hash, hash) \
+             VALUES {}",
+            values.join(", ")
+        ),
+    )
+}
+
+on_both_backends!(
+    the_database_refuses_a_gap_or_a_fork_inside_one_statement,
+    |app| async move {
+        // The statement's first entry extends the head; a later one must extend the entry
+        // before it, not only carry a number the key has not seen.
+        let f = fixture(&app, "db-chain-statement").await;
+        // Entries 2, 3 and 5: entry 4 is missing.
+        refused_by_any(
+            insert_three(&app, &f, &[("seq", "5".into())]),
+            &["chain_conflict", "FOREIGN KEY", "foreign key"],
+        );
+        // Entry 4 names another previous hash than entry 3's.
+        refused_by_any(
+            insert_three(&app, &f, &[("prev_hash", format!("'{}'", "0".repeat(64)))]),
+            &["chain_conflict", "FOREIGN KEY", "foreign key"],
+        );
+        let entries = app
+            .get_ok(&format!("/api/v1/tenants/{}/ledger", f.tenant), &f.admin)
+            .await;
+        assert_eq!(entries["items"].as_array().unwrap().len(), 1, "{entries}");
+        assert!(
+            insert_three(&app, &f, &[]).is_none(),
+            "a linked statement is accepted"
+        );
+    }
+);
+
 on_both_backends!(
     the_database_refuses_to_change_a_share_classs_cap_or_transfer_rule,
     |app| async move {
