@@ -140,18 +140,33 @@ type Row<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, i64);
 /// Inserts `rows` straight into the ledger with one statement, as the next entries of the
 /// chain; returns the database's error, if any.
 fn insert_statement(app: &TestApp, f: &Fixture, rows: &[Row]) -> Option<String> {
+    insert_linked(app, f, rows, |_, link| link)
+}
+
+/// An entry's place in the chain: its number and the previous entry's hash.
+type Link = (i64, String);
+
+/// [`insert_statement`], with `relink` given the chance to change the place of the entry at
+/// each index (`prev_seq` follows the number).
+fn insert_linked(
+    app: &TestApp,
+    f: &Fixture,
+    rows: &[Row],
+    relink: impl Fn(usize, Link) -> Link,
+) -> Option<String> {
     let head = {
         let mut conn = app.db.conn().unwrap();
         dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap()
     };
     let quote = |v: Option<&str>| v.map_or("NULL".to_string(), |v| format!("'{v}'"));
-    let mut prev_hash = head.ledger_head_hash.clone();
+    let mut next_prev_hash = head.ledger_head_hash.clone();
     let values: Vec<String> = rows
         .iter()
         .enumerate()
         .map(|(i, (kind, date, from, to, quantity))| {
-            let seq = head.ledger_head_seq + 1 + i as i64;
-            let hash = format!("{:064x}", seq);
+            let next_seq = head.ledger_head_seq + 1 + i as i64;
+            let hash = format!("{:064x}", next_seq);
+            let (seq, prev_hash) = relink(i, (next_seq, next_prev_hash.clone()));
             let value = format!(
                 "('{t}', {seq}, '{id}', '{kind}', '{date}', '{date}', '2024-06-01 10:00:00', \
                  '{class}', {quantity}, {cents}, {cents}, {from}, {to}, 1, 'intruder', {prev}, \
@@ -164,7 +179,7 @@ fn insert_statement(app: &TestApp, f: &Fixture, rows: &[Row]) -> Option<String> 
                 to = quote(*to),
                 prev = seq - 1,
             );
-            prev_hash = hash;
+            next_prev_hash = hash;
             value
         })
         .collect();
@@ -497,69 +512,32 @@ on_both_backends!(
     }
 );
 
-/// Inserts three transfers of one share from Anna to Bram in one statement, the first
-/// extending the head and each later one its predecessor, except where `break_link` changes
-/// the third entry's columns; returns the database's error, if any.
-fn insert_three(app: &TestApp, f: &Fixture, break_link: &[(&str, String)]) -> Option<String> {
-    let head = {
-        let mut conn = app.db.conn().unwrap();
-        dar_db::tenants::get(&mut conn, &f.tenant.parse().unwrap()).unwrap()
-    };
-    let mut prev_hash = head.ledger_head_hash.clone();
-    let values: Vec<String> = (1..=3)
-        .map(|i| {
-            let mut seq = head.ledger_head_seq + i;
-            let hash = format!("{:064x}", seq);
-            let mut prev = format!("'{prev_hash}'");
-            if i == 3 {
-                for (name, value) in break_link {
-                    match *name {
-                        "seq" => seq = value.parse().unwrap(),
-                        "prev_hash" => prev = value.clone(),
-                        other => panic!("insert_three does not change {other}"),
-                    }
-                }
-            }
-            prev_hash = hash.clone();
-            format!(
-                "('{t}', {seq}, '{id}', 'transfer', '2024-02-01', '2024-02-01', \
-                 '2024-02-01 10:00:00', '{class}', 1, 5000, 5000, '{anna}', '{bram}', 1, \
-                 'intruder', {prev_seq}, {prev}, '{hash}')",
-                t = f.tenant,
-                id = uuid::Uuid::now_v7(),
-                class = f.class,
-                anna = f.anna,
-                bram = f.bram,
-                prev_seq = seq - 1,
-            )
-        })
-        .collect();
-    execute(
-        app,
-        &format!(
-            "INSERT INTO ledger_entries (tenant_id, seq, id, kind, effective_date, movement_date, \
-             recorded_at, share_class_id, quantity, capital_cents, paid_cents, \
-             from_shareholder_id, to_shareholder_id, sign, actor, prev_seq, prev_hash, hash) \
-             VALUES {}",
-            values.join(", ")
-        ),
-    )
-}
-
 on_both_backends!(
     the_database_refuses_a_gap_or_a_fork_inside_one_statement,
     |app| async move {
         // The statement's first entry extends the head; a later one must extend the entry
         // before it, not only carry a number the key has not seen.
         let f = fixture(&app, "db-chain-statement").await;
+        let transfer = (
+            "transfer",
+            "2024-02-01",
+            Some(f.anna.as_str()),
+            Some(f.bram.as_str()),
+            1,
+        );
+        let three = [transfer, transfer, transfer];
         // Entries 2, 3 and 5: entry 4 is missing.
         refused_by_any(
-            insert_three(&app, &f, &[("seq", "5".into())]),
+            insert_linked(&app, &f, &three, |i, (seq, prev)| {
+                (if i == 2 { seq + 1 } else { seq }, prev)
+            }),
             &["chain_conflict", "FOREIGN KEY", "foreign key"],
         );
         // Entry 4 names another previous hash than entry 3's.
         refused_by_any(
-            insert_three(&app, &f, &[("prev_hash", format!("'{}'", "0".repeat(64)))]),
+            insert_linked(&app, &f, &three, |i, (seq, prev)| {
+                (seq, if i == 2 { "0".repeat(64) } else { prev })
+            }),
             &["chain_conflict", "FOREIGN KEY", "foreign key"],
         );
         let entries = app
@@ -567,7 +545,7 @@ on_both_backends!(
             .await;
         assert_eq!(entries["items"].as_array().unwrap().len(), 1, "{entries}");
         assert!(
-            insert_three(&app, &f, &[]).is_none(),
+            insert_statement(&app, &f, &three).is_none(),
             "a linked statement is accepted"
         );
     }
