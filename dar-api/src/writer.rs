@@ -296,6 +296,7 @@ impl Worker {
                 }
             }
             let mut phase = Phase::Preparing;
+            let started = std::time::Instant::now();
             let posted = catch_unwind(AssertUnwindSafe(|| self.post(&requests, &mut phase)));
             let results = match posted {
                 Ok(results) => results,
@@ -323,7 +324,11 @@ impl Worker {
                 }
             };
             debug_assert_eq!(results.len(), waiters.len());
-            tracing::debug!(group.size = waiters.len(), "ledger group posted");
+            tracing::debug!(
+                group.size = waiters.len(),
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "ledger group posted"
+            );
             for (waiter, result) in waiters.drain(..).zip(results) {
                 let _entered = waiter.span.enter();
                 if let Err(e) = &result

@@ -104,9 +104,11 @@ pub(super) fn post(
     reqs: &[AppendRequest],
     now: DateTime<Utc>,
 ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    let started = std::time::Instant::now();
     prefer_generic_plans(conn)?;
     let today = dar_core::time::brussels_date(now);
     let snap = Snapshot::read(conn, reqs, today)?;
+    let read = started.elapsed();
     let entries: usize = reqs.iter().map(|r| r.drafts.len()).sum();
     let mut planned = if conn.backend() == Backend::Postgres && entries >= PIPELINE_MIN_ENTRIES {
         plan_while_inserting(conn, snap, reqs, today, now)?
@@ -115,6 +117,14 @@ pub(super) fn post(
         insert_entries(conn, &planned.rows)?;
         planned
     };
+    // Where a group's time goes, for whoever tunes the write path (the commit follows).
+    tracing::debug!(
+        group.requests = reqs.len(),
+        group.entries = entries,
+        read_us = read.as_micros() as u64,
+        write_us = started.elapsed().saturating_sub(read).as_micros() as u64,
+        "ledger group read, planned and inserted"
+    );
     // Keys stored before this group are answered last: the database is busy inserting
     // while the group is planned, and what this group wrote does not change their answer.
     for (index, key) in std::mem::take(&mut planned.replays) {

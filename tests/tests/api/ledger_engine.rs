@@ -497,6 +497,14 @@ on_both_backends!(
             group.push(earlier.clone());
             group.extend(script[3..].iter().cloned());
             group.push(padding(&tenant, &h[3], 1000, "2025-06-01"));
+            // A holder first named in the group's last part, after three thousand entries:
+            // no such holder in this register, refused as when posted alone.
+            let stranger = ShareholderId::new().to_string();
+            group.push(request(
+                &tenant,
+                None,
+                vec![issue(&stranger, 1, "2025-06-02")],
+            ));
             let results = if grouped {
                 ledger::append_group(&mut conn, &group, now)
             } else {
@@ -521,6 +529,11 @@ on_both_backends!(
             grouped[10].starts_with("posted: #2006 "),
             "{:?}",
             grouped[10]
+        );
+        assert!(
+            grouped[11].contains("no shareholder with this id"),
+            "{:?}",
+            grouped[11]
         );
     }
 );
