@@ -497,8 +497,8 @@ on_both_backends!(
             group.push(earlier.clone());
             group.extend(script[3..].iter().cloned());
             group.push(padding(&tenant, &h[3], 1000, "2025-06-01"));
-            // A holder first named in the group's last part, after three thousand entries:
-            // no such holder in this register, refused as when posted alone.
+            // Last, once the parts before it are inserted, a request naming a holder this
+            // register does not have: refused as when posted alone, the rest kept.
             let stranger = ShareholderId::new().to_string();
             group.push(request(
                 &tenant,
